@@ -1,0 +1,96 @@
+"""Re-key and re-sign the demo content.
+
+Creates fresh ed25519 keys for the demo team members (kept only in a temporary
+folder, or in --keys-dir if given), writes their public keys into
+content/teams.yml (comments and layout kept), and signs every demo update for
+both teams -- except the drafts listed in DRAFTS, which get only the approvals
+named there. Run it after changing the demo content:
+
+    .venv/bin/python scripts/demo_sign.py [--content content] [--keys-dir DIR]
+
+No private key is ever written inside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from statuskit.gate.digest import digest, statement  # noqa: E402
+from statuskit.gate.sshsig import public_key_line, sign  # noqa: E402
+from statuskit.model.content import load_content  # noqa: E402
+
+DRAFTS = {
+    # (incident, update): the (team, member) approvals it has so far
+    ("2026-11-27-pharmacy-refills-degraded", 3): [("comms", "priya")],
+}
+"""Updates that stay drafts in the demo: approved by one team only."""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--content", type=Path, default=Path("content"))
+    ap.add_argument("--keys-dir", type=Path, help="keep the private keys here (outside the repository)")
+    args = ap.parse_args()
+    root: Path = args.content
+    teams_path = root / "teams.yml"
+    content = load_content(root)
+    teams = content.teams
+
+    # fresh keys, one per member
+    keys = {mid: Ed25519PrivateKey.generate() for mid in teams.members}
+    text = teams_path.read_text(encoding="utf-8")
+    for mid, member in teams.members.items():
+        for old in member.keys:
+            new = public_key_line(keys[mid], f"{mid}@northbridge-demo")
+            text = text.replace(old, new, 1)
+    teams_path.write_text(text, encoding="utf-8")
+    if args.keys_dir:
+        args.keys_dir.mkdir(parents=True, exist_ok=True)
+        for mid, k in keys.items():
+            pem = k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                  serialization.NoEncryption())
+            path = args.keys_dir / mid
+            path.write_bytes(pem)
+            path.chmod(0o600)
+            (args.keys_dir / f"{mid}.pub").write_text(public_key_line(k, f"{mid}@northbridge-demo") + "\n")
+
+    # sign: every update by one member of each required team, rotating members
+    content = load_content(root)
+    approvals = root / "approvals"
+    if approvals.exists():
+        shutil.rmtree(approvals)
+    count = 0
+    for inc in content.incidents:
+        for u in inc.updates:
+            if (inc.id, u.id) in DRAFTS:
+                signers = DRAFTS[(inc.id, u.id)]
+            else:
+                signers = []
+                for team in teams.required_teams:
+                    members = teams.teams[team]
+                    signers.append((team, members[(u.id - 1) % len(members)]))
+            for team, mid in signers:
+                msg = statement(inc.id, u.id, digest(u), team, mid)
+                out = approvals / inc.id / str(u.id) / f"{team}--{mid}.sig"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(sign(keys[mid], teams.namespace, msg))
+                count += 1
+    print(f"re-keyed {len(keys)} members and wrote {count} approvals under {approvals}")
+    if not args.keys_dir:
+        print("the private keys were not kept; pass --keys-dir DIR (outside the repository) to keep them")
+    return 0
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory():
+        sys.exit(main())

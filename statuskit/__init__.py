@@ -1,0 +1,12 @@
+"""statuskit: one versioned record, two audience tracks, approved by both teams.
+
+>>> from statuskit import load_content, gate
+>>> release, report = gate(load_content(Path("content")), at)
+"""
+
+from .errors import ContentError, Problem, StatuskitError
+from .gate.release import Release, gate
+from .model.content import load_content
+
+__version__ = "0.1.0"
+__all__ = ["ContentError", "Problem", "Release", "StatuskitError", "gate", "load_content", "__version__"]

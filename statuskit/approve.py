@@ -1,0 +1,174 @@
+"""Approving an update: show it, sign the statement with ssh-keygen, check the result.
+
+Signing goes through ``ssh-keygen -Y sign`` so that agents and hardware keys
+work as usual; the new signature is verified in-process against teams.yml
+before it is written, so a wrong key or team is caught at once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SignatureError, StatuskitError
+from .gate.approvals import Registry
+from .gate.digest import digest, statement
+from .model.content import display_path, load_content
+from .model.records import ApprovalFile, Content, Incident, Update
+from .model.validate import format_time
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an approver is shown."""
+
+    update: int
+    digest: str
+    text: str
+
+
+def _find(content: Content, incident: str, update_id: int | None) -> tuple[Incident, Update]:
+    try:
+        inc = content.incident(incident)
+    except KeyError:
+        raise StatuskitError(f"no incident '{incident}' in the content") from None
+    n = update_id if update_id is not None else len(inc.updates)
+    if not 1 <= n <= len(inc.updates):
+        raise StatuskitError(f"incident '{incident}' has updates 1..{len(inc.updates)}, not {n}")
+    return inc, inc.updates[n - 1]
+
+
+def describe(root: Path, incident: str, update_id: int | None) -> Summary:
+    """The update as an approver should read it (refuses content that does not validate)."""
+    content = load_content(root)
+    inc, u = _find(content, incident, update_id)
+    d = digest(u)
+    out = [f"Incident {inc.id} ({inc.kind.value}), update {u.id} of {len(inc.updates)}",
+           f"  at:      {format_time(u.at)}", f"  status:  {u.status}"]
+    if u.title:
+        out.append(f"  title:   {u.title}")
+    if u.impact:
+        out.append(f"  impact:  {u.impact}")
+    for cid, st in u.components.items():
+        out.append(f"  component {cid}: {st.value}")
+    for key in ("next_update_at", "embargo_until", "technical_embargo_until"):
+        v = getattr(u, key)
+        if v:
+            out.append(f"  {key}: {format_time(v)}")
+    if u.corrects:
+        out.append(f"  corrects update {u.corrects}")
+    if u.retracts:
+        out.append(f"  RETRACTS update {u.retracts} (its text will be withdrawn everywhere)")
+    f = u.facts
+    for name in ("data_exposure", "affected_customers"):
+        if getattr(f, name):
+            out.append(f"  {name}: {getattr(f, name)}")
+    if f.data_categories:
+        out.append(f"  data_categories: {', '.join(f.data_categories)}")
+    for a in f.customer_actions or ():
+        out.append(f"  customer action {a.id}: {a.text}")
+    if u.acknowledge:
+        out.append(f"  acknowledges lints: {', '.join(u.acknowledge)}")
+    out.append("\n--- public (customers) ---")
+    out.append(textwrap.indent(u.public.rstrip(), "  ") if u.public else "  (none)")
+    out.append("\n--- technical (industry peers) ---")
+    out.append(textwrap.indent(u.technical.rstrip(), "  ") if u.technical else "  (none)")
+    if u.report:
+        out.append("\n--- technical report revision ---")
+        r = u.report
+        for name in ("summary", "root_cause", "detection", "remediation"):
+            if getattr(r, name):
+                out.append(f"  {name}:\n" + textwrap.indent(getattr(r, name).rstrip(), "    "))
+        for e in r.timeline:
+            out.append(f"  timeline {format_time(e.at)}: {e.event.strip()}")
+        for i in r.indicators:
+            out.append(f"  indicator {i.type}: {i.value}" + (f" ({i.context.strip()})" if i.context else ""))
+        if r.attack_techniques:
+            out.append(f"  ATT&CK: {', '.join(r.attack_techniques)}")
+        if r.cves:
+            out.append(f"  CVEs: {', '.join(r.cves)}")
+        for ref in r.references:
+            out.append(f"  reference: {ref}")
+    lint = _lints_for(content, inc, u)
+    if lint:
+        out.append("\n--- lints ---")
+        out += [f"  {p}" for p in lint]
+    out.append(f"\ndigest: {d}")
+    return Summary(u.id, d, "\n".join(out))
+
+
+def _lints_for(content: Content, inc: Incident, u: Update) -> list:
+    from .lint import run_lints
+
+    return [p for p in run_lints(content) if p.file == inc.file and p.line is not None
+            and u.line is not None and _within(inc, u, p.line)]
+
+
+def _within(inc: Incident, u: Update, line: int) -> bool:
+    nxt = inc.updates[u.id].line if u.id < len(inc.updates) else None
+    return line >= (u.line or 0) and (nxt is None or line < nxt)
+
+
+def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None) -> Path:
+    """Sign with ssh-keygen, verify against teams.yml, write the .sig file."""
+    content = load_content(root)
+    inc, u = _find(content, incident, update_id)
+    teams = content.teams
+    if team not in teams.required_teams:
+        raise StatuskitError(f"team '{team}' is not a required team ({', '.join(teams.required_teams)})")
+    if member not in teams.members:
+        raise StatuskitError(f"'{member}' is not a member in teams.yml")
+    if member not in teams.teams.get(team, ()):
+        raise StatuskitError(f"'{member}' is not in team '{team}' (teams.yml)")
+    msg = statement(inc.id, u.id, digest(u), team, member)
+    if key is None:
+        key = Path(os.path.expanduser("~/.ssh/id_ed25519"))
+    if shutil.which("ssh-keygen") is None:
+        raise StatuskitError("ssh-keygen was not found; install OpenSSH (8.2 or newer) to sign approvals")
+    with tempfile.TemporaryDirectory() as tmp:
+        stmt = Path(tmp) / "statement"
+        stmt.write_bytes(msg)
+        proc = subprocess.run(
+            ["ssh-keygen", "-Y", "sign", "-n", teams.namespace, "-f", str(key), str(stmt)],
+            capture_output=True, text=True,
+        )
+        sig_path = Path(tmp) / "statement.sig"
+        if proc.returncode != 0 or not sig_path.exists():
+            raise StatuskitError(f"ssh-keygen could not sign with {key}: {proc.stderr.strip() or 'no output'}")
+        data = sig_path.read_bytes()
+    out = root / "approvals" / inc.id / str(u.id) / f"{team}--{member}.sig"
+    try:
+        Registry(teams).check(inc.id, u.id, digest(u), ApprovalFile(inc.id, u.id, team, member, str(out), data))
+    except SignatureError as exc:
+        raise StatuskitError(f"the new signature would not count: {exc.message}") from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+def allowed_signers_text(root: Path) -> str:
+    """An OpenSSH allowed_signers file: one line per key of each member of a required team."""
+    content = load_content(root)
+    t = content.teams
+    revoked = {k.split()[1] for k in t.revoked_keys}
+    members = sorted({m for team in t.required_teams for m in t.teams.get(team, ())})
+    lines = [f"# statuskit approvers ({display_path(root / 'teams.yml')}), namespace {t.namespace}"]
+    for mid in members:
+        for k in t.members[mid].keys:
+            parts = k.split()
+            if parts[1] in revoked:
+                continue
+            lines.append(f'{mid} namespaces="{t.namespace}" {parts[0]} {parts[1]}')
+    return "\n".join(lines) + "\n"
+
+
+def statement_for(root: Path, incident: str, update_id: int, team: str, member: str) -> bytes:
+    """The statement as the verifier rebuilds it."""
+    content = load_content(root)
+    inc, u = _find(content, incident, update_id)
+    return statement(inc.id, u.id, digest(u), team, member)

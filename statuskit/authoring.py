@@ -1,0 +1,204 @@
+"""Writing content: a new incident file, and appending an update to one.
+
+Appending edits the file as text: everything before the insertion point --
+earlier updates, their comments and formatting -- stays byte for byte. The
+result is validated before it is written; an invalid result writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError, Problem, StatuskitError
+from .model.content import display_path
+from .model.load import parse_yaml, read_yaml
+from .model.records import ComponentStatus
+from .model.validate import format_time, validate_components, validate_incident
+
+_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*$")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an author gives for a new update."""
+
+    status: str
+    at: datetime
+    title: str | None = None
+    impact: str | None = None
+    components: tuple[tuple[str, str], ...] = ()
+    public: str | None = None
+    technical: str | None = None
+    next_update_at: datetime | None = None
+    scheduled: tuple[datetime, datetime] | None = None
+    embargo_until: datetime | None = None
+    technical_embargo_until: datetime | None = None
+    corrects: int | None = None
+    retracts: int | None = None
+
+
+def slugify(title: str) -> str:
+    """A lower-case id fragment from a title."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:50].rstrip("-") or "incident"
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for one-line text: plain when unambiguous, else double-quoted."""
+    if _SAFE_PLAIN.match(value) and not value.endswith(" ") and value.lower() not in (
+        "yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"
+    ) and ": " not in value and " #" not in value and not re.match(r"^[\d.+-]+$", value):
+        return value
+    return yaml.safe_dump(value, default_style='"', width=10_000, allow_unicode=True).strip()
+
+
+def _block(key: str, text: str, indent: str) -> str:
+    """``key: |`` with the text indented below it."""
+    text = text.replace("\r\n", "\n").rstrip("\n")
+    body = "\n".join((indent + "  " + line) if line.strip() else "" for line in text.split("\n"))
+    return f"{indent}{key}: |\n{body}\n"
+
+
+def render_update(uid: int, d: Draft, dash: str, indent: str) -> str:
+    """One update as YAML lines: ``{dash}- id: N`` then keys at ``indent``."""
+    lines = [f"{dash}- id: {uid}\n", f"{indent}at: {format_time(d.at)}\n", f"{indent}status: {d.status}\n"]
+    if d.title is not None:
+        lines.append(f"{indent}title: {_scalar(d.title)}\n")
+    if d.impact is not None:
+        lines.append(f"{indent}impact: {d.impact}\n")
+    if d.components:
+        lines.append(f"{indent}components:\n")
+        lines += [f"{indent}  {cid}: {st}\n" for cid, st in d.components]
+    if d.scheduled is not None:
+        lines.append(f"{indent}scheduled: {{from: {format_time(d.scheduled[0])}, until: {format_time(d.scheduled[1])}}}\n")
+    for key in ("next_update_at", "embargo_until", "technical_embargo_until"):
+        v = getattr(d, key)
+        if v is not None:
+            lines.append(f"{indent}{key}: {format_time(v)}\n")
+    for key in ("corrects", "retracts"):
+        v = getattr(d, key)
+        if v is not None:
+            lines.append(f"{indent}{key}: {v}\n")
+    if d.public:
+        lines.append(_block("public", d.public, indent))
+    if d.technical:
+        lines.append(_block("technical", d.technical, indent))
+    return "".join(lines)
+
+
+def new_incident_text(iid: str, kind: str, d: Draft) -> str:
+    """The whole file of a new incident with update 1."""
+    return (
+        f"# statuskit incident file (content format v1). Updates are append-only:\n"
+        f"# add new ones with `statuskit update {iid}`; never edit a published update.\n"
+        f"id: {iid}\nkind: {kind}\nupdates:\n" + render_update(1, d, "  ", "    ")
+    )
+
+
+def create_incident(root: Path, kind: str, d: Draft, iid: str | None = None) -> Path:
+    """Write content/incidents/<id>.yml for a new incident; returns its path."""
+    if iid is None:
+        base = f"{d.at:%Y-%m-%d}-{slugify(d.title or 'incident')}"[:80].rstrip("-")
+        iid, n = base, 2
+        while (root / "incidents" / f"{iid}.yml").exists():
+            iid = f"{base[:76]}-{n}"
+            n += 1
+    path = root / "incidents" / f"{iid}.yml"
+    if path.exists():
+        raise StatuskitError(f"{display_path(path)} already exists; add an update with `statuskit update {iid}`")
+    text = new_incident_text(iid, kind, d)
+    _validate_text(root, path, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
+    """Append the next update to an incident file, keeping every existing byte.
+
+    ``make(last_update_at, next_id)`` returns the Draft (so the caller can pick times).
+    """
+    path = root / "incidents" / f"{iid}.yml"
+    name = display_path(path)
+    if not path.is_file():
+        raise StatuskitError(f"{name}: no such incident (create it with `statuskit new`)")
+    doc, problems = read_yaml(path, name)
+    if doc is None:
+        raise ContentError(problems)
+    inc = _validate_doc(root, doc, iid)
+    raw = path.read_bytes().decode("utf-8")
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    seq = next(v for k, v in node.value if k.value == "updates")
+    if not isinstance(seq, yaml.SequenceNode) or not seq.value or seq.flow_style:
+        raise StatuskitError(f"{name}: 'updates' must be a block list (one '- id: N' item per update) to append to it")
+    last = seq.value[-1]
+    # the dash of the list items and the indentation of the keys inside one
+    key_col = last.start_mark.column
+    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+    dash_col = text.find("-", line_start, last.start_mark.index) - line_start
+    insert_at = last.end_mark.index
+    # end of the last item's content: back up over trailing blank lines and comments
+    # that the parser counted into the item (they stay where they are)
+    prefix = text[:insert_at]
+    if not prefix.endswith("\n"):
+        nl = text.find("\n", insert_at)
+        insert_at = len(text) if nl < 0 else nl + 1
+        prefix = text[:insert_at]
+        if not prefix.endswith("\n"):
+            prefix += "\n"
+    d = make(inc.updates[-1].at, len(inc.updates) + 1)
+    new_item = render_update(len(inc.updates) + 1, d, " " * dash_col, " " * key_col)
+    new_text = prefix + new_item + text[insert_at:]
+    _validate_text(root, path, new_text)
+    path.write_text(new_text, encoding="utf-8")
+    return path, len(inc.updates) + 1
+
+
+def _component_ids(root: Path) -> set[str]:
+    comp_path = root / "components.yml"
+    doc, problems = read_yaml(comp_path, display_path(comp_path))
+    if doc is None:
+        raise ContentError(problems)
+    comps, problems = validate_components(doc)
+    if problems:
+        raise ContentError(problems)
+    return {c.id for c in comps}
+
+
+def _validate_doc(root: Path, doc, iid: str):
+    inc, problems = validate_incident(doc, iid, _component_ids(root))
+    if inc is None:
+        raise ContentError(problems)
+    return inc
+
+
+def _validate_text(root: Path, path: Path, text: str):
+    name = display_path(path)
+    doc, problems = parse_yaml(text.encode("utf-8"), name)
+    if doc is None:
+        raise ContentError(problems)
+    try:
+        return _validate_doc(root, doc, path.stem)
+    except ContentError as exc:
+        raise ContentError(
+            [Problem(p.file, p.line, p.field, p.message + " (nothing was written)") for p in exc.problems]
+        ) from None
+
+
+def parse_component_option(value: str) -> tuple[str, str]:
+    """``ID=STATUS`` from the command line."""
+    if "=" not in value:
+        raise ValueError(f"expected ID=STATUS (e.g. scheduling=major_outage), got {value!r}")
+    cid, st = value.split("=", 1)
+    valid = [s.value for s in ComponentStatus]
+    if st not in valid:
+        raise ValueError(f"component status {st!r} is not one of: {', '.join(valid)}")
+    return cid.strip(), st

@@ -1,0 +1,148 @@
+"""Verifying approvals: which teams approved an update's exact content.
+
+The same code serves ``check``, ``status`` and ``build``. Nothing is trusted
+from the signature file but the signature itself: the statement is rebuilt from
+the update on disk and from the file's path (incident, update, team, member).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from ..errors import SignatureError
+from ..model.records import ApprovalFile, Content, Teams, Update
+from .digest import digest, statement
+from .sshsig import parse_armored, public_key_blob, verify
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An approval file that does not count, and why."""
+
+    file: str
+    team: str
+    member: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UpdateApprovals:
+    """The approval state of one update."""
+
+    digest: str
+    """The digest of the update as it is on disk now."""
+    valid: tuple[tuple[str, str], ...]
+    """(team, member) pairs whose signatures verify, sorted."""
+    rejected: tuple[Rejected, ...]
+    """Files that do not count, with the reason."""
+    approved_by: tuple[str, ...]
+    """Required teams covered by distinct people (in required_teams order), when approved."""
+    missing: tuple[str, ...]
+    """Required teams without a valid approval (empty when approved)."""
+
+    @property
+    def approved(self) -> bool:
+        return not self.missing
+
+
+class Registry:
+    """teams.yml prepared for fast verification (key blobs decoded once)."""
+
+    def __init__(self, teams: Teams) -> None:
+        # 6. an empty rule set fails: validation guarantees required_teams is non-empty
+        if not teams.required_teams:
+            raise SignatureError("teams.yml requires no team: refusing to treat anything as approved")
+        self.teams = teams
+        self.member_keys: dict[str, frozenset[bytes]] = {}
+        for mid, m in teams.members.items():
+            self.member_keys[mid] = frozenset(_blob(k) for k in m.keys)
+        self.revoked = frozenset(_blob(k) for k in teams.revoked_keys)
+
+    def check(self, incident: str, update_id: int, digest_: str, f: ApprovalFile) -> None:
+        """Raise SignatureError unless ``f`` is a valid approval of this update."""
+        t = self.teams
+        sig = parse_armored(f.data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
+        if sig.namespace != t.namespace:
+            raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} (teams.yml)")
+        # 3. the member belongs to the team, and the team is required
+        if f.team not in t.required_teams:
+            raise SignatureError(f"team '{f.team}' is not one of the required teams ({', '.join(t.required_teams)})")
+        if f.member not in t.members:
+            raise SignatureError(f"'{f.member}' is not a member in teams.yml")
+        if f.member not in t.teams.get(f.team, ()):
+            raise SignatureError(f"'{f.member}' is not a member of team '{f.team}'")
+        # 2. the embedded key is one of the member's keys, not revoked
+        if sig.public_key in self.revoked:
+            raise SignatureError("signed with a revoked key (teams.yml revoked_keys)")
+        if sig.public_key not in self.member_keys[f.member]:
+            raise SignatureError(f"signed with a key that is not one of {f.member}'s keys in teams.yml")
+        # 4. the signature verifies over the rebuilt statement
+        verify(sig, statement(incident, update_id, digest_, f.team, f.member))
+
+
+@lru_cache(maxsize=4096)
+def _blob(line: str) -> bytes:
+    return public_key_blob(line)
+
+
+def assign_teams(required: tuple[str, ...], valid: Iterable[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Cover each required team with a distinct person: (covered teams, missing teams).
+
+    No one person counts for two teams, so this is a small matching problem;
+    teams are few, so a depth-first search is plenty.
+    """
+    candidates = {team: sorted({m for t, m in valid if t == team}) for team in required}
+    best: list[str] = []
+
+    def search(i: int, used: set[str], chosen: list[str]) -> bool:
+        nonlocal best
+        if len(chosen) > len(best):
+            best = list(chosen)
+        if i == len(required):
+            return len(chosen) == len(required)
+        team = required[i]
+        for member in candidates[team]:
+            if member not in used:
+                used.add(member)
+                chosen.append(team)
+                if search(i + 1, used, chosen):
+                    return True
+                chosen.pop()
+                used.discard(member)
+        # this team cannot be covered; try the rest
+        return search(i + 1, used, chosen)
+
+    search(0, set(), [])
+    covered = tuple(t for t in required if t in best)
+    missing = tuple(t for t in required if t not in best)
+    return covered, missing
+
+
+def update_approvals(registry: Registry, content: Content, incident: str, update: Update) -> UpdateApprovals:
+    """Verify every approval file of one update."""
+    d = digest(update)
+    valid: list[tuple[str, str]] = []
+    rejected: list[Rejected] = []
+    for f in content.approvals.get((incident, update.id), ()):
+        try:
+            registry.check(incident, update.id, d, f)
+        except SignatureError as exc:
+            rejected.append(Rejected(f.file, f.team, f.member, exc.message))
+        else:
+            valid.append((f.team, f.member))
+    covered, missing = assign_teams(registry.teams.required_teams, valid)
+    if missing:
+        covered = ()
+    return UpdateApprovals(d, tuple(sorted(valid)), tuple(rejected), covered, missing)
+
+
+def all_approvals(content: Content) -> dict[tuple[str, int], UpdateApprovals]:
+    """Approval state of every update in the content."""
+    registry = Registry(content.teams)
+    return {
+        (inc.id, u.id): update_approvals(registry, content, inc.id, u)
+        for inc in content.incidents
+        for u in inc.updates
+    }

@@ -1,0 +1,361 @@
+"""The gate: the only place that decides what is public.
+
+>>> release, report = gate(content, at)       # at: aware datetime (the build time T)
+>>> [i.id for i in release.incidents]         # only what may be published at T
+>>> report.held                               # what was held back, and why
+
+A :class:`Release` holds copies of the updates with everything withheld
+removed (embargoed technical text and reports, retracted text, the raw
+canonical form), so a renderer bug cannot leak what it was never given. Only
+:func:`gate` builds a Release.
+
+Publication rule, for a build at time T (content-format.md):
+1. an update is approved when every required team has a valid approval from a
+   distinct current member;
+2. an incident publishes the longest prefix of updates that are approved, at or
+   before T, and past their ``embargo_until``; without update 1 it does not exist;
+3. ``technical`` and ``report`` wait for ``technical_embargo_until``;
+4. an update retracted by a later approved update counts as approved and shows
+   only as retracted; its own text appears nowhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Mapping
+
+from ..model.fold import State, fold, is_active, is_upcoming, worst
+from ..model.records import Component, ComponentStatus, Content, Facts, Incident, Kind, Update
+from .approvals import UpdateApprovals, all_approvals
+
+TEAM_NAMES = {"comms": "Communications", "communications": "Communications", "security": "Security",
+              "legal": "Legal", "pr": "Public relations", "it": "IT", "ops": "Operations"}
+
+
+def team_name(team_id: str) -> str:
+    """Display name of a team id ("comms" -> "Communications")."""
+    return TEAM_NAMES.get(team_id, team_id.replace("-", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class ComponentChange:
+    """A component status changed by an update (from the fold)."""
+
+    component: str
+    old: ComponentStatus
+    new: ComponentStatus
+
+
+@dataclass(frozen=True)
+class PublishedUpdate:
+    """An update as it may be shown at T (withheld fields already removed)."""
+
+    update: Update
+    """The update, with embargoed or retracted fields set to None and no canonical form."""
+    state: State
+    """The incident's state after this update (published updates only)."""
+    changes: tuple[ComponentChange, ...]
+    """Component statuses that changed with this update, in the update's order."""
+    digest: str
+    """The approval digest of the update as stored."""
+    approved_by: tuple[str, ...]
+    """Team ids whose approvals publish it (empty for a retracted update approved via its retraction)."""
+    technical_pending: bool
+    """It has technical text or a report still under technical embargo."""
+    retracted: bool
+    """Withdrawn by a later approved update: show nothing of its text."""
+    retracted_by: int | None
+    """The published update that retracts it (None while that one is not yet public)."""
+    corrected_by: tuple[int, ...]
+    """Published updates that correct it."""
+
+    @property
+    def id(self) -> int:
+        return self.update.id
+
+    @property
+    def at(self) -> datetime:
+        return self.update.at
+
+    @property
+    def status(self) -> str:
+        return self.update.status
+
+    @property
+    def public(self) -> str | None:
+        return self.update.public
+
+    @property
+    def technical(self) -> str | None:
+        return self.update.technical
+
+    @property
+    def corrects(self) -> int | None:
+        return self.update.corrects
+
+    @property
+    def retracts(self) -> int | None:
+        return self.update.retracts
+
+
+@dataclass(frozen=True)
+class PublishedIncident:
+    """An incident or maintenance with its published updates."""
+
+    id: str
+    kind: Kind
+    updates: tuple[PublishedUpdate, ...]
+    """Oldest first."""
+    state: State
+    """State after the last published update."""
+    active: bool
+    """Open incident, or maintenance in progress at T: it sets component statuses now."""
+    upcoming: bool
+    """Maintenance announced for later."""
+
+    @property
+    def title(self) -> str:
+        return self.state.title
+
+    @property
+    def started_at(self) -> datetime:
+        return self.updates[0].at
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.updates[-1].at
+
+    @property
+    def closed(self) -> bool:
+        return self.state.closed
+
+    def first_at(self, *statuses: str) -> datetime | None:
+        """Time of the first update with one of ``statuses``."""
+        return next((u.at for u in self.updates if u.status in statuses), None)
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        if not self.closed:
+            return None
+        return self.first_at("resolved", "postmortem", "completed")
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """Every component the incident touched."""
+        return tuple(self.state.components)
+
+    @property
+    def has_technical(self) -> bool:
+        """Whether the technical page exists (some technical text or report is public)."""
+        return any(u.technical or u.update.report for u in self.updates)
+
+    @property
+    def technical_pending(self) -> bool:
+        return any(u.technical_pending for u in self.updates)
+
+    def update(self, n: int) -> PublishedUpdate:
+        return self.updates[n - 1]
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    """A component with its current status at T."""
+
+    component: Component
+    status: ComponentStatus
+
+    @property
+    def id(self) -> str:
+        return self.component.id
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The page's overall status (Statuspage's ``status`` object)."""
+
+    indicator: str
+    """none | minor | major | critical."""
+    description: str
+
+
+_INDICATOR_ORDER = ("none", "minor", "major", "critical")
+_COMPONENT_INDICATOR = {
+    ComponentStatus.OPERATIONAL: "none",
+    ComponentStatus.UNDER_MAINTENANCE: "none",
+    ComponentStatus.DEGRADED_PERFORMANCE: "minor",
+    ComponentStatus.PARTIAL_OUTAGE: "major",
+    ComponentStatus.MAJOR_OUTAGE: "critical",
+}
+_DESCRIPTIONS = {
+    "none": "All Systems Operational",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major System Outage",
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything that may be published at time ``at``; built only by :func:`gate`."""
+
+    at: datetime
+    """The build time T."""
+    components: tuple[ComponentView, ...]
+    """Display order."""
+    incidents: tuple[PublishedIncident, ...]
+    """Newest first (by first update time, then id)."""
+    team_names: Mapping[str, str]
+    """Team id -> display name, for "approved by"."""
+
+    def incident(self, iid: str) -> PublishedIncident:
+        for inc in self.incidents:
+            if inc.id == iid:
+                return inc
+        raise KeyError(iid)
+
+    @property
+    def overall(self) -> Overall:
+        """Worst of: component statuses (degraded -> minor, partial -> major, major outage ->
+        critical) and the impact of open incidents; "Service Under Maintenance" when
+        nothing is wrong but maintenance is in progress."""
+        levels = [_COMPONENT_INDICATOR[c.status] for c in self.components]
+        levels += [i.state.impact for i in self.incidents if i.active and i.kind is Kind.INCIDENT]
+        indicator = max(levels, key=_INDICATOR_ORDER.index, default="none")
+        if indicator == "none" and any(i.active and i.kind is Kind.MAINTENANCE for i in self.incidents):
+            return Overall("none", "Service Under Maintenance")
+        return Overall(indicator, _DESCRIPTIONS[indicator])
+
+
+@dataclass(frozen=True)
+class Held:
+    """An update held back from the release, and why."""
+
+    incident: str
+    update: int
+    reason: str
+    """unapproved | embargoed | scheduled | after-held | technical-embargo"""
+    detail: str
+    until: datetime | None = None
+    """When it can publish on its own (embargo or scheduled time), if it is approved."""
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """What the gate held back (never rendered into the site)."""
+
+    held: tuple[Held, ...]
+    approvals: Mapping[tuple[str, int], UpdateApprovals]
+    next_change: datetime | None
+    """The next time after T at which a rebuild would publish more (an embargo lifts, a
+    scheduled update comes due, a maintenance window opens or closes), or None."""
+
+
+def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], UpdateApprovals] | None = None
+         ) -> tuple[Release, GateReport]:
+    """Decide what is public at ``at``."""
+    if approvals is None:
+        approvals = all_approvals(content)
+    held: list[Held] = []
+    future: list[datetime] = []
+    published: list[PublishedIncident] = []
+    for inc in content.incidents:
+        p = _gate_incident(inc, at, approvals, held, future)
+        if p is not None:
+            published.append(p)
+
+    statuses: dict[str, list[ComponentStatus]] = {}
+    for p in published:
+        if p.active:
+            for cid, st in p.state.components.items():
+                statuses.setdefault(cid, []).append(st)
+        if p.kind is Kind.MAINTENANCE and p.state.scheduled and not p.closed:
+            future += [t for t in (p.state.scheduled.start, p.state.scheduled.end) if t > at]
+    views = tuple(ComponentView(c, worst(statuses.get(c.id, ()))) for c in content.components)
+    published.sort(key=lambda p: (p.started_at, p.id), reverse=True)
+    names = {t: team_name(t) for t in content.teams.required_teams}
+    release = Release(at, views, tuple(published), MappingProxyType(names))
+    return release, GateReport(tuple(held), approvals, min(future, default=None))
+
+
+def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], future: list[datetime]
+                   ) -> PublishedIncident | None:
+    ups = inc.updates
+    # 4. approved retractions: the retracted update counts as approved
+    retracted_by: dict[int, int] = {}
+    for u in ups:
+        if u.retracts is not None and approvals[(inc.id, u.id)].approved:
+            retracted_by[u.retracts] = u.id
+
+    # 2. the longest published prefix
+    n = 0
+    for u in ups:
+        ok = approvals[(inc.id, u.id)].approved or u.id in retracted_by
+        if not ok:
+            missing = ", ".join(approvals[(inc.id, u.id)].missing)
+            held.append(Held(inc.id, u.id, "unapproved", f"missing approval from: {missing}"))
+            break
+        if u.at > at:
+            held.append(Held(inc.id, u.id, "scheduled", "its time is in the future", u.at))
+            future.append(u.at)
+            break
+        if u.embargo_until is not None and u.embargo_until > at:
+            held.append(Held(inc.id, u.id, "embargoed", "embargoed", u.embargo_until))
+            future.append(u.embargo_until)
+            break
+        n += 1
+    for u in ups[n + 1:]:
+        held.append(Held(inc.id, u.id, "after-held", f"waits for update {ups[n].id}"))
+    if n == 0:
+        return None
+
+    # strip what is withheld, then fold only what is published
+    shown: list[Update] = []
+    pending: dict[int, bool] = {}
+    for u in ups[:n]:
+        changes: dict = {"canonical": MappingProxyType({})}
+        if u.id in retracted_by:
+            changes.update(title=None, public=None, technical=None, report=None, facts=Facts())
+            pending[u.id] = False
+        elif u.technical_embargo_until is not None and u.technical_embargo_until > at and (u.technical or u.report):
+            changes.update(technical=None, report=None)
+            pending[u.id] = True
+            held.append(Held(inc.id, u.id, "technical-embargo", "technical text and report embargoed",
+                             u.technical_embargo_until))
+            future.append(u.technical_embargo_until)
+        else:
+            pending[u.id] = False
+        shown.append(dataclasses.replace(u, **changes))
+    states = fold(shown)
+
+    published_ids = {u.id for u in shown}
+    corrected: dict[int, list[int]] = {}
+    for u in shown:
+        if u.corrects is not None:
+            corrected.setdefault(u.corrects, []).append(u.id)
+    out: list[PublishedUpdate] = []
+    prev = None
+    for u, st in zip(shown, states):
+        changes_ = []
+        for cid in st.components:
+            old = prev.components.get(cid, ComponentStatus.OPERATIONAL) if prev else ComponentStatus.OPERATIONAL
+            new = st.components[cid]
+            if cid in u.components or old != new:
+                changes_.append(ComponentChange(cid, old, new))
+        ap = approvals[(inc.id, u.id)]
+        by = retracted_by.get(u.id)
+        out.append(PublishedUpdate(
+            update=u, state=st, changes=tuple(changes_), digest=ap.digest,
+            approved_by=ap.approved_by, technical_pending=pending[u.id],
+            retracted=u.id in retracted_by, retracted_by=by if by in published_ids else None,
+            corrected_by=tuple(corrected.get(u.id, ())),
+        ))
+        prev = st
+    final = states[-1]
+    return PublishedIncident(
+        inc.id, inc.kind, tuple(out), final,
+        active=is_active(inc.kind, shown, final, at),
+        upcoming=is_upcoming(inc.kind, shown, final, at),
+    )

@@ -1,0 +1,231 @@
+"""Safe YAML reading with line numbers.
+
+The content is read with PyYAML's *composer* only: we never construct Python
+objects from tags. Every mapping and sequence becomes a plain ``dict`` or
+``list``; every scalar becomes ``str``, ``int``, ``float``, ``bool`` or
+``None`` by YAML 1.1's implicit rules, except timestamps, which stay strings so
+that the validator can insist on an explicit UTC offset. Alongside the value we
+record the line of every field path, so errors can say ``file:line: field``.
+
+Refused, each with a message naming the place:
+1. files over :data:`MAX_BYTES`;
+2. bytes that are not UTF-8;
+3. YAML syntax errors;
+4. anchors and aliases;
+5. explicit tags other than YAML's core ones;
+6. duplicate mapping keys, and keys that are not scalars;
+7. more than one document in a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+try:  # the C parser is ~20x faster; fall back to pure Python where libyaml is missing
+    from yaml import CSafeLoader as _FastLoader
+except ImportError:  # pragma: no cover - depends on the platform
+    from yaml import SafeLoader as _FastLoader
+
+MAX_BYTES = 1024 * 1024
+"""Largest file statuskit reads (1 MiB)."""
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+Path_ = tuple  # a field path: keys (str) and list indices (int)
+
+
+def format_path(path: Path_) -> str:
+    """``("updates", 1, "components", "x")`` -> ``updates[1].components.x``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """A YAML file read safely: its value and the line of every field path."""
+
+    file: str
+    """The file name used in messages."""
+    data: Any
+    """Plain Python value: dict, list, str, int, float, bool or None."""
+    lines: dict[Path_, int] = field(default_factory=dict)
+    """1-based line of each field path (the line of the key for mapping entries)."""
+
+    def line(self, path: Path_) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def problem(self, path: Path_, message: str, **kw: Any) -> Problem:
+        """A :class:`Problem` at ``path`` in this document."""
+        return Problem(self.file, self.line(path), format_path(path) or None, message, **kw)
+
+
+class YamlRefused(Exception):
+    """Raised inside this module; converted to a :class:`Problem`."""
+
+    def __init__(self, line: int | None, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.field = field
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Pure-Python loader that refuses anchors exactly (used only when a file has '&')."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlRefused(event.start_mark.line + 1, f"YAML alias '*{event.anchor}' is not allowed")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlRefused(event.start_mark.line + 1, f"YAML anchor '&{anchor}' is not allowed")
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file safely. Returns the document, or None and the problems."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(name, None, None, f"file is {size} bytes; the limit is {MAX_BYTES} (1 MiB)")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, None, None, f"cannot read file: {exc.strerror or exc}")]
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
+    """Parse bytes (already read) as one safe YAML document."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(name, None, None, f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")]
+    # 2. UTF-8 only
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        node = _compose(text)
+        if node is None:
+            return Document(name, None, {}), []
+        doc = Document(name, None)
+        doc.data = _to_python(node, (), doc.lines, set())
+        return doc, []
+    except YamlRefused as exc:
+        return None, [Problem(name, exc.line, exc.field, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "syntax error"
+        return None, [Problem(name, line, None, f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
+        return None, [Problem(name, None, None, f"YAML error: {exc}")]
+
+
+def _compose(text: str) -> yaml.Node | None:
+    # 4. anchors: the fast C composer cannot report them, so a file that may contain
+    # one ('&' anywhere) goes through the strict pure-Python composer instead.
+    loader_cls = _StrictLoader if "&" in text or "*" in text else _FastLoader
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()  # 7. raises on a second document
+    except yaml.composer.ComposerError as exc:
+        if "expected a single document" in str(exc):
+            mark = exc.problem_mark
+            raise YamlRefused(mark.line + 1 if mark else None, "only one YAML document per file is allowed") from None
+        raise
+    finally:
+        loader.dispose()
+    return node
+
+
+def _check_tag(node: yaml.Node) -> None:
+    # 5. only the core schema's tags; no !!python/..., !!binary, !!set, !custom
+    if node.tag not in _ALLOWED_TAGS:
+        raise YamlRefused(node.start_mark.line + 1, f"YAML tag '{node.tag}' is not allowed")
+
+
+def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
+    # 4. aliases: the composer hands back the same node object twice
+    if id(node) in seen and not isinstance(node, yaml.ScalarNode):
+        raise YamlRefused(node.start_mark.line + 1, "YAML aliases are not allowed")
+    _check_tag(node)
+    if isinstance(node, yaml.MappingNode):
+        seen.add(id(node))
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "null":
+                raise YamlRefused(key_node.start_mark.line + 1, "mapping keys must be plain scalars")
+            if key_node.tag == _CORE + "map":  # '<<' merge keys
+                raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys are not allowed")
+            key = _scalar(key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = key_node.value
+            if key_node.value == "<<":
+                raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys ('<<') are not allowed")
+            child = path + (key,)
+            # 6. duplicate keys
+            if key in out:
+                raise YamlRefused(
+                    key_node.start_mark.line + 1,
+                    f"duplicate key '{key}' (first at line {lines.get(child, '?')})",
+                    format_path(child),
+                )
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, child, lines, seen)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seen.add(id(node))
+        items = []
+        for i, item in enumerate(node.value):
+            child = path + (i,)
+            lines[child] = item.start_mark.line + 1
+            items.append(_to_python(item, child, lines, seen))
+        return items
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    value = node.value
+    if tag == _CORE + "str" or tag == _CORE + "timestamp":
+        return value
+    if tag == _CORE + "null":
+        return None
+    if tag == _CORE + "bool":
+        return value.lower() in ("yes", "true", "on", "y")
+    if tag == _CORE + "int":
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == _CORE + "float":
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,617 @@
+"""Validation: safe YAML documents -> typed records, collecting every problem.
+
+Each ``validate_*`` function takes a :class:`~statuskit.model.load.Document`
+and returns the record (or None) plus a list of problems; nothing here raises
+for bad content. Messages compare what was found with what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any, Callable
+
+from ..errors import Problem
+from .load import Document
+from .records import (
+    DATA_EXPOSURE,
+    INCIDENT_IMPACTS,
+    INCIDENT_STATUSES,
+    INDICATOR_TYPES,
+    MAINTENANCE_STATUSES,
+    Component,
+    ComponentStatus,
+    CustomerAction,
+    Facts,
+    Incident,
+    Indicator,
+    Kind,
+    Member,
+    Report,
+    Teams,
+    TimelineEntry,
+    Update,
+    Window,
+)
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+"""Incident, component, member and team identifiers."""
+ATTACK_RE = re.compile(r"^T\d{4}(\.\d{3})?$")
+CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,}$")
+_TIME_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+_KEY_LINE_RE = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/=]+(\s.*)?$")
+
+UPDATE_KEYS = (
+    "id", "at", "status", "title", "impact", "components", "scheduled", "next_update_at",
+    "public", "technical", "report", "embargo_until", "technical_embargo_until", "corrects",
+    "retracts", "data_exposure", "data_categories", "customer_actions", "affected_customers",
+    "detected_at", "contained_at", "acknowledge",
+)
+"""Every key an update may have."""
+REPORT_KEYS = (
+    "summary", "root_cause", "timeline", "indicators", "attack_techniques", "cves",
+    "detection", "remediation", "references",
+)
+INCIDENT_KEYS = ("id", "kind", "updates")
+COMPONENT_KEYS = ("id", "name", "description", "group")
+TEAMS_KEYS = ("namespace", "required_teams", "members", "teams", "revoked_keys")
+MEMBER_KEYS = ("name", "keys", "github")
+TEXT_KEYS = ("public", "technical", "report", "title")
+"""Keys whose content a retraction withdraws (and which may then be deleted)."""
+
+
+def parse_time(value: Any) -> datetime:
+    """Parse an ISO 8601 time with an explicit offset; returns an aware UTC datetime.
+
+    Raises ValueError with a user-facing message.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("time has no UTC offset; write it like 2024-07-31T09:05:00Z")
+        return value.astimezone(timezone.utc)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {_show(value)}")
+    m = _TIME_RE.match(value.strip())
+    if not m:
+        raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {value!r}")
+    year, month, day, hour, minute, second, frac, offset = m.groups()
+    if offset is None:
+        raise ValueError(f"time {value!r} has no UTC offset; add 'Z' or an offset like +02:00")
+    if frac:
+        raise ValueError(f"time {value!r} has fractional seconds; use whole seconds")
+    text = f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}"
+    if offset in ("Z", "z"):
+        text += "+00:00"
+    else:
+        off = offset.replace(":", "")
+        text += off[:3] + ":" + (off[3:] or "00")
+    try:
+        return datetime.fromisoformat(text).astimezone(timezone.utc)
+    except ValueError as exc:
+        raise ValueError(f"invalid time {value!r}: {exc}") from None
+
+
+def format_time(dt: datetime) -> str:
+    """UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_text(value: str) -> str:
+    """NFC with ``\\n`` line ends (the digest's normal form)."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"{value} (a number)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+class _Checker:
+    """Collects problems for one document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def keys(self, mapping: dict, path: tuple, allowed: tuple[str, ...], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+                self.error(path + (key,), f"unknown key '{key}' in {what}{hint}")
+
+    def mapping(self, value: Any, path: tuple, what: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.error(path, f"expected {what} (a mapping), got {_show(value)}")
+            return None
+        return value
+
+    def seq(self, value: Any, path: tuple, what: str) -> list | None:
+        if not isinstance(value, list):
+            self.error(path, f"expected {what} (a list), got {_show(value)}")
+            return None
+        return value
+
+    def text(self, value: Any, path: tuple, *, required: bool = False, what: str = "text") -> str | None:
+        if value is None:
+            if required:
+                self.error(path, f"required {what} is missing")
+            return None
+        if not isinstance(value, str):
+            self.error(path, f"expected {what}, got {_show(value)}")
+            return None
+        if required and not value.strip():
+            self.error(path, f"{what} is empty")
+            return None
+        return normalise_text(value)
+
+    def ident(self, value: Any, path: tuple, what: str) -> str | None:
+        if not isinstance(value, str) or not ID_RE.match(value):
+            self.error(path, f"{what} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-'), got {_show(value)}")
+            return None
+        return value
+
+    def time(self, value: Any, path: tuple) -> datetime | None:
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            self.error(path, str(exc))
+            return None
+
+    def choice(self, value: Any, path: tuple, choices: tuple[str, ...], what: str) -> str | None:
+        if value not in choices:
+            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            self.error(path, f"{what} {_show(value)} is not one of: {', '.join(choices)}{hint}")
+            return None
+        return value
+
+    def strings(self, value: Any, path: tuple, what: str, check: Callable[[str], bool] | None = None,
+                expected: str = "") -> tuple[str, ...]:
+        items = self.seq(value, path, what)
+        out = []
+        for i, item in enumerate(items or ()):
+            if not isinstance(item, str):
+                self.error(path + (i,), f"expected text, got {_show(item)}")
+            elif check is not None and not check(item):
+                self.error(path + (i,), f"{item!r} is not {expected}")
+            else:
+                out.append(normalise_text(item))
+        return tuple(out)
+
+
+# --- components.yml ---------------------------------------------------------------
+
+def validate_components(doc: Document) -> tuple[tuple[Component, ...], list[Problem]]:
+    """components.yml -> components in display order."""
+    c = _Checker(doc)
+    top = c.mapping(doc.data, (), "the components file")
+    out: list[Component] = []
+    if top is None:
+        return (), c.problems
+    c.keys(top, (), ("components",), "components.yml")
+    items = c.seq(top.get("components"), ("components",), "a list of components")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items or ()):
+        path = ("components", i)
+        m = c.mapping(item, path, "a component")
+        if m is None:
+            continue
+        c.keys(m, path, COMPONENT_KEYS, "a component")
+        cid = c.ident(m.get("id"), path + ("id",), "component id")
+        name = c.text(m.get("name"), path + ("name",), required=True, what="name")
+        desc = c.text(m.get("description"), path + ("description",))
+        group = c.text(m.get("group"), path + ("group",))
+        if cid is not None:
+            if cid in seen:
+                c.error(path + ("id",), f"component '{cid}' is defined twice (first as components[{seen[cid]}])")
+                continue
+            seen[cid] = i
+        if cid and name:
+            out.append(Component(cid, name.strip(), desc.strip() if desc else None,
+                                 group.strip() if group else None, len(out) + 1, doc.line(path)))
+    return tuple(out), c.problems
+
+
+# --- teams.yml --------------------------------------------------------------------
+
+def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
+    """teams.yml -> the approval registry."""
+    c = _Checker(doc)
+    top = c.mapping(doc.data, (), "the teams file")
+    if top is None:
+        return None, c.problems
+    c.keys(top, (), TEAMS_KEYS, "teams.yml")
+    ns = c.text(top.get("namespace"), ("namespace",), required=True, what="namespace")
+    if ns is not None:
+        ns = ns.strip()
+        if ns in ("git", "file") or not re.match(r"^[A-Za-z0-9][A-Za-z0-9@._+-]*$", ns):
+            c.error(("namespace",), f"namespace {ns!r} is not allowed: use your own, e.g. statuskit-approval@status.example.org (never 'git' or 'file')")
+            ns = None
+    members: dict[str, Member] = {}
+    key_owner: dict[str, str] = {}
+    mem = c.mapping(top.get("members"), ("members",), "members")
+    for mid, mdef in (mem or {}).items():
+        path = ("members", mid)
+        if c.ident(mid, path, "member id") is None:
+            continue
+        m = c.mapping(mdef, path, "a member")
+        if m is None:
+            continue
+        c.keys(m, path, MEMBER_KEYS, "a member")
+        name = c.text(m.get("name"), path + ("name",), required=True, what="name")
+        keys = c.strings(m.get("keys"), path + ("keys",), "public keys", _KEY_LINE_RE.match,
+                         "an OpenSSH public key line (e.g. 'ssh-ed25519 AAAA... comment')")
+        if isinstance(m.get("keys"), list) and not m.get("keys"):
+            c.error(path + ("keys",), "a member needs at least one public key")
+        for k in keys:
+            blob = k.split()[1]
+            if blob in key_owner and key_owner[blob] != mid:
+                c.error(path + ("keys",), f"this key also belongs to member '{key_owner[blob]}'; one key, one person")
+            key_owner[blob] = mid
+        github = c.text(m.get("github"), path + ("github",))
+        if name:
+            members[mid] = Member(mid, name.strip(), keys, github.strip() if github else None)
+    teams: dict[str, tuple[str, ...]] = {}
+    tdef = c.mapping(top.get("teams"), ("teams",), "teams")
+    for tid, tm in (tdef or {}).items():
+        path = ("teams", tid)
+        if c.ident(tid, path, "team id") is None:
+            continue
+        ids = c.strings(tm, path, "a list of member ids")
+        for i, mid in enumerate(ids):
+            if mid not in members and isinstance(mem, dict) and mid not in mem:
+                close = difflib.get_close_matches(mid, list(members), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                c.error(path + (i,), f"unknown member '{mid}' (not under members){hint}")
+        teams[tid] = tuple(ids)
+    required = c.strings(top.get("required_teams"), ("required_teams",), "a list of team ids")
+    if isinstance(top.get("required_teams"), list) and not required:
+        c.error(("required_teams",), "at least one team must be required (an empty rule set would approve anything)")
+    for i, tid in enumerate(required):
+        if tid not in teams:
+            c.error(("required_teams", i), f"required team '{tid}' is not defined under teams")
+    revoked = c.strings(top.get("revoked_keys", []), ("revoked_keys",), "a list of public keys", _KEY_LINE_RE.match,
+                        "an OpenSSH public key line") if "revoked_keys" in top else ()
+    if c.problems or ns is None:
+        return None, c.problems
+    return Teams(ns, required, MappingProxyType(members), MappingProxyType(teams), revoked, doc.file), c.problems
+
+
+# --- incidents/<id>.yml -----------------------------------------------------------
+
+def validate_incident(doc: Document, expected_id: str, components: set[str]) -> tuple[Incident | None, list[Problem]]:
+    """One incident or maintenance file -> an Incident."""
+    c = _Checker(doc)
+    top = c.mapping(doc.data, (), "an incident (with id, kind and updates)")
+    if top is None:
+        return None, c.problems
+    c.keys(top, (), INCIDENT_KEYS, "an incident")
+    iid = c.ident(top.get("id"), ("id",), "incident id")
+    if iid is not None and iid != expected_id:
+        c.error(("id",), f"id '{iid}' does not match the file name; expected '{expected_id}'")
+    kind_v = c.choice(top.get("kind"), ("kind",), ("incident", "maintenance"), "kind")
+    kind = Kind(kind_v) if kind_v else None
+    raw_updates = c.seq(top.get("updates"), ("updates",), "a list of updates")
+    if raw_updates is not None and not raw_updates:
+        c.error(("updates",), "an incident needs at least one update")
+    if kind is None:
+        return None, c.problems
+
+    # Which updates are retracted (by any later update): their text may be deleted.
+    retracted_by: dict[int, int] = {}
+    for i, u in enumerate(raw_updates or ()):
+        if isinstance(u, dict) and isinstance(u.get("retracts"), int) and not isinstance(u.get("retracts"), bool):
+            retracted_by.setdefault(u["retracts"], i + 1)
+
+    updates: list[Update] = []
+    prev_at: datetime | None = None
+    for i, raw in enumerate(raw_updates or ()):
+        path = ("updates", i)
+        u = c.mapping(raw, path, "an update")
+        if u is None:
+            continue
+        upd = _validate_update(c, u, path, i + 1, kind, components, i + 1 in retracted_by, updates)
+        if upd is None:
+            continue
+        if prev_at is not None and upd.at < prev_at:
+            c.error(path + ("at",), f"update {upd.id} is at {format_time(upd.at)}, before the previous update ({format_time(prev_at)}); times must not decrease")
+        prev_at = upd.at
+        updates.append(upd)
+
+    # retractions: a retracted update that set the title needs the retraction to set a new one
+    retracted_seen: set[int] = set()
+    for i, upd in enumerate(updates):
+        if upd.retracts is not None:
+            path = ("updates", i, "retracts")
+            if upd.retracts in retracted_seen:
+                c.error(path, f"update {upd.retracts} is already retracted by an earlier update")
+            retracted_seen.add(upd.retracts)
+            if 1 <= upd.retracts < upd.id and upd.retracts <= len(updates):
+                target = updates[upd.retracts - 1]
+                if target.retracts is not None:
+                    c.error(path, f"update {upd.retracts} is itself a retraction; retracting a retraction is not supported (publish a new update instead)")
+                if upd.retracts == 1 or target.title is not None:
+                    if upd.title is None:
+                        c.error(path, f"update {upd.retracts} set the title, so the retracting update must set a new 'title'")
+    if c.problems or iid is None:
+        return None, c.problems
+    return Incident(iid, kind, tuple(updates), doc.file), c.problems
+
+
+def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: Kind,
+                     components: set[str], retracted: bool, earlier: list[Update]) -> Update | None:
+    n_before = len(c.problems)
+    c.keys(u, path, UPDATE_KEYS, "an update")
+    canonical: dict[str, Any] = {}
+
+    uid = u.get("id")
+    if not isinstance(uid, int) or isinstance(uid, bool) or uid != expected_id:
+        c.error(path + ("id",), f"expected update id {expected_id} (ids are 1, 2, 3, ... in file order, no gaps), got {_show(uid)}")
+    first = expected_id == 1
+
+    def time_field(key: str, required: bool = False) -> datetime | None:
+        if key not in u:
+            if required:
+                c.error(path + (key,), f"required field '{key}' is missing")
+            return None
+        t = c.time(u[key], path + (key,))
+        if t is not None:
+            canonical[key] = format_time(t)
+        return t
+
+    def text_field(key: str, required: bool = False, what: str = "text") -> str | None:
+        if key not in u:
+            if required:
+                c.error(path + (key,), f"required field '{key}' is missing")
+            return None
+        t = c.text(u[key], path + (key,), required=True, what=what)
+        if t is not None:
+            canonical[key] = t
+        return t
+
+    at = time_field("at", required=True)
+    statuses = INCIDENT_STATUSES if kind is Kind.INCIDENT else MAINTENANCE_STATUSES
+    status = None
+    if "status" not in u:
+        c.error(path + ("status",), "required field 'status' is missing")
+    else:
+        status = c.choice(u["status"], path + ("status",), statuses, f"{kind.value} status")
+        if status:
+            canonical["status"] = status
+
+    title = text_field("title", required=first and not retracted, what="title")
+    if title is not None:
+        title = title.strip()
+    impact = None
+    impacts = INCIDENT_IMPACTS if kind is Kind.INCIDENT else ("maintenance",)
+    if "impact" in u:
+        impact = c.choice(u["impact"], path + ("impact",), impacts, f"{kind.value} impact")
+        if impact:
+            canonical["impact"] = impact
+    elif first:
+        c.error(path + ("impact",), f"required field 'impact' is missing on the first update (one of: {', '.join(impacts)})")
+
+    comps: dict[str, ComponentStatus] = {}
+    if "components" in u:
+        m = c.mapping(u["components"], path + ("components",), "component statuses (component id: status)")
+        if m is not None:
+            canonical["components"] = {}
+            for cid, st in m.items():
+                cpath = path + ("components", cid)
+                if cid not in components:
+                    close = difflib.get_close_matches(str(cid), sorted(components), n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    c.error(cpath, f"unknown component '{cid}' (not in components.yml){hint}")
+                    continue
+                sv = c.choice(st, cpath, tuple(s.value for s in ComponentStatus), "component status")
+                if sv:
+                    comps[cid] = ComponentStatus(sv)
+                    canonical["components"][cid] = sv
+
+    scheduled = None
+    if "scheduled" in u:
+        spath = path + ("scheduled",)
+        if kind is not Kind.MAINTENANCE:
+            c.error(spath, "'scheduled' is only for maintenance (kind: maintenance)")
+        m = c.mapping(u["scheduled"], spath, "a window {from: TIME, until: TIME}")
+        if m is not None:
+            c.keys(m, spath, ("from", "until"), "a maintenance window")
+            start = c.time(m.get("from"), spath + ("from",)) if "from" in m else None
+            end = c.time(m.get("until"), spath + ("until",)) if "until" in m else None
+            if "from" not in m:
+                c.error(spath + ("from",), "required field 'from' is missing")
+            if "until" not in m:
+                c.error(spath + ("until",), "required field 'until' is missing")
+            if start and end:
+                if end <= start:
+                    c.error(spath + ("until",), f"window ends ({format_time(end)}) before it starts ({format_time(start)})")
+                else:
+                    scheduled = Window(start, end)
+                canonical["scheduled"] = {"from": format_time(start), "until": format_time(end)}
+    elif first and kind is Kind.MAINTENANCE:
+        c.error(path + ("scheduled",), "a maintenance's first update needs 'scheduled: {from: TIME, until: TIME}'")
+
+    next_at = time_field("next_update_at")
+    if next_at and at and next_at < at:
+        c.error(path + ("next_update_at",), f"next update time {format_time(next_at)} is before this update ({format_time(at)})")
+
+    public = text_field("public", what="public text")
+    technical = text_field("technical", what="technical text")
+    report = None
+    if "report" in u:
+        report = _validate_report(c, u["report"], path + ("report",), canonical)
+    if public is None and "public" not in u and not retracted:
+        if first:
+            c.error(path + ("public",), "required field 'public' is missing (the first update must say something to customers)")
+        elif technical is None and report is None:
+            c.error(path + ("public",), "required field 'public' is missing (an update needs public text, or technical text or a report if it is technical-only)")
+
+    embargo = time_field("embargo_until")
+    tembargo = time_field("technical_embargo_until")
+
+    refs: dict[str, int | None] = {}
+    for key in ("corrects", "retracts"):
+        if key in u:
+            v = u[key]
+            if not isinstance(v, int) or isinstance(v, bool) or not (1 <= v < expected_id):
+                c.error(path + (key,), f"'{key}' must name an earlier update (1..{expected_id - 1}), got {_show(v)}")
+                refs[key] = None
+            else:
+                refs[key] = v
+                canonical[key] = v
+
+    facts = _validate_facts(c, u, path, canonical)
+    ack = ()
+    if "acknowledge" in u:
+        ack = c.strings(u["acknowledge"], path + ("acknowledge",), "a list of lint rule ids",
+                        lambda s: bool(re.match(r"^[a-z0-9][a-z0-9-]*$", s)), "a rule id like 'public-technical-detail'")
+        canonical["acknowledge"] = list(ack)
+    if isinstance(uid, int) and not isinstance(uid, bool):
+        canonical["id"] = uid
+
+    if len(c.problems) > n_before or at is None or status is None:
+        return None
+    field_lines = {k: c.doc.lines.get(path + (k,)) for k in u}
+    return Update(
+        id=expected_id, at=at, status=status, title=title, impact=impact,
+        components=MappingProxyType(comps), scheduled=scheduled, next_update_at=next_at,
+        public=public, technical=technical, report=report, embargo_until=embargo,
+        technical_embargo_until=tembargo, corrects=refs.get("corrects"), retracts=refs.get("retracts"),
+        facts=facts, acknowledge=ack, canonical=MappingProxyType(canonical),
+        line=c.doc.line(path), field_lines=MappingProxyType(field_lines),
+    )
+
+
+def _validate_report(c: _Checker, value: Any, path: tuple, canonical: dict) -> Report | None:
+    m = c.mapping(value, path, "a technical report")
+    if m is None:
+        return None
+    c.keys(m, path, REPORT_KEYS, "a report")
+    out: dict[str, Any] = {}
+    canon: dict[str, Any] = {}
+    for key in ("summary", "root_cause", "detection", "remediation"):
+        if key in m:
+            t = c.text(m[key], path + (key,), required=True, what=key.replace("_", " "))
+            out[key] = t
+            if t is not None:
+                canon[key] = t
+    if "timeline" in m:
+        entries = []
+        canon_tl = []
+        for i, e in enumerate(c.seq(m["timeline"], path + ("timeline",), "a timeline") or ()):
+            epath = path + ("timeline", i)
+            em = c.mapping(e, epath, "a timeline entry {at: TIME, event: TEXT}")
+            if em is None:
+                continue
+            c.keys(em, epath, ("at", "event"), "a timeline entry")
+            t = c.time(em.get("at"), epath + ("at",)) if "at" in em else None
+            if "at" not in em:
+                c.error(epath + ("at",), "required field 'at' is missing")
+            ev = c.text(em.get("event"), epath + ("event",), required=True, what="event")
+            if t and ev:
+                entries.append(TimelineEntry(t, ev))
+                canon_tl.append({"at": format_time(t), "event": ev})
+        out["timeline"] = tuple(entries)
+        canon["timeline"] = canon_tl
+    if "indicators" in m:
+        inds = []
+        canon_ind = []
+        for i, e in enumerate(c.seq(m["indicators"], path + ("indicators",), "a list of indicators") or ()):
+            ipath = path + ("indicators", i)
+            em = c.mapping(e, ipath, "an indicator {type, value, context}")
+            if em is None:
+                continue
+            c.keys(em, ipath, ("type", "value", "context"), "an indicator")
+            if "type" not in em:
+                c.error(ipath + ("type",), f"required field 'type' is missing (one of: {', '.join(INDICATOR_TYPES)})")
+                typ = None
+            else:
+                typ = c.choice(em.get("type"), ipath + ("type",), INDICATOR_TYPES, "indicator type")
+            val = c.text(em.get("value"), ipath + ("value",), required=True, what="indicator value")
+            ctx = c.text(em.get("context"), ipath + ("context",)) if "context" in em else None
+            if typ and val:
+                val = val.strip()
+                inds.append(Indicator(typ, val, ctx))
+                d = {"type": typ, "value": val}
+                if ctx is not None:
+                    d["context"] = ctx
+                canon_ind.append(d)
+        out["indicators"] = tuple(inds)
+        canon["indicators"] = canon_ind
+    if "attack_techniques" in m:
+        out["attack_techniques"] = c.strings(m["attack_techniques"], path + ("attack_techniques",),
+                                             "a list of ATT&CK technique ids", ATTACK_RE.match,
+                                             "an ATT&CK technique id like T1486 or T1566.001")
+        canon["attack_techniques"] = list(out["attack_techniques"])
+    if "cves" in m:
+        out["cves"] = c.strings(m["cves"], path + ("cves",), "a list of CVE ids", CVE_RE.match,
+                                "a CVE id like CVE-2024-3400")
+        canon["cves"] = list(out["cves"])
+    if "references" in m:
+        out["references"] = c.strings(m["references"], path + ("references",), "a list of URLs", _URL_RE.match,
+                                      "an http(s) URL")
+        canon["references"] = list(out["references"])
+    canonical["report"] = canon
+    return Report(**out)
+
+
+def _validate_facts(c: _Checker, u: dict, path: tuple, canonical: dict) -> Facts:
+    out: dict[str, Any] = {}
+    if "data_exposure" in u:
+        v = c.choice(u["data_exposure"], path + ("data_exposure",), DATA_EXPOSURE, "data_exposure")
+        if v:
+            out["data_exposure"] = canonical["data_exposure"] = v
+    if "data_categories" in u:
+        out["data_categories"] = c.strings(u["data_categories"], path + ("data_categories",), "a list of data categories")
+        canonical["data_categories"] = list(out["data_categories"])
+    if "customer_actions" in u:
+        acts = []
+        canon = []
+        seen: set[str] = set()
+        for i, a in enumerate(c.seq(u["customer_actions"], path + ("customer_actions",), "a list of customer actions") or ()):
+            apath = path + ("customer_actions", i)
+            m = c.mapping(a, apath, "a customer action {id, text}")
+            if m is None:
+                continue
+            c.keys(m, apath, ("id", "text"), "a customer action")
+            aid = c.ident(m.get("id"), apath + ("id",), "action id")
+            text = c.text(m.get("text"), apath + ("text",), required=True, what="action text")
+            if aid in seen:
+                c.error(apath + ("id",), f"customer action '{aid}' is listed twice")
+            if aid and text:
+                seen.add(aid)
+                acts.append(CustomerAction(aid, text.strip()))
+                canon.append({"id": aid, "text": text})
+        out["customer_actions"] = tuple(acts)
+        canonical["customer_actions"] = canon
+    if "affected_customers" in u:
+        t = c.text(u["affected_customers"], path + ("affected_customers",), required=True, what="affected customers")
+        if t is not None:
+            out["affected_customers"] = t.strip()
+            canonical["affected_customers"] = t
+    for key in ("detected_at", "contained_at"):
+        if key in u:
+            t = c.time(u[key], path + (key,))
+            if t is not None:
+                out[key] = t
+                canonical[key] = format_time(t)
+    return Facts(**out)
