@@ -16,7 +16,8 @@ $(BIN)/statuskit: pyproject.toml
 
 demo: $(BIN)/statuskit
 	$(BIN)/statuskit check --at $(DEMO_AT)
-	$(BIN)/statuskit status --at $(DEMO_AT)
+	$(BIN)/statuskit build --at $(DEMO_AT)
+	@echo "site/ is ready; preview it with: $(BIN)/statuskit serve --at $(DEMO_AT)"
 
 test: $(BIN)/statuskit
 	$(BIN)/python -m pytest -q

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def describe(root: Path, incident: str, update_id: int | None) -> Summary:
         v = getattr(u, key)
         if v:
             out.append(f"  {key}: {format_time(v)}")
+    if u.scheduled:  # the approver signs the window too: show it
+        out.append(f"  scheduled: {format_time(u.scheduled.start)} to {format_time(u.scheduled.end)}")
+    for name in ("detected_at", "contained_at"):
+        if getattr(u.facts, name):
+            out.append(f"  {name}: {format_time(getattr(u.facts, name))}")
     if u.corrects:
         out.append(f"  corrects update {u.corrects}")
     if u.retracts:
@@ -99,7 +105,24 @@ def describe(root: Path, incident: str, update_id: int | None) -> Summary:
         out.append("\n--- lints ---")
         out += [f"  {p}" for p in lint]
     out.append(f"\ndigest: {d}")
-    return Summary(u.id, d, "\n".join(out))
+    text, hidden = _visible("\n".join(out))
+    if hidden:
+        text += (f"\nwarning: the update contains {hidden} invisible or control character(s), shown above as "
+                 "<U+XXXX>; they are part of what you sign")
+    return Summary(u.id, d, text)
+
+
+def _visible(text: str) -> tuple[str, int]:
+    """Show control and format characters (terminal escapes, bidi overrides, zero-width
+    spaces) as ``<U+XXXX>``, so the text on screen is the text being signed."""
+    out, n = [], 0
+    for ch in text:
+        if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
+            out.append(f"<U+{ord(ch):04X}>")
+            n += 1
+        else:
+            out.append(ch)
+    return "".join(out), n
 
 
 def _lints_for(content: Content, inc: Incident, u: Update) -> list:

@@ -19,7 +19,7 @@ from .errors import ContentError, Problem, StatuskitError
 from .model.content import display_path
 from .model.load import parse_yaml, read_yaml
 from .model.records import ComponentStatus
-from .model.validate import format_time, validate_components, validate_incident
+from .model.validate import ID_RE, format_time, validate_components, validate_incident
 
 _SAFE_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*$")
 
@@ -54,21 +54,27 @@ def _scalar(value: str) -> str:
     """A YAML scalar for one-line text: plain when unambiguous, else double-quoted."""
     if _SAFE_PLAIN.match(value) and not value.endswith(" ") and value.lower() not in (
         "yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"
-    ) and ": " not in value and " #" not in value and not re.match(r"^[\d.+-]+$", value):
-        return value
+    ) and ": " not in value and " #" not in value and not re.match(r"^[\d.+-]+$", value) \
+            and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":
+        return value  # (the resolver check catches YAML 1.1 numbers such as 0x1F or 0b101)
     return yaml.safe_dump(value, default_style='"', width=10_000, allow_unicode=True).strip()
 
 
 def _block(key: str, text: str, indent: str) -> str:
     """``key: |`` with the text indented below it."""
-    text = text.replace("\r\n", "\n").rstrip("\n")
-    body = "\n".join((indent + "  " + line) if line.strip() else "" for line in text.split("\n"))
-    return f"{indent}{key}: |\n{body}\n"
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    lines = text.split("\n")
+    body = "\n".join((indent + "  " + line) if line.strip() else "" for line in lines)
+    # YAML guesses a block's indentation from its first line: say it when that line is indented
+    first = next((line for line in lines if line.strip()), "")
+    indicator = "2" if first[:1] in (" ", "\t") else ""
+    return f"{indent}{key}: |{indicator}\n{body}\n"
 
 
 def render_update(uid: int, d: Draft, dash: str, indent: str) -> str:
-    """One update as YAML lines: ``{dash}- id: N`` then keys at ``indent``."""
-    lines = [f"{dash}- id: {uid}\n", f"{indent}at: {format_time(d.at)}\n", f"{indent}status: {d.status}\n"]
+    """One update as YAML lines: ``{dash}- id: N`` then keys at ``indent`` (``id`` lines up with them)."""
+    gap = " " * max(1, len(indent) - len(dash) - 1)
+    lines = [f"{dash}-{gap}id: {uid}\n", f"{indent}at: {format_time(d.at)}\n", f"{indent}status: {d.status}\n"]
     if d.title is not None:
         lines.append(f"{indent}title: {_scalar(d.title)}\n")
     if d.impact is not None:
@@ -110,6 +116,8 @@ def create_incident(root: Path, kind: str, d: Draft, iid: str | None = None) -> 
         while (root / "incidents" / f"{iid}.yml").exists():
             iid = f"{base[:76]}-{n}"
             n += 1
+    if not ID_RE.match(iid):
+        raise StatuskitError(f"incident id {iid!r} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-')")
     path = root / "incidents" / f"{iid}.yml"
     if path.exists():
         raise StatuskitError(f"{display_path(path)} already exists; add an update with `statuskit update {iid}`")
@@ -127,14 +135,17 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
     """
     path = root / "incidents" / f"{iid}.yml"
     name = display_path(path)
-    if not path.is_file():
-        raise StatuskitError(f"{name}: no such incident (create it with `statuskit new`)")
+    if not ID_RE.match(iid) or not path.is_file():
+        raise StatuskitError(f"no incident '{iid}' in {display_path(root / 'incidents')} (create it with `statuskit new`)")
     doc, problems = read_yaml(path, name)
     if doc is None:
         raise ContentError(problems)
     inc = _validate_doc(root, doc, iid)
     raw = path.read_bytes().decode("utf-8")
-    text = raw[1:] if raw.startswith("\ufeff") else raw
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    text = raw[len(bom):]
+    first_line_end = text.find("\n")
+    eol = "\r\n" if first_line_end > 0 and text[first_line_end - 1] == "\r" else "\n"
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     seq = next(v for k, v in node.value if k.value == "updates")
     if not isinstance(seq, yaml.SequenceNode) or not seq.value or seq.flow_style:
@@ -142,23 +153,48 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
     last = seq.value[-1]
     # the dash of the list items and the indentation of the keys inside one
     key_col = last.start_mark.column
-    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-    dash_col = text.find("-", line_start, last.start_mark.index) - line_start
+    dash_at = text.rfind("-", 0, last.start_mark.index)  # the item's dash (maybe on the line above)
+    dash_col = dash_at - (text.rfind("\n", 0, dash_at) + 1)
     insert_at = last.end_mark.index
-    # end of the last item's content: back up over trailing blank lines and comments
-    # that the parser counted into the item (they stay where they are)
+    # the new item starts on a line of its own, after the end of the last item's content
     prefix = text[:insert_at]
     if not prefix.endswith("\n"):
         nl = text.find("\n", insert_at)
         insert_at = len(text) if nl < 0 else nl + 1
         prefix = text[:insert_at]
         if not prefix.endswith("\n"):
-            prefix += "\n"
+            prefix += eol
+    # comments the parser counted into the last item that are less indented than its keys
+    # introduce what follows (e.g. a later top-level key): they stay with it, below the new item
+    if any(line.strip() and not line.lstrip().startswith("#") for line in text[insert_at:].splitlines()):
+        pos, first_comment = insert_at, None
+        while pos > 0:
+            start = text.rfind("\n", 0, pos - 1) + 1
+            line = text[start:pos].rstrip("\r\n")
+            if line.lstrip().startswith("#") and len(line) - len(line.lstrip()) < key_col:
+                first_comment = start
+            elif line.strip():
+                break
+            pos = start
+        if first_comment is not None:
+            insert_at = first_comment
+            prefix = text[:insert_at]
     d = make(inc.updates[-1].at, len(inc.updates) + 1)
-    new_item = render_update(len(inc.updates) + 1, d, " " * dash_col, " " * key_col)
+    new_item = render_update(len(inc.updates) + 1, d, " " * dash_col, " " * key_col).replace("\n", eol)
     new_text = prefix + new_item + text[insert_at:]
-    _validate_text(root, path, new_text)
-    path.write_text(new_text, encoding="utf-8")
+    after = _validate_text(root, path, new_text)
+    # the earlier updates must read exactly as before (their approvals bind to their content)
+    for old, new in zip(inc.updates, after.updates):
+        if dict(old.canonical) != dict(new.canonical):
+            changed = sorted(k for k in set(old.canonical) | set(new.canonical)
+                             if old.canonical.get(k) != new.canonical.get(k))
+            raise StatuskitError(
+                f"{name}: appending would change update {old.id} ({', '.join(changed)}) as it is written; "
+                "nothing was written",
+                hint="This happens when a block text (`|`) ends the file without a final line break: add one "
+                     "(the update then needs approving again if it was approved) and retry.",
+            )
+    path.write_bytes((bom + new_text).encode("utf-8"))
     return path, len(inc.updates) + 1
 
 
@@ -182,10 +218,10 @@ def _validate_doc(root: Path, doc, iid: str):
 
 def _validate_text(root: Path, path: Path, text: str):
     name = display_path(path)
-    doc, problems = parse_yaml(text.encode("utf-8"), name)
-    if doc is None:
-        raise ContentError(problems)
     try:
+        doc, problems = parse_yaml(text.encode("utf-8"), name)
+        if doc is None:
+            raise ContentError(problems)
         return _validate_doc(root, doc, path.stem)
     except ContentError as exc:
         raise ContentError(

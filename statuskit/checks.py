@@ -46,7 +46,7 @@ def run_check(root: Path, at: datetime) -> CheckResult:
     # load + validate
     content, problems = load_content_report(root)
     if content is None:
-        return CheckResult(problems)
+        return CheckResult(sorted(problems, key=Problem.sort_key))
     # verify approvals and gate
     release, report = gate(content, at)
     problems += approval_problems(content, report.approvals)
@@ -54,6 +54,9 @@ def run_check(root: Path, at: datetime) -> CheckResult:
     from .lint import run_lints  # local import: lints are optional to the gate
 
     problems += run_lints(content)
+    from .init import example_key_problems  # example keys left by `statuskit init`
+
+    problems += example_key_problems(content.teams)
     problems.sort(key=Problem.sort_key)
     return CheckResult(problems, content, release, report)
 
@@ -86,8 +89,11 @@ def _retracted_by_approved(inc, uid: int, approvals) -> bool:
 
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
     """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
+    from .lint import lints_by_update  # local import: lints are optional to the gate
+
     held = {(h.incident, h.update): h for h in report.held}
-    published = {(i.id, u.id) for i in release.incidents for u in i.updates}
+    published = {(i.id, u.id): u for i in release.incidents for u in i.updates}
+    lints = lints_by_update(content)
     rows = []
     for inc in content.incidents:
         if incident and inc.id != incident:
@@ -97,7 +103,10 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
             ap = report.approvals[(inc.id, u.id)]
             h = held.get((inc.id, u.id))
             key = (inc.id, u.id)
-            if key in published:
+            if key in published and published[key].retracted:
+                by = published[key].retracted_by
+                verdict = "published as retracted" + (f" (by update {by})" if by else " (the retraction is not public yet)")
+            elif key in published:
                 verdict = "published" + (" (technical text embargoed)" if h and h.reason == "technical-embargo" else "")
             else:
                 verdict = f"held: {h.detail}" if h else "held"
@@ -113,6 +122,8 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
                 "technical_embargo_until": format_time(u.technical_embargo_until) if u.technical_embargo_until else None,
                 "published": key in published,
                 "verdict": verdict,
+                "lints": [{"rule": p.rule, "severity": p.severity.value, "line": p.line, "field": p.field,
+                           "message": p.message} for p in sorted(lints.get(key, ()), key=Problem.sort_key)],
             })
         rows.append({"incident": inc.id, "kind": inc.kind.value, "file": inc.file, "updates": ups})
     return rows

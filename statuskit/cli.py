@@ -205,6 +205,8 @@ def status(incident, content_dir, at, fmt):
                 click.echo(f"      embargo until {u['embargo_until']}")
             if u["technical_embargo_until"]:
                 click.echo(f"      technical embargo until {u['technical_embargo_until']}")
+            for p in u["lints"]:
+                click.echo(f"      lint: line {p['line']}: {p['severity']}: {p['message']} [{p['rule']}]")
 
 
 def _components_option(f):
@@ -418,3 +420,7 @@ def main() -> None:
         click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                    "This is a bug in statuskit; rerun with STATUSKIT_DEBUG=1 for details and report it.", err=True)
         sys.exit(1)
+
+
+# Commands defined in other modules register themselves on `cli` when imported.
+from . import cli_site, cli_workflow  # noqa: E402,F401

@@ -24,11 +24,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from types import MappingProxyType
 from typing import Mapping
 
 from ..model.fold import State, fold, is_active, is_upcoming, worst
-from ..model.records import Component, ComponentStatus, Content, Facts, Incident, Kind, Update
+from ..model.records import FrozenDict, Component, ComponentStatus, Content, Facts, Incident, Kind, Update
 from .approvals import UpdateApprovals, all_approvals
 
 TEAM_NAMES = {"comms": "Communications", "communications": "Communications", "security": "Security",
@@ -276,7 +275,7 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
     views = tuple(ComponentView(c, worst(statuses.get(c.id, ()))) for c in content.components)
     published.sort(key=lambda p: (p.started_at, p.id), reverse=True)
     names = {t: team_name(t) for t in content.teams.required_teams}
-    release = Release(at, views, tuple(published), MappingProxyType(names))
+    release = Release(at, views, tuple(published), FrozenDict(names))
     return release, GateReport(tuple(held), approvals, min(future, default=None))
 
 
@@ -315,7 +314,7 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
     shown: list[Update] = []
     pending: dict[int, bool] = {}
     for u in ups[:n]:
-        changes: dict = {"canonical": MappingProxyType({})}
+        changes: dict = {"canonical": FrozenDict({})}
         if u.id in retracted_by:
             changes.update(title=None, public=None, technical=None, report=None, facts=Facts())
             pending[u.id] = False

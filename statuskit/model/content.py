@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from types import MappingProxyType
 
 from ..errors import ContentError, Problem
 from .load import read_yaml
-from .records import ApprovalFile, Content
+from ..parallel import pmap
+from .records import ApprovalFile, Content, FrozenDict, Incident
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 
 APPROVAL_NAME_RE = re.compile(r"^([a-z0-9][a-z0-9-]{0,79})--([a-z0-9][a-z0-9-]{0,79})\.sig$")
@@ -68,80 +68,104 @@ def load_content_report(root: Path) -> tuple[Content | None, list[Problem]]:
     else:
         problems.append(Problem(display_path(teams_path), None, None, "file is missing: the approval teams are defined there"))
 
-    # incidents/*.yml, sorted by id
-    component_ids = {c.id for c in components}
+    # incidents/*.yml, sorted by id; each file with its approvals (in parallel for large sites)
+    component_ids = frozenset(c.id for c in components)
     incidents = []
+    approvals: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
     inc_dir = root / "incidents"
-    if inc_dir.is_dir():
-        for path in sorted(inc_dir.iterdir()):
-            name = display_path(path)
-            if path.name.startswith(".") or path.is_dir():
-                continue
-            if path.suffix == ".yaml":
-                problems.append(Problem(name, None, None, "incident files end in .yml, not .yaml"))
-                continue
-            if path.suffix != ".yml":
-                problems.append(Problem(name, None, None, "unexpected file in incidents/ (only <incident-id>.yml files belong here)"))
-                continue
-            if not ID_RE.match(path.stem):
-                problems.append(Problem(name, None, None, f"file name '{path.stem}' is not a valid incident id (^[a-z0-9][a-z0-9-]{{0,79}}$)"))
-                continue
-            doc, p = read_yaml(path, name)
-            problems += p
-            if doc is None:
-                continue
-            inc, p = validate_incident(doc, path.stem, component_ids)
-            problems += p
-            if inc is not None:
-                incidents.append(inc)
+    names = sorted(e.name for e in os.scandir(inc_dir) if not e.name.startswith(".")) if inc_dir.is_dir() else []
+    shared = (display_path(root), str(root), component_ids)
+    for inc, p, found in pmap(_load_incident, names, shared):
+        problems += p
+        if inc is not None:
+            incidents.append(inc)
+            approvals.update(found)
 
-    approvals, p = _find_approvals(root, {i.id: len(i.updates) for i in incidents})
-    problems += p
+    problems += _stray_approvals(root, {i.id for i in incidents}, set(names))
     if any(pr.severity.value == "error" for pr in problems) or teams is None:
         return None, problems
-    return Content(str(root), components, teams, tuple(incidents), MappingProxyType(approvals)), problems
+    return Content(str(root), components, teams, tuple(incidents), FrozenDict(approvals)), problems
 
 
-def _find_approvals(root: Path, update_counts: dict[str, int]) -> tuple[dict, list[Problem]]:
+def _load_incident(shared: tuple, name: str) -> tuple[Incident | None, list[Problem], dict]:
+    """One incidents/<name> file and its approval files (runs in a worker for large sites)."""
+    root_disp, root_str, component_ids = shared
+    path = Path(root_str, "incidents", name)
+    disp = f"{root_disp}/incidents/{name}"
+    stem, dot, suffix = name.rpartition(".")
+    if os.path.isdir(path):
+        return None, [Problem(disp, None, None, "unexpected folder in incidents/")], {}
+    if suffix == "yaml":
+        return None, [Problem(disp, None, None, "incident files end in .yml, not .yaml")], {}
+    if not dot or suffix != "yml":
+        return None, [Problem(disp, None, None, "unexpected file in incidents/ (only <incident-id>.yml files belong here)")], {}
+    if not ID_RE.match(stem):
+        return None, [Problem(disp, None, None, f"file name '{stem}' is not a valid incident id (^[a-z0-9][a-z0-9-]{{0,79}}$)")], {}
+    doc, problems = read_yaml(path, disp)
+    if doc is None:
+        return None, problems, {}
+    inc, p = validate_incident(doc, stem, component_ids)
+    problems += p
+    if inc is None:
+        return None, problems, {}
+    found, p = _incident_approvals(Path(root_str, "approvals", stem), f"{root_disp}/approvals/{stem}", inc)
+    return inc, problems + p, found
+
+
+def _incident_approvals(base: Path, disp: str, inc: Incident) -> tuple[dict, list[Problem]]:
     """content/approvals/<incident>/<update>/<team>--<member>.sig"""
-    out: dict[tuple[str, int], list[ApprovalFile]] = {}
+    out: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
     problems: list[Problem] = []
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: (len(e.name), e.name))
+    except (FileNotFoundError, NotADirectoryError):
+        return out, problems
+    n_updates = len(inc.updates)
+    for upd in entries:
+        if upd.name.startswith("."):
+            continue
+        upd_disp = f"{disp}/{upd.name}"
+        if not upd.is_dir() or not upd.name.isdigit() or upd.name.startswith("0"):
+            problems.append(Problem(upd_disp, None, None, "expected a folder named after an update id (1, 2, 3, ...)"))
+            continue
+        n = int(upd.name)
+        if n > n_updates:
+            problems.append(Problem(upd_disp, None, None,
+                                    f"approvals for update {n}, but incident '{inc.id}' has {n_updates} update(s)"))
+            continue
+        files = []
+        for sig in sorted(os.scandir(upd.path), key=lambda e: e.name):
+            if sig.name.startswith("."):
+                continue
+            sig_disp = f"{upd_disp}/{sig.name}"
+            m = APPROVAL_NAME_RE.match(sig.name)
+            if not m or not sig.is_file():
+                problems.append(Problem(sig_disp, None, None, "approval files are named <team>--<member>.sig"))
+                continue
+            if sig.stat().st_size > MAX_SIG_BYTES:
+                problems.append(Problem(sig_disp, None, None, f"approval file is larger than {MAX_SIG_BYTES} bytes"))
+                continue
+            with open(sig.path, "rb") as fh:
+                files.append(ApprovalFile(inc.id, n, m.group(1), m.group(2), sig_disp, fh.read()))
+        if files:
+            out[(inc.id, n)] = tuple(files)
+    return out, problems
+
+
+def _stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Problem]:
+    """Approval folders for incidents that do not exist (those of invalid files are skipped)."""
     base = root / "approvals"
     if not base.is_dir():
-        return {}, problems
-    for inc_dir in sorted(base.iterdir()):
-        if inc_dir.name.startswith("."):
+        return []
+    problems = []
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        # _teams/ holds approvals of teams.yml changes (statuskit.teams_approval; never an incident id)
+        if entry.name.startswith(".") or entry.name == "_teams" or entry.name in loaded or f"{entry.name}.yml" in files:
             continue
-        if not inc_dir.is_dir() or inc_dir.name not in update_counts:
-            if inc_dir.is_dir() and ID_RE.match(inc_dir.name):
-                # approvals for an incident whose file has errors are reported with that file
-                if (root / "incidents" / f"{inc_dir.name}.yml").exists():
-                    continue
-            problems.append(Problem(display_path(inc_dir), None, None,
-                                    "approvals for an unknown incident (no matching incidents/<id>.yml)"))
+        if not entry.is_dir():
+            problems.append(Problem(display_path(Path(entry.path)), None, None, "unexpected file in approvals/ "
+                                    "(only <incident-id>/<update-id>/<team>--<member>.sig belong here)"))
             continue
-        for upd_dir in sorted(inc_dir.iterdir(), key=lambda p: (len(p.name), p.name)):
-            if upd_dir.name.startswith("."):
-                continue
-            if not upd_dir.is_dir() or not upd_dir.name.isdigit() or upd_dir.name.startswith("0"):
-                problems.append(Problem(display_path(upd_dir), None, None, "expected a folder named after an update id (1, 2, 3, ...)"))
-                continue
-            n = int(upd_dir.name)
-            if n > update_counts[inc_dir.name]:
-                problems.append(Problem(display_path(upd_dir), None, None,
-                                        f"approvals for update {n}, but incident '{inc_dir.name}' has {update_counts[inc_dir.name]} update(s)"))
-                continue
-            for sig in sorted(upd_dir.iterdir()):
-                if sig.name.startswith("."):
-                    continue
-                m = APPROVAL_NAME_RE.match(sig.name)
-                if not m or not sig.is_file():
-                    problems.append(Problem(display_path(sig), None, None, "approval files are named <team>--<member>.sig"))
-                    continue
-                if sig.stat().st_size > MAX_SIG_BYTES:
-                    problems.append(Problem(display_path(sig), None, None, f"approval file is larger than {MAX_SIG_BYTES} bytes"))
-                    continue
-                out.setdefault((inc_dir.name, n), []).append(
-                    ApprovalFile(inc_dir.name, n, m.group(1), m.group(2), display_path(sig), sig.read_bytes())
-                )
-    return {k: tuple(v) for k, v in out.items()}, problems
+        problems.append(Problem(display_path(Path(entry.path)), None, None,
+                                "approvals for an unknown incident (no matching incidents/<id>.yml)"))
+    return problems

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
-from .records import CLOSED_STATUSES, ComponentStatus, Facts, Kind, Report, Update, Window
+from .records import FrozenDict, CLOSED_STATUSES, ComponentStatus, Facts, Kind, Report, Update, Window
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State
             scheduled = u.scheduled
         if not withdrawn:
             facts = facts.merged(u.facts)
-        out.append(State(u.id, title or "(title withdrawn)", impact, u.status, MappingProxyType(dict(comps)), report,
+        out.append(State(u.id, title or "(title withdrawn)", impact, u.status, FrozenDict(dict(comps)), report,
                          report_update, scheduled, facts, u.next_update_at))
     return out
 

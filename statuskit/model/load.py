@@ -14,7 +14,8 @@ Refused, each with a message naming the place:
 4. anchors and aliases;
 5. explicit tags other than YAML's core ones;
 6. duplicate mapping keys, and keys that are not scalars;
-7. more than one document in a file.
+7. more than one document in a file;
+8. nesting deeper than :data:`MAX_DEPTH` (a parser recursion bomb).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ except ImportError:  # pragma: no cover - depends on the platform
 
 MAX_BYTES = 1024 * 1024
 """Largest file statuskit reads (1 MiB)."""
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings (content needs about 6)."""
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -100,7 +103,14 @@ class _StrictLoader(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlRefused(event.start_mark.line + 1, f"YAML anchor '&{anchor}' is not allowed")
-        return super().compose_node(parent, index)
+        # 8. the composer recurses once per level: stop before Python's recursion limit
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlRefused(event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
@@ -141,6 +151,8 @@ def parse_yaml(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "syntax error"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            what += f" ({exc.context} at line {exc.context_mark.line + 1})"
         return None, [Problem(name, line, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
         return None, [Problem(name, None, None, f"YAML error: {exc}")]
@@ -163,17 +175,21 @@ def _compose(text: str) -> yaml.Node | None:
     return node
 
 
-def _check_tag(node: yaml.Node) -> None:
+def _check_tag(node: yaml.Node, path: tuple) -> None:
     # 5. only the core schema's tags; no !!python/..., !!binary, !!set, !custom
     if node.tag not in _ALLOWED_TAGS:
-        raise YamlRefused(node.start_mark.line + 1, f"YAML tag '{node.tag}' is not allowed")
+        shown = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag
+        raise YamlRefused(node.start_mark.line + 1, f"YAML tag '{shown}' is not allowed", format_path(path) or None)
 
 
 def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
     # 4. aliases: the composer hands back the same node object twice
     if id(node) in seen and not isinstance(node, yaml.ScalarNode):
         raise YamlRefused(node.start_mark.line + 1, "YAML aliases are not allowed")
-    _check_tag(node)
+    _check_tag(node, path)
+    # 8. (the C composer stops at 1000 levels; this recursion would not get that far)
+    if len(path) >= MAX_DEPTH:
+        raise YamlRefused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, yaml.MappingNode):
         seen.add(id(node))
         out: dict = {}
@@ -187,6 +203,7 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
                 key = key_node.value
             if key_node.value == "<<":
                 raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys ('<<') are not allowed")
+            _check_tag(key_node, path)
             child = path + (key,)
             # 6. duplicate keys
             if key in out:

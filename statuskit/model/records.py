@@ -9,8 +9,21 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Mapping
+
+
+class FrozenDict(dict):
+    """A read-only dict that pickles (records cross process boundaries in parallel loads)."""
+
+    __slots__ = ()
+
+    def _readonly(self, *args, **kwargs):
+        raise TypeError("FrozenDict is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
 
 
 class Kind(str, enum.Enum):
@@ -232,7 +245,7 @@ class Update:
     """Incident or maintenance status."""
     title: str | None = None
     impact: str | None = None
-    components: Mapping[str, ComponentStatus] = field(default_factory=lambda: MappingProxyType({}))
+    components: Mapping[str, ComponentStatus] = field(default_factory=lambda: FrozenDict({}))
     """Component statuses this update sets (file order)."""
     scheduled: Window | None = None
     next_update_at: datetime | None = None
@@ -248,11 +261,11 @@ class Update:
     facts: Facts = field(default_factory=Facts)
     acknowledge: tuple[str, ...] = ()
     """Lint rule ids this update knowingly breaks (approved with it)."""
-    canonical: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    canonical: Mapping[str, Any] = field(default_factory=lambda: FrozenDict({}), repr=False, compare=False)
     """The update as written, normalised (UTC times, NFC, ``\\n``): the input of the approval digest."""
     line: int | None = None
     """Line of the update in its file."""
-    field_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    field_lines: Mapping[str, int] = field(default_factory=lambda: FrozenDict({}), repr=False, compare=False)
     """Line of each top-level key of the update (for lint messages)."""
 
 

@@ -11,12 +11,12 @@ import difflib
 import re
 import unicodedata
 from datetime import datetime, timezone
-from types import MappingProxyType
 from typing import Any, Callable
 
 from ..errors import Problem
 from .load import Document
 from .records import (
+    FrozenDict,
     DATA_EXPOSURE,
     INCIDENT_IMPACTS,
     INCIDENT_STATUSES,
@@ -45,7 +45,6 @@ _TIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
-_KEY_LINE_RE = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/=]+(\s.*)?$")
 
 UPDATE_KEYS = (
     "id", "at", "status", "title", "impact", "components", "scheduled", "next_update_at",
@@ -78,6 +77,8 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {_show(value)}")
     m = _TIME_RE.match(value.strip())
+    if not m and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        raise ValueError(f"{value!r} is a date only; write a time with a UTC offset, like {value.strip()}T09:05:00Z")
     if not m:
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {value!r}")
     year, month, day, hour, minute, second, frac, offset = m.groups()
@@ -107,6 +108,21 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _closest(word: str, options: Any) -> list[str]:
+    """The option most like ``word`` (difflib's ratio >= 0.6), as a list of zero or one.
+
+    Unlike ``difflib.get_close_matches``, a tie goes to the option listed first
+    (``ip`` suggests ``ipv4``, not ``ipv6``).
+    """
+    best: list[str] = []
+    score = 0.6
+    for option in options:
+        ratio = difflib.SequenceMatcher(None, word, option).ratio()
+        if ratio > score or (ratio == score and not best):
+            best, score = [option], ratio
+    return best
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -134,7 +150,7 @@ class _Checker:
     def keys(self, mapping: dict, path: tuple, allowed: tuple[str, ...], what: str) -> None:
         for key in mapping:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                close = _closest(str(key), allowed)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
                 self.error(path + (key,), f"unknown key '{key}' in {what}{hint}")
 
@@ -177,8 +193,11 @@ class _Checker:
             return None
 
     def choice(self, value: Any, path: tuple, choices: tuple[str, ...], what: str) -> str | None:
+        if not isinstance(value, str):
+            self.error(path, f"{what} must be one of: {', '.join(choices)}; got {_show(value)}")
+            return None
         if value not in choices:
-            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
+            close = _closest(value, choices)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             self.error(path, f"{what} {_show(value)} is not one of: {', '.join(choices)}{hint}")
             return None
@@ -258,8 +277,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
             continue
         c.keys(m, path, MEMBER_KEYS, "a member")
         name = c.text(m.get("name"), path + ("name",), required=True, what="name")
-        keys = c.strings(m.get("keys"), path + ("keys",), "public keys", _KEY_LINE_RE.match,
-                         "an OpenSSH public key line (e.g. 'ssh-ed25519 AAAA... comment')")
+        keys = _public_keys(c, m.get("keys"), path + ("keys",), "public keys")
         if isinstance(m.get("keys"), list) and not m.get("keys"):
             c.error(path + ("keys",), "a member needs at least one public key")
         for k in keys:
@@ -279,7 +297,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
         ids = c.strings(tm, path, "a list of member ids")
         for i, mid in enumerate(ids):
             if mid not in members and isinstance(mem, dict) and mid not in mem:
-                close = difflib.get_close_matches(mid, list(members), n=1)
+                close = _closest(mid, list(members))
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 c.error(path + (i,), f"unknown member '{mid}' (not under members){hint}")
         teams[tid] = tuple(ids)
@@ -289,11 +307,31 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
     for i, tid in enumerate(required):
         if tid not in teams:
             c.error(("required_teams", i), f"required team '{tid}' is not defined under teams")
-    revoked = c.strings(top.get("revoked_keys", []), ("revoked_keys",), "a list of public keys", _KEY_LINE_RE.match,
-                        "an OpenSSH public key line") if "revoked_keys" in top else ()
+    revoked = _public_keys(c, top["revoked_keys"], ("revoked_keys",), "a list of public keys") if "revoked_keys" in top else ()
     if c.problems or ns is None:
         return None, c.problems
-    return Teams(ns, required, MappingProxyType(members), MappingProxyType(teams), revoked, doc.file), c.problems
+    return Teams(ns, required, FrozenDict(members), FrozenDict(teams), revoked, doc.file), c.problems
+
+
+def _public_keys(c: _Checker, value: Any, path: tuple, what: str) -> tuple[str, ...]:
+    """OpenSSH public key lines, each fully parsed (type, base64 and the key itself)."""
+    from ..errors import SignatureError
+    from ..gate.sshsig import public_key_blob  # the one SSH key parser; it imports nothing of the gate
+
+    out = []
+    for i, item in enumerate(c.seq(value, path, what) or ()):
+        if not isinstance(item, str):
+            c.error(path + (i,), f"expected an OpenSSH public key line, got {_show(item)}")
+            continue
+        try:
+            public_key_blob(item)
+        except SignatureError as exc:
+            shown = item if len(item) <= 40 else item[:37] + "..."
+            reason = exc.message.removeprefix("invalid public key line: ")
+            c.error(path + (i,), f"{shown!r} is not a valid OpenSSH public key line: {reason}")
+            continue
+        out.append(item.strip())
+    return tuple(out)
 
 
 # --- incidents/<id>.yml -----------------------------------------------------------
@@ -398,7 +436,9 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
         if status:
             canonical["status"] = status
 
-    title = text_field("title", required=first and not retracted, what="title")
+    if first and not retracted and "title" not in u:
+        c.error(path + ("title",), "required field 'title' is missing on the first update")
+    title = text_field("title", what="title")
     if title is not None:
         title = title.strip()
     impact = None
@@ -418,7 +458,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
             for cid, st in m.items():
                 cpath = path + ("components", cid)
                 if cid not in components:
-                    close = difflib.get_close_matches(str(cid), sorted(components), n=1)
+                    close = _closest(str(cid), sorted(components))
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     c.error(cpath, f"unknown component '{cid}' (not in components.yml){hint}")
                     continue
@@ -443,7 +483,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
                 c.error(spath + ("until",), "required field 'until' is missing")
             if start and end:
                 if end <= start:
-                    c.error(spath + ("until",), f"window ends ({format_time(end)}) before it starts ({format_time(start)})")
+                    c.error(spath + ("until",), f"the window must end after it starts: until {format_time(end)} is not after from {format_time(start)}")
                 else:
                     scheduled = Window(start, end)
                 canonical["scheduled"] = {"from": format_time(start), "until": format_time(end)}
@@ -473,7 +513,9 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
         if key in u:
             v = u[key]
             if not isinstance(v, int) or isinstance(v, bool) or not (1 <= v < expected_id):
-                c.error(path + (key,), f"'{key}' must name an earlier update (1..{expected_id - 1}), got {_show(v)}")
+                earlier = {1: "there is none before update 1", 2: "only update 1 is"}.get(
+                    expected_id, f"updates 1..{expected_id - 1} are")
+                c.error(path + (key,), f"'{key}' must name an earlier update ({earlier}), got {_show(v)}")
                 refs[key] = None
             else:
                 refs[key] = v
@@ -493,11 +535,11 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
     field_lines = {k: c.doc.lines.get(path + (k,)) for k in u}
     return Update(
         id=expected_id, at=at, status=status, title=title, impact=impact,
-        components=MappingProxyType(comps), scheduled=scheduled, next_update_at=next_at,
+        components=FrozenDict(comps), scheduled=scheduled, next_update_at=next_at,
         public=public, technical=technical, report=report, embargo_until=embargo,
         technical_embargo_until=tembargo, corrects=refs.get("corrects"), retracts=refs.get("retracts"),
-        facts=facts, acknowledge=ack, canonical=MappingProxyType(canonical),
-        line=c.doc.line(path), field_lines=MappingProxyType(field_lines),
+        facts=facts, acknowledge=ack, canonical=FrozenDict(canonical),
+        line=c.doc.line(path), field_lines=FrozenDict(field_lines),
     )
 
 

@@ -1,0 +1,219 @@
+"""The build pipeline: load, validate, gate, render, write -- top to bottom.
+
+>>> build_site(Path("mkdocs.yml"), at=parse_time("2026-11-27T18:00:00Z"))   # MkDocs, atomic
+>>> export_site(Path("content"), Path("out"), at, site_info("Status", "https://status.example.org/"))
+
+:func:`prepare` is the part every front end shares (the MkDocs plugin, ``build``
+and ``export``): content in, release and finished pages out. Nothing is written
+until everything is gathered, and every write goes through :mod:`statuskit.output`.
+
+The build time T, for the MkDocs plugin: the plugin option ``at``, else the
+environment variable ``STATUSKIT_AT``, else ``SOURCE_DATE_EPOCH``, else now
+(whole seconds). ``statuskit build --at T`` hands T to the plugin directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .errors import BuildError, StatuskitError
+from .gate.release import GateReport, Release, gate
+from .model.content import display_path, load_content
+from .model.validate import format_time, parse_time
+from .output import replacing, write_files
+from .render.pages import Page, render_pages
+from .render.site import SiteInfo
+
+__all__ = ["resolve_time", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
+           "site_from_mkdocs_yml", "BuildResult"]
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+def resolve_time(option: str | datetime | None = None) -> datetime:
+    """T: ``option``, else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now (UTC, whole seconds)."""
+    for source, value in (("at", option), ("STATUSKIT_AT", os.environ.get("STATUSKIT_AT") or None)):
+        if value is not None:
+            try:
+                return parse_time(value)
+            except ValueError as exc:
+                raise StatuskitError(f"{source}: {exc}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise StatuskitError(f"SOURCE_DATE_EPOCH must be an integer number of seconds, got {epoch!r}") from None
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def site_info(name: str, url: str, page_id: str | None = None) -> SiteInfo:
+    """Site settings; ``page_id`` defaults to 12 characters derived from the site URL (stable)."""
+    if not url or not url.startswith(("http://", "https://")):
+        raise StatuskitError(f"site_url must be an absolute http(s) URL such as https://status.example.org/, "
+                             f"got {url!r} (feeds and the JSON API need absolute links)")
+    if page_id is None:
+        digest = hashlib.sha256(url.rstrip("/").encode("utf-8")).digest()
+        page_id = base64.b32encode(digest).decode("ascii").lower()[:12]
+    return SiteInfo(name=name, url=url, page_id=page_id)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for its plain settings, ignoring Python tags (e.g. Material's emoji config)."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
+    """(site_name, site_url) from an mkdocs.yml, or (None, None) when it does not exist."""
+    if not path.is_file():
+        return None, None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as exc:
+        raise StatuskitError(f"{display_path(path)}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        return None, None
+    name, url = data.get("site_name"), data.get("site_url")
+    return (name if isinstance(name, str) else None), (url if isinstance(url, str) else None)
+
+
+# --- the shared pipeline -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a front end needs: the release and its pages."""
+
+    at: datetime
+    release: Release
+    report: GateReport
+    site: SiteInfo
+    pages: tuple[Page, ...]
+
+
+def prepare(content_dir: Path, at: datetime, site: SiteInfo) -> Prepared:
+    """Load, validate, gate and render the pages (raises ContentError listing every problem)."""
+    # load and validate content/ (every problem at once)
+    content = load_content(Path(content_dir))
+    # gate: only what is approved and not embargoed at T
+    release, report = gate(content, at)
+    # render the pages (pure)
+    pages = tuple(render_pages(release, site))
+    return Prepared(at, release, report, site, pages)
+
+
+def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
+    """Feeds, JSON API, badges and approvals.json (relative path -> bytes); {} if that renderer
+    is not installed."""
+    try:
+        from .render.outputs import render_outputs as render
+    except ImportError as exc:  # the renderer module is optional while it is being written
+        if exc.name and exc.name.startswith("statuskit.render.outputs"):
+            return {}
+        raise
+    return render(release, site)
+
+
+# --- export: for any other static site generator ----------------------------------------------
+
+def export_site(content_dir: Path, out_dir: Path, at: datetime, site: SiteInfo, fmt: str = "md") -> Prepared:
+    """Write the pages (front matter + HTML body, as ``.md`` or ``.html``), a ``pages.json``
+    manifest, and the feeds, JSON API and badges into ``out_dir``, replacing it atomically."""
+    import json
+
+    # load, validate, gate, render pages
+    prepared = prepare(content_dir, at, site)
+    # render feeds, JSON and badges
+    files: dict[str, bytes | str] = dict(render_outputs(prepared.release, site))
+    for page in prepared.pages:
+        src = page.src if fmt == "md" else page.src[:-3] + ".html"
+        files[src] = page.markdown()
+    files["pages.json"] = json.dumps(
+        {"generator": "statuskit", "at": format_time(at), "site": {"name": site.name, "url": site.url},
+         "pages": [{"src": p.src if fmt == "md" else p.src[:-3] + ".html", **p.meta(),
+                    "in_nav": p.in_nav} for p in prepared.pages]},
+        indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    # write: everything into a fresh folder, then swap
+    with replacing(out_dir) as tmp:
+        write_files(tmp, files)
+    return prepared
+
+
+# --- build: MkDocs into a fresh folder, then swap ---------------------------------------------
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    at: datetime
+    pages: int
+    """Pages statuskit generated."""
+    files: int
+    """Files in the built site."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self, on_warning: Callable[[str], None] | None) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.on_warning = on_warning
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(msg)
+        elif self.on_warning is not None:
+            self.on_warning(msg)
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime | None = None,
+               content_dir: Path | None = None, on_warning: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
+    atomically: a failed build leaves the previous site untouched. ``at`` and ``content_dir``
+    override the plugin's options."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = Path(config_file)
+    if not config_file.is_file():
+        raise StatuskitError(f"{display_path(config_file)}: file not found (use --config-file)")
+    handler = _Collect(on_warning)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        # read mkdocs.yml and find the statuskit plugin
+        try:
+            config = load_config(config_file=str(config_file))
+        except MkDocsException as exc:
+            detail = "\n".join(handler.errors) or exc.format_message()
+            raise StatuskitError(f"{display_path(config_file)}: {detail}") from None
+        plugin = config.plugins.get("statuskit")
+        if plugin is None:
+            raise StatuskitError(f"{display_path(config_file)}: the statuskit plugin is not enabled; "
+                                 "add it: plugins: [search, statuskit]")
+        plugin.at_override, plugin.content_override = at, content_dir
+        target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+        # build everything into a fresh folder next to the target, then swap it in
+        with replacing(target) as tmp:
+            config["site_dir"] = str(tmp)
+            try:
+                mkdocs_build(config)
+            except MkDocsException as exc:
+                if plugin.error is not None:
+                    raise plugin.error from None
+                detail = "\n".join(handler.errors) or exc.format_message()
+                raise BuildError(f"the site could not be built; {display_path(target)} was left as it was\n{detail}") from None
+            files = sum(len(f) for _, _, f in os.walk(tmp))
+    finally:
+        logger.removeHandler(handler)
+    return BuildResult(target, plugin.at, len(plugin.pages), files)

@@ -1,0 +1,115 @@
+"""Commands registered on the statuskit CLI group (imported at the end of cli.py):
+``build``, ``serve`` and ``export``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from .cli import at_option, build_time, cli, content_option, handle_errors
+
+_config_option = click.option(
+    "--config-file", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"), show_default=True, help="The MkDocs configuration.")
+
+
+def _explicit_content(content_dir: Path) -> Path | None:
+    """--content (or $STATUSKIT_CONTENT) when given; None leaves it to mkdocs.yml."""
+    source = click.get_current_context().get_parameter_source("content_dir")
+    return content_dir if source is not ParameterSource.DEFAULT else None
+
+
+@cli.command()
+@content_option
+@at_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
+@_config_option
+@handle_errors
+def build(content_dir, at, site_dir, config_file):
+    """Build the status site with MkDocs, atomically: the site is built into a new folder
+    next to the target and swapped in, so a failed build leaves the previous site.
+
+    T is --at, else the plugin's `at` option, $STATUSKIT_AT, $SOURCE_DATE_EPOCH, or now.
+
+    Example: statuskit build --at 2026-11-27T18:00:00Z
+    """
+    from .build import build_site
+    from .model.content import display_path
+    from .model.validate import format_time
+
+    result = build_site(config_file, site_dir=site_dir, at=at, content_dir=_explicit_content(content_dir),
+                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True))
+    click.echo(f"built {display_path(result.site_dir)}: {result.pages} pages, {result.files} files, "
+               f"as of {format_time(result.at)}")
+
+
+@cli.command()
+@content_option
+@at_option
+@_config_option
+@click.option("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+@handle_errors
+def serve(content_dir, at, config_file, dev_addr):
+    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
+
+    Example: statuskit serve --at 2026-11-27T18:00:00Z
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .errors import StatuskitError
+    from .model.validate import format_time
+
+    # the preview rebuilds with a fresh plugin each time: hand the options over the environment
+    if at is not None:
+        os.environ["STATUSKIT_AT"] = format_time(at)
+    if _explicit_content(content_dir) is not None:
+        os.environ["STATUSKIT_CONTENT"] = str(Path(content_dir).resolve())
+    if not Path(config_file).is_file():
+        raise StatuskitError(f"{config_file}: file not found (use --config-file)")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    click.echo(f"serving a preview on http://{dev_addr}/ (rebuilds when the content changes; Ctrl+C to stop)")
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        raise StatuskitError(exc.format_message()) from None
+
+
+@cli.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@content_option
+@at_option
+@_config_option
+@click.option("--site-name", help="Site name (default: site_name in mkdocs.yml).")
+@click.option("--site-url", help="Absolute site URL for feeds and the API (default: site_url in mkdocs.yml).")
+@click.option("--page-id", help="Statuspage page id (default: derived from the site URL).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
+              help="Page files as Markdown (.md) or HTML (.html); both are front matter + an HTML body.")
+@handle_errors
+def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, fmt):
+    """Write the generated pages, feeds, JSON API and badges to DIR, for any other site
+    generator. DIR is replaced as a whole (atomically); pages.json lists the pages.
+
+    Example: statuskit export out/ --at 2026-11-27T18:00:00Z --site-url https://status.example.org/
+    """
+    from .build import export_site, site_from_mkdocs_yml, site_info
+    from .model.content import display_path
+    from .model.validate import format_time
+
+    yml_name, yml_url = site_from_mkdocs_yml(config_file)
+    name = site_name or yml_name
+    url = site_url or yml_url
+    if not name or not url:
+        raise click.UsageError("give --site-name and --site-url (or run where mkdocs.yml sets site_name and site_url)")
+    T = build_time(at)
+    prepared = export_site(content_dir, out_dir, T, site_info(name, url, page_id), fmt)
+    click.echo(f"exported {display_path(out_dir)}: {len(prepared.pages)} pages, as of {format_time(T)}")

@@ -1,0 +1,123 @@
+"""The pull-request workflow commands: init, preview, approve-teams (imported at the end of cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import at_option, build_time, cli, content_option, handle_errors
+from .model.content import display_path
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="Example status", show_default=True, help="The site's name.")
+@click.option("--url", default="https://status.example.org/", show_default=True, help="The address the site is served at.")
+@click.option("--namespace", help="SSH signature namespace (default: statuskit-approval@<host of --url>).")
+@click.option("--comms-member", default="comms-lead", show_default=True, help="Member id of the first comms approver.")
+@click.option("--comms-name", default="Communications lead", show_default=True, help="Their name.")
+@click.option("--comms-key", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="PATH.pub",
+              help="Their OpenSSH public key file (default: an example key nobody can sign with).")
+@click.option("--security-member", default="security-lead", show_default=True,
+              help="Member id of the first security approver.")
+@click.option("--security-name", default="Security lead", show_default=True, help="Their name.")
+@click.option("--security-key", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="PATH.pub",
+              help="Their OpenSSH public key file (default: an example key nobody can sign with).")
+@click.option("--requirement", metavar="PIP-REQUIREMENT",
+              help="What CI installs (default: statuskit==<this version>); written to .github/statuskit-requirements.txt.")
+@click.option("--owner", "owners", multiple=True, metavar="@USER-OR-TEAM",
+              help="CODEOWNERS owner of teams.yml and .github/ (repeatable; default: placeholders to edit).")
+@handle_errors
+def init(directory, name, url, namespace, comms_member, comms_name, comms_key, security_member, security_name,
+         security_key, requirement, owners):
+    """Create a new status site in DIRECTORY (new or empty): mkdocs.yml, theme/, content/
+    with one example component, a commented teams.yml, GitHub workflows and a README.
+
+    Nothing secret is generated: give each team's first approver's public key, or
+    replace the example keys in content/teams.yml before the first approval.
+
+    Example: statuskit init status --name "Example status" --url https://status.example.org/
+    --comms-member alice --comms-key alice.pub --security-member bob --security-key bob.pub
+    """
+    from .init import DEFAULT_OWNERS, Approver, InitOptions, init_site, read_public_key
+
+    opts = InitOptions(
+        name=name, url=url, namespace=namespace,
+        comms=Approver(comms_member, comms_name, read_public_key(comms_key, "--comms-key") if comms_key else None),
+        security=Approver(security_member, security_name,
+                          read_public_key(security_key, "--security-key") if security_key else None),
+        **({"requirement": requirement} if requirement else {}),
+        owners=" ".join(owners) if owners else DEFAULT_OWNERS,
+    )
+    written = init_site(directory, opts)
+    click.echo(f"created a status site in {display_path(directory)} ({len(written)} files)")
+    if not (comms_key and security_key):
+        click.echo(f"next: put the approvers' public keys in {display_path(directory / 'content' / 'teams.yml')} "
+                   "(it holds example keys nobody can sign with)")
+    click.echo(f"then: read {display_path(directory / 'README.md')} for the GitHub setup and the two-team workflow")
+
+
+@cli.command()
+@click.option("--base", required=True, metavar="REF", help="The git revision to compare with (the PR's target branch).")
+@content_option
+@at_option
+@handle_errors
+def preview(base, content_dir, at):
+    """Print Markdown for a pull-request comment: each new or changed update's public and
+    technical text, its approvals present and missing, and when it will publish.
+
+    Example: statuskit preview --base origin/main >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .preview import preview_markdown
+
+    click.echo(preview_markdown(content_dir, base, build_time(at)), nl=False)
+
+
+@cli.command("approve-teams")
+@click.option("--team", required=True, help="The team you approve for.")
+@click.option("--member", required=True, help="Your member id in teams.yml (before the change).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key (default ~/.ssh/id_ed25519); an agent works through ssh-keygen.")
+@click.option("--base", metavar="REF",
+              help="The revision whose teams.yml must approve the change (e.g. origin/main); it shows what changed "
+                   "and signs in its namespace. Default: the teams.yml in the working tree.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@content_option
+@handle_errors
+def approve_teams(team, member, key, base, yes, content_dir):
+    """Sign the new teams.yml: a change to who may approve needs one member of every
+    required team (of teams.yml before the change) to sign the new registry.
+
+    Writes content/approvals/_teams/<digest>/<team>--<member>.sig, over the statement
+    "statuskit-teams v1 / digest: sha256:<digest of the registry> / team / member".
+
+    Example: statuskit approve-teams --team security --member bob --base origin/main
+    """
+    from .errors import ContentError, StatuskitError
+    from .model.content import load_content_report
+    from .teams_approval import describe_registry, registry_digest, sign_teams
+
+    new, problems = load_content_report(content_dir)
+    if new is None:
+        raise ContentError(problems)
+    previous = new.teams
+    if base:
+        from .history import base_snapshot
+
+        with base_snapshot(content_dir, base) as snap:
+            if snap.content is None:
+                raise StatuskitError(f"the content at {base} " + ("has errors" if snap.existed else "does not exist")
+                                     + "; there is no teams.yml there to approve the change")
+            previous = snap.content.teams
+    click.echo(f"teams.yml ({display_path(content_dir / 'teams.yml')}), registry {registry_digest(new.teams)}")
+    click.echo(describe_registry(new.teams, previous if base else None))
+    if base and registry_digest(previous) == registry_digest(new.teams):
+        click.echo(f"\nteams.yml is unchanged since {base}: nothing to approve")
+        return
+    if not yes and not click.confirm(f"\nApprove this teams.yml for team '{team}' as '{member}'?"):
+        click.echo("not approved", err=True)
+        sys.exit(1)
+    path = sign_teams(content_dir, new.teams, previous, team, member, key)
+    click.echo(f"wrote {display_path(path)}; commit it to the pull request")

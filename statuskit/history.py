@@ -1,0 +1,421 @@
+"""Published history is immutable: ``statuskit check --base REF``.
+
+Compares the content folder in the working tree (HEAD) with the same folder at
+the git revision REF (read with git itself: ``git archive`` into a temporary
+folder), and fails when
+
+1. an update published at REF -- approved and past its embargo at time T -- was
+   edited, reordered or removed, unless a later approved update retracts it (then
+   only its retracted text: title, public, technical, report, may change or go);
+2. an update was inserted before an existing one, or a published update's id was
+   reused by a different update;
+3. teams.yml changed without approval of the new registry by every required team
+   of REF's registry (see :mod:`statuskit.teams_approval`);
+4. an update counts as approved only under teams.yml as changed here: approvals
+   are verified against teams.yml at REF, so a change cannot add its own approver.
+
+>>> problems = check_base(Path("content"), "origin/main", at)
+>>> [str(p) for p in problems]
+['content/incidents/x.yml:12: updates[2]: update 3 was published at origin/main and has been edited ...']
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import subprocess
+import tarfile
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from .errors import GitError, Problem, Severity
+from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
+from .gate.release import gate
+from .model.content import display_path, load_content_report
+from .model.load import read_yaml
+from .model.records import Content, Incident, Update
+from .model.validate import TEXT_KEYS, validate_incident
+from .teams_approval import registry_digest, teams_change_problems
+
+__all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
+
+
+# --- reading REF with git ------------------------------------------------------------
+
+def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary)
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+
+
+def _repo_of(content_dir: Path) -> tuple[Path, str]:
+    """(repository top level, content folder relative to it with '/' separators or '')."""
+    proc = _git(content_dir, "rev-parse", "--show-toplevel", "--show-prefix")
+    if proc.returncode != 0:
+        raise GitError(f"{display_path(content_dir)} is not inside a git repository, so --base cannot compare "
+                       f"it with an earlier revision: {proc.stderr.strip() or 'git rev-parse failed'}")
+    top, prefix = (proc.stdout.splitlines() + ["", ""])[:2]
+    return Path(top), prefix.rstrip("/")
+
+
+def _resolve(repo: Path, ref: str) -> str:
+    if not ref or ref.startswith("-"):
+        raise GitError(f"invalid git revision {ref!r}")
+    proc = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise GitError(f"git revision '{ref}' does not exist in {repo}",
+                       hint="Fetch it first (e.g. `git fetch origin main`, or check out with enough history: "
+                            "fetch-depth: 0), or name another revision with --base.")
+    return proc.stdout.strip()
+
+
+MAX_PATHS = 400
+"""Above this many changed incidents, the whole content folder at REF is read instead."""
+
+
+def _changed_incidents(repo: Path, sha: str, prefix: str) -> set[str] | None:
+    """Ids of incidents whose file or approvals differ between ``sha`` and the working tree (None: too many).
+
+    An incident that is byte for byte the same, with the same approval files, cannot break
+    published history, so only the changed ones are read at REF: a pull request touching one
+    incident of ten thousand is checked in about the time it takes to check that one.
+    """
+    spec = prefix or "."
+    tracked = _git(repo, "diff", "--name-only", "--no-renames", "-z", sha, "--", spec)
+    untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
+    for proc in (tracked, untracked):
+        if proc.returncode != 0:
+            raise GitError(f"git could not compare the working tree with {sha[:12]}: {proc.stderr.strip()}")
+    ids: set[str] = set()
+    for path in (tracked.stdout + untracked.stdout).split("\0"):
+        rel = path[len(prefix) + 1:] if prefix else path
+        parts = rel.split("/")
+        if len(parts) == 2 and parts[0] == "incidents" and parts[1].endswith(".yml"):
+            ids.add(parts[1][:-4])
+        elif len(parts) >= 3 and parts[0] == "approvals":
+            ids.add(parts[1])
+    ids.discard("_teams")
+    return ids if len(ids) <= MAX_PATHS else None
+
+
+def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] | None) -> Path | None:
+    """Write the content folder as it is at ``sha`` under ``dest`` (only ``incidents``, with components.yml
+    and teams.yml, when given); None when the folder did not exist there."""
+    kind = _git(repo, "cat-file", "-t", f"{sha}:{prefix}")
+    if kind.returncode != 0 or kind.stdout.strip() != "tree":
+        return None
+    at = (lambda rel: f"{prefix}/{rel}") if prefix else (lambda rel: rel)  # noqa: E731
+    if incidents is None:
+        paths = [prefix or "."]
+    else:
+        wanted = [at("components.yml"), at("teams.yml")]
+        for iid in sorted(incidents):
+            wanted += [at(f"incidents/{iid}.yml"), at(f"approvals/{iid}")]
+        listed = _git(repo, "ls-tree", "--name-only", "-z", sha, "--", *wanted)
+        if listed.returncode != 0:
+            raise GitError(f"git ls-tree {sha[:12]} failed: {listed.stderr.strip()}")
+        paths = [p for p in listed.stdout.split("\0") if p]
+    if paths:
+        proc = _git(repo, "archive", "--format=tar", sha, "--", *paths, binary=True)
+        if proc.returncode != 0:
+            raise GitError(f"git archive {sha[:12]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+        with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
+            tar.extractall(dest, filter="data")
+    root = dest / prefix if prefix else dest
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@dataclass
+class BaseSnapshot:
+    """The content folder as it was at REF (its changed incidents), loaded and validated."""
+
+    ref: str
+    """The revision as the user named it."""
+    sha: str
+    """The commit it resolves to."""
+    content: Content | None
+    """The validated content at REF; None when it did not exist there or has errors."""
+    problems: list[Problem]
+    """Errors that kept the content at REF from loading (paths shown as REF:path)."""
+    existed: bool
+    """Whether the content folder existed at REF."""
+    changed: set[str] | None = None
+    """Ids of the incidents that differ from REF in the working tree; only these were read at REF
+    (None: every incident was read)."""
+
+    def is_changed(self, incident: str) -> bool:
+        return self.changed is None or incident in self.changed
+
+
+@contextmanager
+def base_snapshot(content_dir: Path, ref: str) -> Iterator[BaseSnapshot]:
+    """Load the content folder at ``ref``: components.yml, teams.yml and the incidents that differ from
+    the working tree (raises GitError when there is no git or no such revision)."""
+    content_dir = Path(content_dir)
+    repo, prefix = _repo_of(content_dir)
+    sha = _resolve(repo, ref)
+    changed = _changed_incidents(repo, sha, prefix)
+    with tempfile.TemporaryDirectory(prefix="statuskit-base-") as tmp:
+        root = _export(repo, sha, prefix, Path(tmp), changed)
+        if root is None:
+            yield BaseSnapshot(ref, sha, None, [], existed=False, changed=changed)
+            return
+        content, problems = load_content_report(root)
+        shown = display_path(root)
+        where = f"{ref}:{prefix or '.'}"
+        problems = [Problem(p.file.replace(shown, where, 1), p.line, p.field, p.message, p.severity, p.rule)
+                    for p in problems if p.severity is Severity.ERROR]
+        yield BaseSnapshot(ref, sha, content, problems if content is None else [], existed=True, changed=changed)
+
+
+def approvals_under(registry: Registry, content: Content) -> dict[tuple[str, int], UpdateApprovals]:
+    """Every update's approvals in ``content``, verified against ``registry`` (e.g. teams.yml at REF)."""
+    return {(inc.id, u.id): update_approvals(registry, content, inc.id, u)
+            for inc in content.incidents for u in inc.updates}
+
+
+# --- the check -------------------------------------------------------------------------
+
+def check_base(content_dir: Path, base: str, at: datetime) -> list[Problem]:
+    """Problems with the working tree's content compared with ``base`` at time ``at``."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        return []  # `check` already reports the missing folder
+    with base_snapshot(content_dir, base) as snap:
+        if not snap.existed:
+            return []  # a new content folder: nothing was published before it
+        if snap.content is None:
+            first = str(snap.problems[0]) if snap.problems else "it does not load"
+            return [Problem(display_path(content_dir), None, None,
+                            f"the content at {base} has errors, so its published history cannot be checked "
+                            f"(fix {base} first): {first}", rule="history-base-invalid")]
+        return _compare(content_dir, snap.content, base, at)
+
+
+def _compare(content_dir: Path, old: Content, ref: str, at: datetime) -> list[Problem]:
+    problems: list[Problem] = []
+    new, _ = load_content_report(content_dir)
+    root_disp = display_path(content_dir)
+    old_registry = Registry(old.teams)
+
+    # which updates are published at REF, at time T
+    release, old_report = gate(old, at)
+    published = {inc.id: len(inc.updates) for inc in release.incidents}
+
+    # the incidents at HEAD: from the loaded content, or file by file when it has errors
+    if new is not None:
+        head = {inc.id: inc for inc in new.incidents}
+    else:
+        head = _incidents_one_by_one(content_dir, old)
+    cache: dict[tuple[str, int], bool] = {}
+
+    def approved(iid: str, uid: int) -> bool:
+        """Whether a HEAD update is approved under teams.yml at REF (verified only when asked)."""
+        if new is None:
+            return False
+        if (iid, uid) not in cache:
+            cache[(iid, uid)] = update_approvals(old_registry, new, iid, head[iid].update(uid)).approved
+        return cache[(iid, uid)]
+
+    for inc in old.incidents:
+        n = published.get(inc.id, 0)
+        path = f"{root_disp}/incidents/{inc.id}.yml"
+        problems += _compare_incident(inc, head.get(inc.id), n, path, Path(content_dir, "incidents", f"{inc.id}.yml"),
+                                      approved, old_report.approvals, new, ref)
+
+    if new is not None:
+        problems += _teams_problems(content_dir, old, new, ref)
+    return problems
+
+
+def _incidents_one_by_one(content_dir: Path, old: Content) -> dict[str, Incident]:
+    """HEAD incidents that validate on their own (used when the whole content does not load)."""
+    components = {c.id for c in old.components}
+    out: dict[str, Incident] = {}
+    for inc in old.incidents:
+        path = Path(content_dir, "incidents", f"{inc.id}.yml")
+        if not path.is_file():
+            continue
+        doc, _ = read_yaml(path, display_path(path))
+        if doc is None:
+            out[inc.id] = None  # type: ignore[assignment]  # present but unreadable: reported by check
+            continue
+        h, _ = validate_incident(doc, inc.id, components)
+        out[inc.id] = h  # type: ignore[assignment]
+    return out
+
+
+def _canon(u: Update, *, drop: tuple[str, ...] = ()) -> dict:
+    return {k: v for k, v in u.canonical.items() if k not in drop}
+
+
+def _changed_keys(a: Update, b: Update) -> list[str]:
+    ca, cb = dict(a.canonical), dict(b.canonical)
+    return sorted(k for k in set(ca) | set(cb) if ca.get(k) != cb.get(k))
+
+
+def _line_of(u: Update, keys: list[str]) -> int | None:
+    for k in keys:
+        line = u.field_lines.get(k)
+        if line:
+            return line
+    return u.line
+
+
+def _compare_incident(old: Incident, new: Incident | None, n_published: int, disp: str, path: Path,
+                      approved: Callable[[str, int], bool], old_approvals: Mapping, new_content: Content | None,
+                      ref: str) -> list[Problem]:
+    out: list[Problem] = []
+    iid = old.id
+    if new is None:
+        if path.is_file():
+            return out  # present but does not validate: `check` reports why
+        if n_published:
+            out.append(Problem(disp, None, None,
+                               f"incident '{iid}' was published at {ref} (updates 1..{n_published}) and its file has "
+                               f"been removed: published incidents stay; restore it (git checkout {ref} -- {disp}) and, "
+                               f"to withdraw text, add a retracting update (statuskit update {iid} --retracts N)",
+                               rule="history-removed"))
+        return out
+    without_id = lambda u: _canon(u, drop=("id",))  # noqa: E731
+    new_by_content: dict[str, int] = {}
+    for h in new.updates:
+        new_by_content.setdefault(repr(sorted(without_id(h).items())), h.id)
+    old_by_content = {repr(sorted(without_id(u).items())): u.id for u in old.updates}
+    # retractions at HEAD: update -> the retracting update (approved ones are looked up when needed)
+    retraction = {v.retracts: v.id for v in new.updates if v.retracts is not None}
+    fix_edit = f"add a correcting update instead (statuskit update {iid} --corrects {{k}})"
+
+    for u in old.updates:
+        k = u.id
+        pub = k <= n_published
+        h = new.updates[k - 1] if k <= len(new.updates) else None
+        if h is not None and dict(h.canonical) == dict(u.canonical):
+            if pub and new_content is not None and not (k in retraction and approved(iid, retraction[k])):
+                out += _approvals_kept(iid, k, old_approvals, new_content, ref)
+            continue
+        moved = new_by_content.get(repr(sorted(without_id(u).items())))
+        # pushed down by updates that REF did not have: an insertion; by updates REF had: a reordering
+        inserted = moved is not None and moved > k and all(
+            repr(sorted(without_id(x).items())) not in old_by_content for x in new.updates[k - 1:moved - 1])
+        if moved is not None and moved > k and inserted:
+            # 2. inserted before an existing update (published or not: updates are append-only)
+            hm = new.updates[moved - 1]
+            what = "published" if pub else "already in the file"
+            out.append(Problem(disp, hm.line, f"updates[{moved - 1}]",
+                               f"update {k} was {what} at {ref} and is now update {moved}: {moved - k} update(s) were "
+                               f"inserted before it; updates are append-only: add new updates at the end "
+                               f"(statuskit update {iid})", rule="history-inserted"))
+            continue
+        if not pub:
+            continue  # drafts may be edited, replaced or removed
+        if moved is not None:
+            hm = new.updates[moved - 1]
+            out.append(Problem(disp, hm.line, f"updates[{moved - 1}]",
+                               f"update {k} was published at {ref} and is now update {moved}: an earlier update was "
+                               f"removed or the updates were reordered; restore the order of {ref} "
+                               f"(git checkout {ref} -- {disp}) and append new updates at the end",
+                               rule="history-reordered"))
+            continue
+        if h is None:
+            last = new.updates[-1] if new.updates else None
+            out.append(Problem(disp, last.line if last else None, None,
+                               f"update {k} was published at {ref} and has been removed: published updates stay; "
+                               f"restore it (git checkout {ref} -- {disp}) and, to withdraw its text, add a retracting "
+                               f"update (statuskit update {iid} --retracts {k})", rule="history-removed"))
+            continue
+        changed = _changed_keys(u, h)
+        line = _line_of(h, changed)
+        field = f"updates[{k - 1}]" + (f".{changed[0]}" if len(changed) == 1 and h.field_lines.get(changed[0]) else "")
+        if k in retraction and approved(iid, retraction[k]):
+            # 1. a retracted update: only its text may change or go
+            if _canon(u, drop=TEXT_KEYS) == _canon(h, drop=TEXT_KEYS):
+                continue
+            other = [c for c in changed if c not in TEXT_KEYS]
+            out.append(Problem(disp, _line_of(h, other), f"updates[{k - 1}]",
+                               f"update {k} was published at {ref} and is retracted by update {retraction[k]}, "
+                               f"so only its {'/'.join(TEXT_KEYS)} may be changed or deleted, but {', '.join(other)} "
+                               f"changed too; restore those fields as they were at {ref}", rule="history-edited"))
+            continue
+        swapped = old_by_content.get(repr(sorted(without_id(h).items())))
+        if swapped is not None and swapped != k:
+            out.append(Problem(disp, h.line, f"updates[{k - 1}]",
+                               f"update {k} was published at {ref} and its place now holds update {swapped} of {ref}: "
+                               f"the updates were reordered; restore the order of {ref} (git checkout {ref} -- {disp})",
+                               rule="history-reordered"))
+        elif "at" in changed and ({"public", "technical", "status"} & set(changed) or h.public is None):
+            out.append(Problem(disp, h.line, f"updates[{k - 1}]",
+                               f"update {k} was published at {ref} and has been replaced by a different update that "
+                               f"reuses id {k}: published updates stay; restore update {k} "
+                               f"(git checkout {ref} -- {disp}) and add the new one at the end as update "
+                               f"{len(old.updates) + 1} (statuskit update {iid})", rule="history-id-reused"))
+        elif k in retraction:
+            r = retraction[k]
+            out.append(Problem(disp, line, field,
+                               f"update {k} was published at {ref} and has been edited ({', '.join(changed)} changed); "
+                               f"update {r} retracts it but is not approved by every team yet (under teams.yml at "
+                               f"{ref}): its text may be deleted once update {r} is approved", rule="history-edited"))
+        else:
+            out.append(Problem(disp, line, field,
+                               f"update {k} was published at {ref} and has been edited ({', '.join(changed)} changed): "
+                               + fix_edit.format(k=k) + "; to withdraw text that must not stay public, retract it "
+                               f"(--retracts {k})", rule="history-edited"))
+    return out
+
+
+def _approvals_kept(iid: str, k: int, old_approvals: Mapping, new: Content, ref: str) -> list[Problem]:
+    """The approval files that published an update at REF are part of the record: they stay."""
+    old_ap = old_approvals.get((iid, k))
+    if old_ap is None:
+        return []
+    have = {(f.team, f.member): f.data for f in new.approvals.get((iid, k), ())}
+    out = []
+    for team, member in old_ap.valid:
+        if (team, member) not in have:
+            path = f"{display_path(Path(new.root))}/approvals/{iid}/{k}/{team}--{member}.sig"
+            out.append(Problem(path, None, None,
+                               f"this approval published update {k} at {ref} and has been removed: approvals of "
+                               f"published updates stay (git checkout {ref} -- {path})", rule="history-approval-removed"))
+    return out
+
+
+def _teams_problems(content_dir: Path, old: Content, new: Content, ref: str) -> list[Problem]:
+    out: list[Problem] = []
+    teams_path = Path(content_dir, "teams.yml")
+    disp = f"{display_path(content_dir)}/teams.yml"
+    line = _first_changed_line(content_dir, old, teams_path)
+    out += teams_change_problems(old.teams, new.teams, content_dir, disp, line, ref)
+    if registry_digest(old.teams) == registry_digest(new.teams):
+        return out
+    # 4. approvals count under teams.yml at REF: a change cannot approve itself
+    under_new = all_approvals(new)
+    under_old = approvals_under(Registry(old.teams), new)
+    for inc in new.incidents:
+        for u in inc.updates:
+            a, b = under_new[(inc.id, u.id)], under_old[(inc.id, u.id)]
+            if a.approved and not b.approved:
+                out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
+                                   f"update {u.id} is approved only under teams.yml as changed here (under teams.yml at "
+                                   f"{ref} it lacks: {', '.join(b.missing)}): approvals are verified against teams.yml "
+                                   f"at {ref}, so merge the teams.yml change on its own first",
+                                   rule="teams-self-approval"))
+    return out
+
+
+def _first_changed_line(content_dir: Path, old: Content, teams_path: Path) -> int | None:
+    """The first line of teams.yml that differs from REF (for the annotation), or None."""
+    try:
+        new_lines = teams_path.read_text(encoding="utf-8").splitlines()
+        old_lines = Path(old.root, "teams.yml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for tag, i1, _i2, j1, _j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
+        if tag != "equal":
+            return min(j1 + 1, max(len(new_lines), 1))
+    return None

@@ -1,0 +1,70 @@
+"""Every non-page output of a build: feeds, the JSON API, badges and approvals.json.
+
+>>> files = render_outputs(release, site)
+>>> sorted(files)[:3]
+['api/v2/components.json', 'api/v2/incidents.json', 'api/v2/incidents/unresolved.json']
+
+A pure function of the release: the same release and site give the same bytes.
+The caller (the MkDocs plugin or ``statuskit export``) writes the files.
+
+``approvals.json`` lists, per published update, the digest of the update as it is
+in the repository and the teams whose approvals published it, so anyone can check
+the site against the repository (``statuskit check``, or ssh-keygen with
+``statuskit teams allowed-signers``). A retracted update shows ``retracted: true``
+and its retraction; when it was published only through its retraction's approval
+(its own approvals missing, for example after its text was deleted), it says so with
+``approved_through_retraction: true``. Its digest is left out (null): a digest of
+withdrawn text lets anyone confirm a guess of that text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..gate.release import Release
+from ..model.validate import format_time
+from .api import render_api
+from .badges import render_badges
+from .feeds import render_feeds
+from .site import SiteInfo
+
+__all__ = ["render_outputs", "approvals_json"]
+
+PROTOCOL = "statuskit-approval v1"
+
+
+def approvals_json(release: Release, site: SiteInfo) -> bytes:
+    """``approvals.json``: incidents by id, their published updates oldest first."""
+    incidents: list[dict[str, Any]] = []
+    for inc in sorted(release.incidents, key=lambda i: i.id):
+        updates = []
+        for u in inc.updates:
+            updates.append({
+                "update": u.id,
+                "at": format_time(u.at),
+                "digest": None if u.retracted else u.digest,
+                "approved_by": sorted(u.approved_by),
+                "retracted": u.retracted,
+                "retracted_by": u.retracted_by,
+                "approved_through_retraction": u.retracted and not u.approved_by,
+            })
+        incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
+                          "updates": updates})
+    doc = {
+        "protocol": PROTOCOL,
+        "site": site.url,
+        "required_teams": dict(sorted(release.team_names.items())),
+        "incidents": incidents,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
+    """Feeds, ``api/v2/*.json``, badges and ``approvals.json``: relative path -> bytes, sorted by path."""
+    out: dict[str, bytes] = {}
+    out.update(render_feeds(release, site))
+    out.update(render_api(release, site))
+    out.update(render_badges(release, site))
+    out["approvals.json"] = approvals_json(release, site)
+    return dict(sorted(out.items()))

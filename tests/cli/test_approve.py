@@ -1,0 +1,217 @@
+"""Tests for ``statuskit approve`` (statuskit/approve.py through the CLI).
+
+Signing runs the real ``ssh-keygen -Y sign`` with the test keys.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import NAMESPACE
+from statuskit.cli import cli
+from statuskit.gate.approvals import all_approvals
+from statuskit.gate.digest import digest
+from statuskit.gate.sshsig import parse_armored, public_key_blob
+from statuskit.model.content import display_path
+
+pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+
+INC = "2024-07-31-scheduling-outage"
+TEXT = f"""\
+id: {INC}
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Appointment scheduling unavailable
+    impact: major
+    components:
+      scheduling: major_outage
+    public: |
+      We are investigating an outage of appointment scheduling.
+    technical: |
+      EDR alerts on two scheduling hosts; both isolated.
+  - id: 2
+    at: 2024-07-31T10:00:00Z
+    status: resolved
+    technical_embargo_until: 2024-08-14T00:00:00Z
+    public: |
+      Scheduling is working again.
+"""
+
+
+def approve(root: Path, *args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["approve", *args, "--content", str(root)], input=input)
+
+
+def sig_path(root: Path, update: int, team: str, member: str) -> Path:
+    return root / "approvals" / INC / str(update) / f"{team}--{member}.sig"
+
+
+def sig_files(root: Path) -> list[Path]:
+    return sorted((root / "approvals").rglob("*")) if (root / "approvals").exists() else []
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site({INC: TEXT})
+
+
+def test_shows_the_update_and_writes_the_signature(site):
+    key = site.keys["alice"].path
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(key), "--yes")
+    assert result.exit_code == 0, result.output
+    d = digest(site.load().incident(INC).update(1))
+    out = result.stdout
+    assert f"Incident {INC} (incident), update 1 of 2\n" in out
+    assert "--- public (customers) ---\n  We are investigating an outage of appointment scheduling.\n" in out
+    assert "--- technical (industry peers) ---\n  EDR alerts on two scheduling hosts; both isolated.\n" in out
+    assert "  component scheduling: major_outage\n" in out
+    assert f"\ndigest: {d}\n" in out
+    path = sig_path(site.root, 1, "comms", "alice")
+    assert out.endswith(f"wrote {display_path(path)}; commit it to the pull request\n")
+    # the file is at the spec's path, made by ssh-keygen with alice's key in the site's namespace
+    assert path.is_file()
+    sig = parse_armored(path.read_bytes())
+    assert sig.namespace == NAMESPACE
+    assert sig.public_key == public_key_blob(site.keys["alice"].public)
+    assert all_approvals(site.load())[(INC, 1)].valid == (("comms", "alice"),)
+
+
+def test_default_update_is_the_latest_and_embargoes_are_shown(site):
+    key = site.keys["bob"].path
+    result = approve(site.root, INC, "--team", "security", "--member", "bob", "--key", str(key), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "update 2 of 2" in result.stdout
+    assert "  technical_embargo_until: 2024-08-14T00:00:00Z\n" in result.stdout
+    assert "--- technical (industry peers) ---\n  (none)\n" in result.stdout
+    assert sig_path(site.root, 2, "security", "bob").is_file()
+
+
+def test_both_teams_approving_publishes(site):
+    for member, team in (("carol", "comms"), ("dave", "security")):
+        for u in ("1", "2"):
+            result = approve(site.root, INC, u, "--team", team, "--member", member,
+                             "--key", str(site.keys[member].path), "--yes")
+            assert result.exit_code == 0, result.output
+    approvals = all_approvals(site.load())
+    assert all(approvals[(INC, u)].approved for u in (1, 2))
+
+
+def test_asks_for_confirmation_and_no_writes_nothing(site):
+    key = site.keys["alice"].path
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(key), input="n\n")
+    assert result.exit_code == 1, result.output
+    assert "Approve update 1 for team 'comms' as 'alice'? [y/N]: n\n" in result.output
+    assert "We are investigating an outage of appointment scheduling." in result.output  # shown before asking
+    assert "not approved" in result.stderr
+    assert sig_files(site.root) == []
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(key), input="y\n")
+    assert result.exit_code == 0, result.output
+    assert sig_path(site.root, 1, "comms", "alice").is_file()
+
+
+def test_refuses_content_that_does_not_validate(site):
+    path = site.root / "incidents" / f"{INC}.yml"
+    path.write_text(path.read_text().replace("    status: resolved\n", "    status: resolved\n    pubic: typo\n"))
+    result = approve(site.root, INC, "2", "--team", "comms", "--member", "alice",
+                     "--key", str(site.keys["alice"].path), "--yes")
+    assert result.exit_code == 1
+    assert f"{display_path(path)}:" in result.stderr and "updates[1].pubic" in result.stderr
+    assert "Traceback" not in result.output
+    assert sig_files(site.root) == []
+
+
+def test_refuses_a_key_that_is_not_the_members(site):
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice",
+                     "--key", str(site.keys["mallory"].path), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == ("error: the new signature would not count: signed with a key that is not one of "
+                             "alice's keys in teams.yml\n")
+    assert sig_files(site.root) == []
+    # another member's key is refused as well
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice",
+                     "--key", str(site.keys["carol"].path), "--yes")
+    assert result.exit_code == 1 and "not one of alice's keys" in result.stderr
+    assert sig_files(site.root) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--team", "security", "--member", "alice"], "error: 'alice' is not in team 'security' (teams.yml)\n"),
+    (["--team", "legal", "--member", "alice"], "error: team 'legal' is not a required team (comms, security)\n"),
+    (["--team", "comms", "--member", "mallory"], "error: 'mallory' is not a member in teams.yml\n"),
+])
+def test_refuses_the_wrong_team_or_member(site, args, message):
+    result = approve(site.root, INC, "1", *args, "--key", str(site.keys["alice"].path), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == message
+    assert sig_files(site.root) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    ([INC, "3"], f"error: incident '{INC}' has updates 1..2, not 3\n"),
+    (["no-such-incident", "1"], "error: no incident 'no-such-incident' in the content\n"),
+])
+def test_refuses_an_unknown_update(site, args, message):
+    result = approve(site.root, *args, "--team", "comms", "--member", "alice", "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == message
+
+
+def test_missing_key_file_is_an_error(site, tmp_path):
+    missing = tmp_path / "no-such-key"
+    result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(missing), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: ssh-keygen could not sign with {missing}: ")
+    assert sig_files(site.root) == []
+
+
+def _leaves(value):
+    """Every line of every string in an update's canonical form."""
+    if isinstance(value, str):
+        yield from (line.strip() for line in value.splitlines() if line.strip())
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+
+
+def test_the_approver_sees_everything_that_is_signed(demo_copy):
+    """Every string and time of every demo update (window, detection time, report, ...) is on screen."""
+    from statuskit.approve import describe
+    from statuskit.model.content import load_content
+
+    content = load_content(demo_copy)
+    for inc in content.incidents:
+        for u in inc.updates:
+            text = describe(demo_copy, inc.id, u.id).text
+            missing = [leaf for leaf in _leaves(dict(u.canonical)) if leaf not in text]
+            assert missing == [], (inc.id, u.id)
+
+
+def test_control_and_invisible_characters_are_shown_not_obeyed(site):
+    """A terminal escape could hide text from the approver (conceal, erase line) and a bidi
+    override could reorder it: they are shown as <U+XXXX>, with a warning."""
+    path = site.root / "incidents" / f"{INC}.yml"
+    old = "    public: |\n      Scheduling is working again.\n"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, (
+        '    title: "Fixed\\u200b\\u202e"\n'
+        '    public: "Fine.\\e[8m Hidden words.\\e[0m\\e[2K"\n')))
+    assert site.load().incident(INC).update(2).public == "Fine.\x1b[8m Hidden words.\x1b[0m\x1b[2K"
+    result = approve(site.root, INC, "2", "--team", "comms", "--member", "alice",
+                     "--key", str(site.keys["alice"].path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\u200b" not in result.output
+    assert "  Fine.<U+001B>[8m Hidden words.<U+001B>[0m<U+001B>[2K\n" in result.stdout
+    assert "  title:   Fixed<U+200B><U+202E>\n" in result.stdout
+    assert re.search(r"\nwarning: the update contains [5-9] invisible or control character\(s\), shown above as "
+                     r"<U\+XXXX>; they are part of what you sign\n", result.stdout)

@@ -1,0 +1,310 @@
+"""`statuskit check` (and `status`) from the command line.
+
+Every bad input is a committed tiny site, ``tests/cases/<scenario>/content/``, with the exact
+problem lines it must produce in ``tests/cases/<scenario>/expected.txt`` (written by hand from
+the spec). The test runs ``check`` from the case folder, so paths read ``content/...``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from statuskit.cli import cli
+from statuskit.model.load import MAX_BYTES
+
+from conftest import DEMO_AT, REPO
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+AT = "2026-01-01T00:00:00Z"
+SUMMARY_RE = re.compile(r"^(ok|failed): (\d+) incident\(s\), (\d+) update\(s\); (\d+) error\(s\), (\d+) warning\(s\)$")
+
+
+def invoke(*args: str):
+    """Run the CLI in-process; an exception escaping it fails the test (no tracebacks for users)."""
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def check(*extra: str):
+    return invoke("check", "--content", "content", "--at", AT, *extra)
+
+
+def case_names() -> list[str]:
+    return sorted(p.name for p in CASES.iterdir() if (p / "content").is_dir())
+
+
+def expected_lines(name: str) -> list[str]:
+    return (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+# --- one committed case per bad input ------------------------------------------------
+
+@pytest.mark.parametrize("name", case_names())
+def test_case(name, monkeypatch):
+    expected = expected_lines(name)
+    errors = sum(": warning: " not in line for line in expected)
+    warnings = len(expected) - errors
+    monkeypatch.chdir(CASES / name)
+
+    result = check()
+
+    assert result.exit_code == (1 if errors else 0), result.output
+    *lines, summary = result.stdout.splitlines()
+    assert lines == expected
+    m = SUMMARY_RE.match(summary)
+    assert m, summary
+    assert m.group(1) == ("failed" if errors else "ok")
+    assert (int(m.group(4)), int(m.group(5))) == (errors, warnings)
+    if errors:  # content with errors is not counted
+        assert summary.startswith("failed: 0 incident(s), 0 update(s); ")
+
+
+def test_every_case_has_expected_output():
+    names = case_names()
+    assert len(names) >= 30
+    for name in names:
+        assert expected_lines(name), name
+
+
+def test_unknown_component_has_the_spec_message_shape(monkeypatch):
+    # content-format example: content/incidents/x.yml:14: updates[2].components.billing: unknown component 'billing'
+    monkeypatch.chdir(CASES / "unknown-component")
+    lines = check().stdout.splitlines()
+    assert lines[0].startswith("content/incidents/x.yml:14: updates[2].components.billing: unknown component 'billing'")
+
+
+def test_all_errors_in_all_files_are_reported_in_one_run(monkeypatch):
+    monkeypatch.chdir(CASES / "many-errors")
+    result = check()
+    assert result.exit_code == 1
+    files = {line.split(":", 1)[0] for line in result.stdout.splitlines()[:-1]}
+    assert files == {"content/components.yml", "content/teams.yml",
+                     "content/incidents/outage.yml", "content/incidents/upgrade.yml"}
+    assert "; 4 error(s), 0 warning(s)" in result.stdout
+
+
+def test_good_case_passes_with_warnings_only(monkeypatch):
+    monkeypatch.chdir(CASES / "good")
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "ok: 2 incident(s), 3 update(s); 0 error(s), 3 warning(s)"
+
+
+def test_demo_content_passes():
+    result = invoke("check", "--content", str(REPO / "content"), "--at", DEMO_AT.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("ok: 8 incident(s), ")
+    assert " 0 error(s)" in result.stdout
+
+
+# --- file size: generated, not committed ---------------------------------------------
+
+def _copy_case(name: str, tmp_path: Path, monkeypatch) -> Path:
+    shutil.copytree(CASES / name / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "content"
+
+
+def _padded_incident(size: int) -> bytes:
+    head = (CASES / "good" / "content" / "incidents" / "outage.yml").read_bytes().replace(
+        b"id: outage", b"id: big", 1)
+    pad = size - len(head)
+    line = b"# " + b"x" * 97 + b"\n"  # 100-byte comment lines
+    body = line * (pad // len(line))
+    rest = pad - len(body)
+    return head + body + (b"#" + b"x" * (rest - 2) + b"\n" if rest >= 2 else b"\n" * rest)
+
+
+def test_file_over_one_mib_is_refused(tmp_path, monkeypatch):
+    content = _copy_case("good", tmp_path, monkeypatch)
+    (content / "incidents" / "big.yml").write_bytes(_padded_incident(MAX_BYTES + 1))
+
+    result = check()
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:-1] == [
+        f"content/incidents/big.yml: file is {MAX_BYTES + 1} bytes; the limit is 1048576 (1 MiB)"]
+
+
+def test_file_of_exactly_one_mib_is_read(tmp_path, monkeypatch):
+    content = _copy_case("good", tmp_path, monkeypatch)
+    data = _padded_incident(MAX_BYTES)
+    assert len(data) == MAX_BYTES == 1024 * 1024
+    (content / "incidents" / "big.yml").write_bytes(data)
+
+    result = check()
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("ok: 3 incident(s), 5 update(s)")
+
+
+# --- output formats -------------------------------------------------------------------
+
+def test_json_output_of_a_failing_check(monkeypatch):
+    monkeypatch.chdir(CASES / "unknown-component")
+    result = check("--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["at"] == AT
+    assert (data["errors"], data["warnings"], data["incidents"], data["updates"]) == (2, 0, 0, 0)
+    assert data["problems"][0] == {
+        "file": "content/incidents/x.yml", "line": 14, "field": "updates[2].components.billing",
+        "message": "unknown component 'billing' (not in components.yml)", "severity": "error", "rule": None,
+    }
+    assert [p["field"] for p in data["problems"]] == ["updates[2].components.billing", "updates[2].components.portl"]
+
+
+def test_json_output_of_a_passing_check(monkeypatch):
+    monkeypatch.chdir(CASES / "good")
+    result = check("--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["ok"] is True
+    assert (data["errors"], data["warnings"], data["incidents"], data["updates"]) == (0, 3, 2, 3)
+    assert {(p["severity"], p["rule"]) for p in data["problems"]} == {("warning", "approval-missing")}
+
+
+def test_github_annotations(monkeypatch):
+    monkeypatch.chdir(CASES / "unknown-component")
+    result = check("--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error file=content/incidents/x.yml,line=14,title=statuskit::updates[2].components.billing: "
+        "unknown component 'billing' (not in components.yml)",
+        "::error file=content/incidents/x.yml,line=15,title=statuskit::updates[2].components.portl: "
+        "unknown component 'portl' (not in components.yml); did you mean 'portal'?",
+    ]
+    assert result.stderr.startswith("failed: ")  # the summary stays out of the annotations
+
+
+def test_github_annotations_for_warnings_and_whole_file_problems(monkeypatch):
+    monkeypatch.chdir(CASES / "good")
+    lines = check("--format", "github").stdout.splitlines()
+    assert lines[0] == ("::warning file=content/incidents/outage.yml,line=4,title=statuskit approval-missing::"
+                        "updates[0]: update 1 is not approved yet: missing comms, security")
+    monkeypatch.chdir(CASES / "missing-files")
+    lines = check("--format", "github").stdout.splitlines()
+    assert lines[0] == "::error file=content/components.yml,title=statuskit::file is missing: every site lists its components"
+
+
+def test_status_json(make_site):
+    site = make_site({"2024-07-31-outage": None})
+    site.approve("2024-07-31-outage", 1, "comms", "alice")
+    site.approve("2024-07-31-outage", 1, "security", "bob")
+    site.approve("2024-07-31-outage", 2, "comms", "carol")
+
+    result = invoke("status", "--content", str(site.root), "--at", "2024-08-01T00:00:00Z", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["at"] == "2024-08-01T00:00:00Z"
+    (row,) = data["incidents"]
+    assert row["incident"] == "2024-07-31-outage" and row["kind"] == "incident"
+    u1, u2 = row["updates"]
+    assert (u1["published"], u1["approved_by"], u1["missing"], u1["verdict"]) == (
+        True, ["comms:alice", "security:bob"], [], "published")
+    assert (u2["published"], u2["approved_by"], u2["missing"]) == (False, ["comms:carol"], ["security"])
+    assert u2["verdict"] == "held: missing approval from: security"
+    assert u1["digest"].startswith("sha256:") and len(u1["digest"]) == 71
+
+
+def test_status_of_content_with_errors_names_the_place(monkeypatch):
+    monkeypatch.chdir(CASES / "unknown-component")
+    result = invoke("status", "--content", "content", "--at", AT)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == expected_lines("unknown-component") + ["2 errors in content"]
+
+
+# --- usage errors and missing things ---------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["check", "--at", "2024-07-31T09:05:00"], "has no UTC offset"),
+    (["check", "--at", "yesterday"], "expected a time like 2024-07-31T09:05:00Z"),
+    (["check", "--format", "xml"], "'xml' is not one of"),
+    (["check", "--colour"], "No such option '--colour'"),
+    (["status", "--format", "github"], "'github' is not one of"),
+])
+def test_usage_errors_exit_2(args, message, monkeypatch):
+    monkeypatch.chdir(CASES / "good")
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_missing_content_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = check()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "content: content folder not found (use --content DIR)"
+
+
+def test_status_of_an_unknown_incident(monkeypatch):
+    monkeypatch.chdir(CASES / "good")
+    result = invoke("status", "nope", "--content", "content", "--at", AT)
+    assert result.exit_code == 1
+    assert result.stderr == "error: no incident 'nope' in content/incidents\n"
+
+
+# --- no input produces a traceback -------------------------------------------------------
+
+_NASTY = ["&", "*", "!", "!!", "{", "}", "[", "]", ":", ": ", "#", "|", ">", "-", "- ", "'", '"', "\t", "\n",
+          "\r", "%", "@", "`", "?", ",", "<<: ", "\\", "\x00", "\u2028", "~", "null", "1e9999", "0x", "2024-"]
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    op = rng.randrange(7)
+    if not data:
+        return b"\xff"
+    i = rng.randrange(len(data))
+    if op == 0:  # truncate
+        return data[:i]
+    if op == 1:  # a random byte, maybe not UTF-8
+        return data[:i] + bytes([rng.randrange(256)]) + data[i + 1:]
+    if op == 2:  # a YAML-significant token
+        return data[:i] + rng.choice(_NASTY).encode() + data[i:]
+    lines = data.split(b"\n")
+    j, k = rng.randrange(len(lines)), rng.randrange(len(lines))
+    if op == 3:  # drop a line
+        del lines[j]
+    elif op == 4:  # duplicate a line
+        lines.insert(j, lines[k])
+    elif op == 5:  # swap two lines
+        lines[j], lines[k] = lines[k], lines[j]
+    else:  # change the indentation of a line
+        lines[j] = b" " * rng.randrange(7) + lines[j].lstrip()
+    return b"\n".join(lines)
+
+
+def test_mangled_content_never_crashes(tmp_path, monkeypatch):
+    content = _copy_case("good", tmp_path, monkeypatch)
+    targets = ["incidents/outage.yml", "incidents/portal-upgrade.yml", "teams.yml", "components.yml",
+               "approvals/outage/1/comms--ana.sig"]
+    originals = {t: (content / t).read_bytes() if (content / t).exists() else b"" for t in targets}
+    rng = random.Random(20241127)
+    codes = set()
+    for _ in range(250):
+        target = rng.choice(targets)
+        data = originals[target]
+        for _ in range(rng.randrange(1, 4)):
+            data = _mutate(rng, data)
+        path = content / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        for command in ("check", "status"):
+            result = invoke(command, "--content", "content", "--at", AT)  # raises on any exception
+            assert result.exit_code in (0, 1), (target, data, result.output)
+            codes.add(result.exit_code)
+        if originals[target]:
+            path.write_bytes(originals[target])
+        else:
+            path.unlink()
+    assert codes == {0, 1}

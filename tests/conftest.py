@@ -1,0 +1,178 @@
+"""Shared fixtures: real ssh-keygen keys, and tiny content folders built per test.
+
+>>> def test_x(make_site):
+...     site = make_site({"2024-07-31-outage": INCIDENT_YAML})
+...     site.approve_all()                  # real SSH signatures by a comms and a security member
+...     content = site.load()
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import load_ssh_private_key
+
+from statuskit.gate.digest import digest, statement
+from statuskit.gate.sshsig import sign
+from statuskit.model.content import load_content
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_AT = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)
+NAMESPACE = "statuskit-approval@status.test.example"
+
+MEMBERS = {
+    # member: (team, key type)
+    "alice": ("comms", "ed25519"),
+    "carol": ("comms", "ecdsa"),
+    "bob": ("security", "ed25519"),
+    "dave": ("security", "rsa"),
+}
+
+COMPONENTS_YML = """\
+components:
+  - id: patient-portal
+    name: Patient portal
+    group: Clinical services
+  - id: scheduling
+    name: Appointment scheduling
+    group: Clinical services
+  - id: website
+    name: Website
+"""
+
+INCIDENT_YML = """\
+id: {id}
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Appointment scheduling unavailable
+    impact: major
+    components:
+      scheduling: major_outage
+    public: |
+      We are investigating an outage of appointment scheduling.
+  - id: 2
+    at: 2024-07-31T10:00:00Z
+    status: resolved
+    public: |
+      Scheduling is working again.
+"""
+"""A two-update incident; format with id=..."""
+
+
+@dataclass
+class Key:
+    """A real OpenSSH key made by ssh-keygen."""
+
+    member: str
+    team: str
+    path: Path
+    public: str
+    private: object = field(repr=False)
+
+
+def _keygen(path: Path, kind: str, comment: str) -> None:
+    args = {"ed25519": ["-t", "ed25519"], "ecdsa": ["-t", "ecdsa", "-b", "256"], "rsa": ["-t", "rsa", "-b", "3072"]}[kind]
+    subprocess.run(["ssh-keygen", "-q", *args, "-N", "", "-C", comment, "-f", str(path)], check=True)
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory) -> dict[str, Key]:
+    """One real key per member (alice/carol: comms; bob/dave: security), plus 'mallory' (in no team)."""
+    d = tmp_path_factory.mktemp("keys")
+    out = {}
+    for member, (team, kind) in {**MEMBERS, "mallory": ("none", "ed25519")}.items():
+        path = d / member
+        _keygen(path, kind, f"{member}@test")
+        private = load_ssh_private_key(path.read_bytes(), password=None)
+        out[member] = Key(member, team, path, path.with_suffix(".pub").read_text().strip(), private)
+    return out
+
+
+def teams_yml(keys: dict[str, Key], *, required=("comms", "security"), extra: str = "", revoked=()) -> str:
+    lines = [f"namespace: {NAMESPACE}", f"required_teams: [{', '.join(required)}]", "members:"]
+    for m in MEMBERS:
+        lines += [f"  {m}:", f"    name: {m.capitalize()} Example", f"    keys: [\"{keys[m].public}\"]"]
+    lines.append("teams:")
+    for team in ("comms", "security"):
+        lines.append(f"  {team}: [{', '.join(m for m, (t, _) in MEMBERS.items() if t == team)}]")
+    lines.append("revoked_keys: [" + ", ".join(f'"{k}"' for k in revoked) + "]")
+    return "\n".join(lines) + "\n" + extra
+
+
+@dataclass
+class Site:
+    """A content folder under a test's tmp_path."""
+
+    root: Path
+    keys: dict[str, Key]
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def incident(self, iid: str, text: str | None = None) -> Path:
+        return self.write(f"incidents/{iid}.yml", text if text is not None else INCIDENT_YML.format(id=iid))
+
+    def load(self):
+        return load_content(self.root)
+
+    def approve(self, incident: str, update: int, team: str, member: str, *, signer: str | None = None,
+                namespace: str = NAMESPACE) -> Path:
+        """Sign update ``update`` in-process, as ``member`` for ``team`` (key of ``signer`` if given)."""
+        content = self.load()
+        u = content.incident(incident).update(update)
+        msg = statement(incident, update, digest(u), team, member)
+        path = self.root / "approvals" / incident / str(update) / f"{team}--{member}.sig"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sign(self.keys[signer or member].private, namespace, msg))
+        return path
+
+    def approve_all(self, incident: str | None = None, upto: int | None = None) -> None:
+        """Approve every update (of one incident, up to ``upto``) by alice (comms) and bob (security)."""
+        content = self.load()
+        for inc in content.incidents:
+            if incident and inc.id != incident:
+                continue
+            for u in inc.updates:
+                if upto is not None and u.id > upto:
+                    continue
+                self.approve(inc.id, u.id, "comms", "alice")
+                self.approve(inc.id, u.id, "security", "bob")
+
+
+@pytest.fixture
+def make_site(tmp_path, keys):
+    """Factory: ``make_site({id: yaml or None}, components=..., teams=...)`` -> Site."""
+
+    def make(incidents: dict[str, str | None] | None = None, *, components: str = COMPONENTS_YML,
+             teams: str | None = None) -> Site:
+        root = tmp_path / "content"
+        root.mkdir(exist_ok=True)
+        site = Site(root, keys)
+        site.write("components.yml", components)
+        site.write("teams.yml", teams if teams is not None else teams_yml(keys))
+        (root / "incidents").mkdir(exist_ok=True)
+        for iid, text in (incidents or {}).items():
+            site.incident(iid, text)
+        return site
+
+    return make
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    """A copy of the repository's demo content folder."""
+    dst = tmp_path / "content"
+    shutil.copytree(REPO / "content", dst)
+    return dst

@@ -1,0 +1,142 @@
+"""The safe YAML loader: what it refuses, how fast, and the line of every field."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from statuskit.model.load import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+
+
+def load(text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_yaml(raw, "f.yml")
+
+
+def refused(text: str | bytes) -> str:
+    doc, problems = load(text)
+    assert doc is None
+    (p,) = problems
+    return str(p)
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_billion_laughs_is_refused_quickly():
+    start = time.perf_counter()
+    message = refused(BILLION_LAUGHS)
+    assert time.perf_counter() - start < 0.5
+    assert message == "f.yml:1: YAML anchor '&a' is not allowed"
+
+
+def test_large_alias_bomb_is_refused_quickly():
+    # many anchors and aliases, close to the size limit
+    lines = ["x0: &x0 [lol]"] + [f"x{i}: &x{i} [*x{i - 1}, *x{i - 1}]" for i in range(1, 30_000)]
+    text = "\n".join(lines)
+    assert len(text) < MAX_BYTES
+    start = time.perf_counter()
+    assert refused(text) == "f.yml:1: YAML anchor '&x0' is not allowed"
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: *nowhere\n", "f.yml:1: YAML alias '*nowhere' is not allowed"),
+    ("a: 1\nb: &x {c: 1}\n", "f.yml:2: YAML anchor '&x' is not allowed"),
+    ("a: !!python/object/apply:os.system [ls]\n", "f.yml:1: a: YAML tag '!!python/object/apply:os.system' is not allowed"),
+    ("a: !!python/name:os.system ''\n", "f.yml:1: a: YAML tag '!!python/name:os.system' is not allowed"),
+    ("a:\n  b: !foo x\n", "f.yml:2: a.b: YAML tag '!foo' is not allowed"),
+    ("a: !<tag:example.com,2024:x> x\n", "f.yml:1: a: YAML tag 'tag:example.com,2024:x' is not allowed"),
+    ("a: !!binary aGk=\n", "f.yml:1: a: YAML tag '!!binary' is not allowed"),
+    ("a: !!set {x, y}\n", "f.yml:1: a: YAML tag '!!set' is not allowed"),
+    ("a: !!omap [{x: 1}]\n", "f.yml:1: a: YAML tag '!!omap' is not allowed"),
+    ("!foo a: 1\n", "f.yml:1: YAML tag '!foo' is not allowed"),
+    ("a: 1\n<<: {b: 2}\n", "f.yml:2: YAML merge keys ('<<') are not allowed"),
+    ("a: 1\nb:\n  c: 1\n  c: 2\n", "f.yml:4: b.c: duplicate key 'c' (first at line 3)"),
+    ("a: 1\n'a': 2\n", "f.yml:2: a: duplicate key 'a' (first at line 1)"),
+    ("[a]: 1\n", "f.yml:1: mapping keys must be plain scalars"),
+    ("~: 1\n", "f.yml:1: mapping keys must be plain scalars"),
+    ("a: 1\n---\nb: 2\n", "f.yml:2: only one YAML document per file is allowed"),
+    ("a: b: c\n", "f.yml:1: YAML syntax error: mapping values are not allowed in this context"),
+    ("a: [1, 2\nb: 3\n", "f.yml:2: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 1)"),
+    ("a: 1\n\tb: 2\n", "f.yml:2: YAML syntax error: found a tab character that violates indentation (while scanning a plain scalar at line 1)"),
+])
+def test_refused(text, message):
+    assert refused(text) == message
+
+
+def test_invalid_utf8_names_the_line_and_byte():
+    assert refused(b"a: 1\nb: caf\xe9\n") == "f.yml:2: not valid UTF-8 (byte 0xe9 at offset 11)"
+    assert refused("a: x\n".encode("utf-16")) == "f.yml:1: not valid UTF-8 (byte 0xff at offset 0)"
+
+
+def test_size_limit(tmp_path):
+    ok = b"a: 1\n" + b"#" * (MAX_BYTES - 6) + b"\n"
+    assert len(ok) == MAX_BYTES
+    assert load(ok)[0].data == {"a": 1}
+    assert refused(ok + b"\n") == f"f.yml: file is {MAX_BYTES + 1} bytes; the limit is 1048576 (1 MiB)"
+    path = tmp_path / "big.yml"
+    path.write_bytes(ok + b"\n")
+    doc, problems = read_yaml(path, "big.yml")
+    assert doc is None and [str(p) for p in problems] == [f"big.yml: file is {MAX_BYTES + 1} bytes; the limit is 1048576 (1 MiB)"]
+
+
+@pytest.mark.parametrize("anchor", ["", "# & * mark the strict loader\n"])
+def test_deep_nesting_is_refused_without_recursion_error(anchor):
+    ok = anchor + "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
+    assert load(ok)[1] == []
+    for depth in (MAX_DEPTH, 999, 5000):
+        line = 2 if anchor else 1
+        assert refused(anchor + "a: " + "[" * depth + "]" * depth + "\n").startswith(f"f.yml:{line}: ")
+
+
+def test_nesting_message():
+    assert refused("a: " + "[" * 60 + "]" * 60) == f"f.yml:1: nested more than {MAX_DEPTH} levels deep"
+
+
+def test_values_and_lines():
+    doc, problems = load("""\
+# comment
+id: x
+at: 2024-07-31T09:05:00Z
+n: 3
+flag: yes
+none:
+items:
+  - a
+  - {b: 1.5}
+text: |
+  hello
+""")
+    assert problems == []
+    assert doc.data == {"id": "x", "at": "2024-07-31T09:05:00Z", "n": 3, "flag": True, "none": None,
+                        "items": ["a", {"b": 1.5}], "text": "hello\n"}
+    assert doc.lines[("id",)] == 2
+    assert doc.lines[("items", 1)] == 9
+    assert doc.lines[("items", 1, "b")] == 9
+    assert doc.line(("items", 1, "b", "deeper")) == 9
+    assert doc.line(("missing",)) is None
+    assert doc.problem(("items", 0), "m").__str__() == "f.yml:8: items[0]: m"
+
+
+def test_bom_and_empty_files():
+    assert load("\ufeffa: 1\n")[0].data == {"a": 1}
+    assert load("")[0].data is None
+    assert load("# only a comment\n")[0].data is None
+
+
+def test_ampersand_and_star_in_text_are_fine():
+    doc, problems = load("title: R&D *portal* down\ntext: 'a & b'\nq: \"*x\"\n")
+    assert problems == []
+    assert doc.data == {"title": "R&D *portal* down", "text": "a & b", "q": "*x"}

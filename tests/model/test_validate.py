@@ -1,0 +1,113 @@
+"""Validation helpers: times, and records built from a document."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from statuskit.model.load import parse_yaml
+from statuskit.model.records import ComponentStatus, Kind
+from statuskit.model.validate import format_time, parse_time, validate_incident
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("2024-07-31T09:05:00Z", "2024-07-31T09:05:00Z"),
+    ("2024-07-31T09:05:00z", "2024-07-31T09:05:00Z"),
+    ("2024-07-31T11:05:00+02:00", "2024-07-31T09:05:00Z"),
+    ("2024-07-31T04:35:00-0430", "2024-07-31T09:05:00Z"),
+    ("2024-07-31T09:05Z", "2024-07-31T09:05:00Z"),
+    ("2024-07-31 09:05:00 +00:00", "2024-07-31T09:05:00Z"),
+    ("2024-12-31T23:30:00-01:00", "2025-01-01T00:30:00Z"),
+])
+def test_parse_time(text, utc):
+    assert format_time(parse_time(text)) == utc
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2024-07-31T09:05:00", "time '2024-07-31T09:05:00' has no UTC offset; add 'Z' or an offset like +02:00"),
+    ("2024-07-31", "'2024-07-31' is a date only; write a time with a UTC offset, like 2024-07-31T09:05:00Z"),
+    ("2024-07-31T09:05:00.5Z", "time '2024-07-31T09:05:00.5Z' has fractional seconds; use whole seconds"),
+    ("2024-02-30T09:05:00Z", "invalid time '2024-02-30T09:05:00Z': day is out of range for month"),
+    ("2024-07-31T25:00:00Z", "invalid time '2024-07-31T25:00:00Z': hour must be in 0..23"),
+    ("31/07/2024 09:05", "expected a time like 2024-07-31T09:05:00Z, got '31/07/2024 09:05'"),
+    (1722416700, "expected a time like 2024-07-31T09:05:00Z, got 1722416700 (a number)"),
+    (None, "expected a time like 2024-07-31T09:05:00Z, got nothing"),
+    (datetime(2024, 7, 31, 9, 5), "time has no UTC offset; write it like 2024-07-31T09:05:00Z"),
+])
+def test_parse_time_refuses(value, message):
+    with pytest.raises(ValueError, match=f"^{__import__('re').escape(message)}$"):
+        parse_time(value)
+
+
+def test_aware_datetime_is_accepted():
+    assert parse_time(datetime(2024, 7, 31, 9, 5, tzinfo=timezone.utc)) == datetime(2024, 7, 31, 9, 5, tzinfo=timezone.utc)
+
+
+def incident(text: str, components=("portal", "scheduling")):
+    doc, problems = parse_yaml(text.encode(), "x.yml")
+    assert problems == []
+    return validate_incident(doc, "x", set(components))
+
+
+def test_valid_incident_record():
+    inc, problems = incident("""\
+id: x
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T11:05:00+02:00
+    status: investigating
+    title: "  Padded title  "
+    impact: major
+    components: {scheduling: major_outage, portal: degraded_performance}
+    public: "Cafe\\u0301\\r\\nline two"
+""")
+    assert problems == []
+    assert inc.id == "x" and inc.kind is Kind.INCIDENT and inc.file == "x.yml"
+    (u,) = inc.updates
+    assert u.at == datetime(2024, 7, 31, 9, 5, tzinfo=timezone.utc)
+    assert u.title == "Padded title"
+    assert list(u.components.items()) == [("scheduling", ComponentStatus.MAJOR_OUTAGE),
+                                          ("portal", ComponentStatus.DEGRADED_PERFORMANCE)]
+    assert u.public == "Caf\u00e9\nline two"  # NFC, \n line ends
+    # the canonical form (what approvals sign) keeps what was written, normalised
+    assert dict(u.canonical) == {
+        "id": 1, "at": "2024-07-31T09:05:00Z", "status": "investigating", "title": "  Padded title  ",
+        "impact": "major", "components": {"scheduling": "major_outage", "portal": "degraded_performance"},
+        "public": "Caf\u00e9\nline two",
+    }
+    assert u.line == 4 and u.field_lines["public"] == 10
+
+
+def test_wrong_types_are_reported_not_raised():
+    inc, problems = incident("""\
+id: 7
+kind: [incident]
+updates: {id: 1}
+""")
+    assert inc is None
+    assert [str(p) for p in problems] == [
+        "x.yml:1: id: incident id must match ^[a-z0-9][a-z0-9-]{0,79}$ (lower-case letters, digits, '-'), got 7 (a number)",
+        "x.yml:2: kind: kind must be one of: incident, maintenance; got a list",
+        "x.yml:3: updates: expected a list of updates (a list), got a mapping",
+    ]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "true", "updates[0].title: expected title, got true (a boolean)"),
+    ("public", "[a, b]", "updates[0].public: expected public text, got a list"),
+    ("components", "[scheduling]", "updates[0].components: expected component statuses (component id: status) (a mapping), got a list"),
+    ("id", "'1'", "updates[0].id: expected update id 1 (ids are 1, 2, 3, ... in file order, no gaps), got '1'"),
+    ("id", "true", "updates[0].id: expected update id 1 (ids are 1, 2, 3, ... in file order, no gaps), got true (a boolean)"),
+    ("corrects", "1", "updates[0].corrects: 'corrects' must name an earlier update (there is none before update 1), got 1 (a number)"),
+    ("next_update_at", "2024-07-31T09:00:00Z", "updates[0].next_update_at: next update time 2024-07-31T09:00:00Z is before this update (2024-07-31T09:05:00Z)"),
+])
+def test_update_field_types(field, value, message):
+    base = {"id": "1", "at": "2024-07-31T09:05:00Z", "status": "investigating", "title": "T", "impact": "major",
+            "public": "x"}
+    base[field] = value
+    text = "id: x\nkind: incident\nupdates:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in base.items()) + "\n"
+    inc, problems = incident(text)
+    assert inc is None
+    assert message in [str(p).split(": ", 1)[1] for p in problems]

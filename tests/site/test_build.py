@@ -1,0 +1,238 @@
+"""statuskit build / export / serve and the MkDocs plugin, on real MkDocs builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urljoin
+
+import markdown
+import pytest
+from click.testing import CliRunner
+from sitetools import DEMO_AT, REPO, elements
+
+from statuskit.build import resolve_time, site_info
+from statuskit.cli import cli
+from statuskit.errors import StatuskitError
+from statuskit.mkdocs_plugin import StatuskitPlugin
+
+DEMO_INCIDENTS = {
+    "2026-03-03-portal-sign-in-failures": False,
+    "2026-04-18-portal-database-upgrade": False,
+    "2026-06-09-telehealth-video-provider": False,
+    "2026-08-21-ddos-website-partner-api": True,
+    "2026-10-14-pharmacy-refill-delays": False,
+    "2026-11-24-ransomware-scheduling": True,
+    "2026-11-27-pharmacy-refills-degraded": False,
+    "2026-12-05-scheduling-network-maintenance": False,
+}
+"""Demo incident -> whether it has a technical page at DEMO_AT."""
+COMPONENTS = ["patient-portal", "scheduling", "telehealth", "pharmacy-refills", "partner-api", "website"]
+
+
+# --- the demo site ---------------------------------------------------------------------------------
+
+def test_demo_has_every_page(demo_site):
+    pages = {p.relative_to(demo_site).as_posix() for p in demo_site.rglob("index.html")}
+    expected = {"index.html", "history/index.html"}
+    expected |= {f"components/{c}/index.html" for c in COMPONENTS}
+    for iid, technical in DEMO_INCIDENTS.items():
+        expected.add(f"incidents/{iid}/index.html")
+        if technical:
+            expected.add(f"incidents/{iid}/technical/index.html")
+    assert pages == expected
+
+
+def test_demo_has_the_feeds_api_and_badges(demo_site):
+    for rel in ["history.rss", "history.atom", "technical.rss", "technical.atom", "api/v2/summary.json",
+                "badge.svg", "components/scheduling/badge.svg", "components/scheduling/history.rss",
+                "approvals.json", "sitemap.xml", "search/search_index.json"]:
+        assert (demo_site / rel).is_file(), rel
+
+
+def test_navigation_is_home_and_history_only(demo_site):
+    for page in ["index.html", "incidents/2026-11-24-ransomware-scheduling/index.html", "components/website/index.html"]:
+        base = "https://x.example/" + page.removesuffix("index.html")
+        tags = elements((demo_site / page).read_text()).tags
+        nav = {urljoin(base, a["href"]) for t, a in tags if t == "a" and re.search(r"md-(nav|tabs)__link", a.get("class") or "")}
+        assert {n.rstrip("/") for n in nav} == {"https://x.example", "https://x.example/history"}, page
+
+
+def test_every_page_advertises_the_feeds(demo_site):
+    for path in demo_site.rglob("index.html"):
+        links = [(a.get("type"), a.get("href")) for t, a in elements(path.read_text()).tags
+                 if t == "link" and a.get("rel") == "alternate"]
+        hrefs = [h.rsplit("/", 1)[-1] for _, h in links]
+        assert "history.rss" in hrefs and "history.atom" in hrefs, path
+        assert ("application/rss+xml", links[0][1]) == links[0]
+    tech = (demo_site / "incidents/2026-11-24-ransomware-scheduling/technical/index.html").read_text()
+    assert 'href="../../../technical.rss"' in tech and 'href="../../../technical.atom"' in tech
+    comp = (demo_site / "components/scheduling/index.html").read_text()
+    assert 'type="application/atom+xml" title="Northbridge Health status: Appointment scheduling: updates (Atom)" ' \
+           'href="history.atom"' in comp
+
+
+def test_home_links_the_api_and_badges(demo_site):
+    home = (demo_site / "index.html").read_text()
+    assert '<a href="api/v2/summary.json">summary.json</a>' in home
+    assert '<img class="sk-badge" src="badge.svg"' in home
+
+
+def test_sitemap_lists_incidents_dated_by_the_build_time(demo_site):
+    sitemap = (demo_site / "sitemap.xml").read_text()
+    assert "https://status.northbridge-health.example/incidents/2026-11-24-ransomware-scheduling/technical/" in sitemap
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {"2026-11-27"}
+
+
+def test_pages_work_without_javascript(demo_site):
+    """The status, the incidents and the components are in the HTML itself."""
+    home = (demo_site / "index.html").read_text()
+    assert '<span class="sk-sr">Current status: </span>Minor Service Outage</h1>' in home
+    assert "Refill requests slow to be confirmed" in home
+    assert '<span class="sk-status-text">Degraded performance</span>' in home
+
+
+# --- failures and safety ------------------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path, fixture_project) -> Path:
+    """A copy of the fixture project (mkdocs.yml, docs/, content/) in tmp_path, as cwd."""
+    dst = tmp_path / "project"
+    shutil.copytree(fixture_project, dst, ignore=shutil.ignore_patterns("site"))
+    return dst
+
+
+def build(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["build", "--config-file", str(project / "mkdocs.yml"), *args],
+                              catch_exceptions=False)
+
+
+def test_failed_build_leaves_the_previous_site(project):
+    # the plugin's own `at` option sets T when --at is not given
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("  - statuskit\n", "  - statuskit:\n      at: 2024-08-01T12:00:00Z\n"))
+    first = build(project, "--site-dir", str(project / "site"))
+    assert first.exit_code == 0, first.output
+    assert first.output.endswith("as of 2024-08-01T12:00:00Z\n")
+    (project / "site" / "sentinel").write_text("old site")
+    bad = project / "content/incidents/2024-07-30-embargoed.yml"
+    bad.write_text(bad.read_text().replace("status: identified", "status: identifed"))
+
+    result = build(project, "--site-dir", str(project / "site"))
+    assert result.exit_code == 1
+    assert re.search(r"content/incidents/2024-07-30-embargoed\.yml:\d+: updates\[1\]\.status: ", result.output)
+    assert (project / "site" / "sentinel").read_text() == "old site"
+    assert sorted(p.name for p in project.iterdir()) == ["content", "docs", "mkdocs.yml", "site"]
+
+
+def test_refuses_to_replace_a_project_folder(project):
+    result = build(project, "--site-dir", str(project), "--at", "2024-08-01T12:00:00Z")
+    assert result.exit_code == 1
+    assert "refusing to replace" in result.output and "mkdocs.yml" in result.output
+    assert (project / "content" / "teams.yml").is_file()
+
+
+def test_google_fonts_are_refused(project):
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("  font: false\n", ""))
+    result = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert result.exit_code == 1
+    assert "theme.font must be false" in result.output
+    assert not (project / "site").exists()
+
+
+def test_a_docs_page_in_the_way_is_an_error(project):
+    (project / "docs" / "history.md").write_text("# mine\n")
+    result = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert result.exit_code == 1
+    assert "docs/history.md: statuskit generates this page; remove or rename the file" in result.output
+
+
+def test_missing_config_file(tmp_path):
+    result = build(tmp_path, "--at", "2024-08-01T12:00:00Z")
+    assert result.exit_code == 1
+    assert "mkdocs.yml: file not found (use --config-file)" in result.output
+
+
+# --- time, site settings, serve --------------------------------------------------------------------
+
+def test_build_time_sources(monkeypatch):
+    monkeypatch.delenv("STATUSKIT_AT", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1722513600")
+    assert resolve_time(None) == datetime(2024, 8, 1, 12, 0, tzinfo=timezone.utc)
+    monkeypatch.setenv("STATUSKIT_AT", "2024-08-02T00:00:00+02:00")
+    assert resolve_time(None) == datetime(2024, 8, 1, 22, 0, tzinfo=timezone.utc)
+    assert resolve_time("2024-08-03T00:00:00Z") == datetime(2024, 8, 3, tzinfo=timezone.utc)
+    monkeypatch.setenv("STATUSKIT_AT", "yesterday")
+    with pytest.raises(StatuskitError, match=r"STATUSKIT_AT: expected a time like 2024-07-31T09:05:00Z, got 'yesterday'"):
+        resolve_time(None)
+    monkeypatch.delenv("STATUSKIT_AT")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(StatuskitError, match="SOURCE_DATE_EPOCH must be an integer"):
+        resolve_time(None)
+
+
+def test_page_id_is_derived_from_the_site_url():
+    a = site_info("S", "https://status.example.org/")
+    assert a.page_id == site_info("Other name", "https://status.example.org").page_id
+    assert a.page_id != site_info("S", "https://status.example.com/").page_id
+    assert re.fullmatch(r"[a-z2-7]{12}", a.page_id)
+    assert site_info("S", "https://status.example.org/", "fixed").page_id == "fixed"
+    with pytest.raises(StatuskitError, match="site_url must be an absolute http"):
+        site_info("S", "")
+
+
+def test_serve_watches_the_content_folder(tmp_path):
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    plugin = StatuskitPlugin()
+    plugin.content_dir = tmp_path / "content"
+    server = plugin.on_serve(Server(), config=None, builder=None)
+    assert server.watched == [str(tmp_path / "content")]
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "export"])
+def test_commands_have_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example: statuskit " + command in result.output
+
+
+# --- export -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export") / "out"
+    result = CliRunner().invoke(cli, ["export", str(out), "--at", "2026-11-27T18:00:00Z", "--content",
+                                      str(REPO / "content"), "--config-file", str(REPO / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"exported {out}: 18 pages, as of 2026-11-27T18:00:00Z") or "18 pages" in result.output
+    return out
+
+
+def test_export_writes_pages_feeds_and_json(exported):
+    for rel in ["index.md", "history.md", "incidents/2026-11-24-ransomware-scheduling.md",
+                "incidents/2026-11-24-ransomware-scheduling/technical.md", "components/scheduling.md",
+                "pages.json", "history.rss", "technical.atom", "api/v2/summary.json", "badge.svg", "approvals.json"]:
+        assert (exported / rel).is_file(), rel
+    page = (exported / "incidents/2026-11-24-ransomware-scheduling.md").read_text()
+    assert page.startswith('---\ntitle: "Ransomware attack affecting appointment scheduling and the patient portal, 24 November 2026"\n')
+    assert '\n---\n\n<div class="statuskit sk-incident-page">\n' in page
+
+
+def test_exported_bodies_pass_through_markdown_untouched(exported):
+    """Another generator can feed the .md files to its Markdown processor: the HTML survives."""
+    for path in exported.rglob("*.md"):
+        body = path.read_text().split("\n---\n\n", 1)[1].rstrip("\n")
+        assert markdown.markdown(body) == body, path
+
+
+def test_export_matches_the_built_pages(exported, demo_site):
+    body = (exported / "incidents/2026-08-21-ddos-website-partner-api/technical.md").read_text().split("\n---\n\n", 1)[1]
+    assert body.strip() in (demo_site / "incidents/2026-08-21-ddos-website-partner-api/technical/index.html").read_text()

@@ -1,0 +1,48 @@
+"""Invariant 1: nothing unapproved, embargoed, scheduled for later or retracted appears
+anywhere under site/ -- pages, search index, sitemap (also gzipped), feeds, JSON, badges.
+
+Every file of the built fixture site is read as bytes and searched for each marker,
+case-insensitively. The published parts of the same incidents must be there, so the test
+fails if the site were simply empty.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sitetools import MARKERS, site_files
+
+
+@pytest.fixture(scope="module")
+def files(fixture_site) -> list[tuple[str, bytes]]:
+    return [(rel, data.lower()) for rel, data in site_files(fixture_site)]
+
+
+@pytest.mark.parametrize("what", sorted(MARKERS))
+def test_marker_appears_in_no_file(files, what):
+    marker = MARKERS[what].lower().encode()
+    found = [rel for rel, data in files if marker in data]
+    assert found == [], f"{what} text ({MARKERS[what]}) leaked into: {found}"
+
+
+@pytest.mark.parametrize("visible", ["VISIBLEONE", "VISIBLETWO", "VISIBLETHREE", "VISIBLEFOUR", "VISIBLEFIVE"])
+def test_published_parts_are_there(files, visible):
+    found = {rel for rel, data in files if visible.lower().encode() in data}
+    assert any(rel.startswith("incidents/") and rel.endswith("index.html") for rel in found), found
+    assert "search/search_index.json" in found
+
+
+def test_technical_embargo_says_a_report_will_follow(fixture_site):
+    html = (fixture_site / "incidents/2024-07-30-tech-embargo/index.html").read_text()
+    assert "A technical report for security teams will follow." in html
+    assert not (fixture_site / "incidents/2024-07-30-tech-embargo/technical").exists()
+
+
+def test_retracted_update_shows_only_the_retraction(fixture_site):
+    html = (fixture_site / "incidents/2024-07-30-retracted/index.html").read_text()
+    assert 'Retracted on <time datetime="2024-07-30T15:00:00Z">' in html
+    assert html.count("VISIBLEFIVE") == 2  # the retraction, and quoted where update 2 stood
+
+
+def test_unpublished_incidents_have_no_pages(fixture_site):
+    assert not (fixture_site / "incidents/2024-07-31-markerwhole").exists()
+    assert not (fixture_site / "incidents/2024-08-05-markerfuture").exists()

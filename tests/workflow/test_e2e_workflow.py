@@ -1,0 +1,60 @@
+"""End to end, as a site's owners would: init -> new -> approve (comms, security) -> check --base -> build."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from statuskit.cli import cli
+
+from gitrepo import GIT_ENV, git
+
+PUBLIC = "We are investigating reports that our website is unavailable."
+AT = "2026-01-05T09:00:00Z"
+T = "2026-01-05T10:00:00Z"
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, f"statuskit {' '.join(args)}:\n{result.output}"
+    return result.output
+
+
+@pytest.mark.skipif("build" not in cli.commands, reason="the build command is not available")
+def test_init_new_approve_check_build(tmp_path, keys, monkeypatch):
+    for k, v in GIT_ENV.items():
+        monkeypatch.setenv(k, v)
+    site = tmp_path / "status"
+    run("init", str(site), "--name", "Example status", "--comms-member", "alice", "--comms-key",
+        f"{keys['alice'].path}.pub", "--security-member", "bob", "--security-key", f"{keys['bob'].path}.pub")
+    monkeypatch.chdir(site)
+    git(site, "init", "-q", "-b", "main")
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "statuskit init")
+    git(site, "switch", "-q", "-c", "website-outage")
+
+    # draft, then one approval per team with real keys through ssh-keygen
+    run("new", "Website unavailable", "--impact", "major", "--component", "website=major_outage",
+        "--public", PUBLIC, "--next-update-at", "2026-01-05T11:00:00Z", "--at", AT)
+    iid = "2026-01-05-website-unavailable"
+    preview = run("preview", "--base", "main", "--at", T)
+    assert "| Publishes | waiting for approval from: Communications, Security |" in preview
+    run("approve", iid, "--team", "comms", "--member", "alice", "--key", str(keys["alice"].path), "--yes")
+    run("approve", iid, "--team", "security", "--member", "bob", "--key", str(keys["bob"].path), "--yes")
+    assert sorted(p.name for p in (site / "content/approvals" / iid / "1").iterdir()) == [
+        "comms--alice.sig", "security--bob.sig"]
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "Website outage: update 1, approved")
+
+    # the pull request's check, then the build after merging
+    out = run("check", "--base", "main", "--at", T)
+    assert out.endswith("ok: 1 incident(s), 1 update(s); 0 error(s), 0 warning(s)\n")
+    assert "| Publishes | at the next build (now) |" in run("preview", "--base", "main", "--at", T)
+    git(site, "switch", "-q", "main")
+    git(site, "merge", "-q", "--ff-only", "website-outage")
+    run("build", "--site-dir", "site", "--at", T)
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Website unavailable" in home
+    pages = [p for p in (site / "site").rglob("*.html") if PUBLIC in p.read_text(encoding="utf-8")]
+    assert pages, "the update's public text is on no page of the built site"
+    assert PUBLIC in (site / "site" / "history.rss").read_text(encoding="utf-8")

@@ -1,0 +1,137 @@
+"""`statuskit preview --base REF`: Markdown for a pull-request comment."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from statuskit.cli import cli
+from statuskit.errors import ContentError
+from statuskit.preview import preview_markdown
+
+from gitrepo import T
+
+INC = """\
+id: outage
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Appointment scheduling unavailable
+    impact: major
+    components:
+      scheduling: major_outage
+    public: |
+      We are investigating an outage of appointment scheduling.
+"""
+UPDATE_2 = """\
+  - id: 2
+    at: 2024-07-31T10:00:00Z
+    status: identified
+    technical_embargo_until: 2024-09-01T00:00:00Z
+    public: |
+      We found the cause | a failed upgrade.
+    technical: |
+      The upgrade of db-2 to 16.3 failed at 09:40 UTC.
+"""
+UPDATE_3 = """\
+  - id: 3
+    at: 2024-07-31T11:00:00Z
+    status: monitoring
+    embargo_until: 2024-08-02T00:00:00Z
+    public: |
+      A fix is in place.
+"""
+
+
+def section(md: str, heading: str) -> str:
+    """The text from ``heading`` to the next update heading."""
+    start = md.index(heading)
+    end = md.find("\n### ", start + 1)
+    return md[start:] if end < 0 else md[start:end]
+
+
+@pytest.fixture
+def pr(repo):
+    """main has update 1 (approved); the branch adds updates 2 (comms only) and 3 (both, embargoed)."""
+    repo.site.incident("outage", INC)
+    repo.site.approve_all()
+    repo.commit("base")
+    repo.branch()
+    repo.site.incident("outage", INC + UPDATE_2 + UPDATE_3)
+    repo.site.approve("outage", 2, "comms", "alice")
+    repo.site.approve("outage", 3, "comms", "carol")
+    repo.site.approve("outage", 3, "security", "dave")
+    return repo
+
+
+def test_preview_lists_only_new_and_changed_updates(pr):
+    md = preview_markdown(pr.site.root, "main", T)
+    assert md.startswith("## statuskit preview\n\nCompared with `main` (`")
+    assert "as of 2024-08-01T00:00:00Z. Approvals are verified against teams.yml at `main`." in md
+    assert "update 1 (" not in md
+    assert md.count("\n### ") == 2
+
+
+def test_preview_shows_both_tracks_and_approvals(pr):
+    md = preview_markdown(pr.site.root, "main", T)
+    s = section(md, "### Appointment scheduling unavailable — update 2 (new)")
+    assert "`outage` · incident · status **identified** · at 2024-07-31T10:00:00Z · `content/incidents/outage.yml` line 13" in s
+    assert "| Approved by | Communications (alice) |" in s
+    assert "| Missing | Security |" in s
+    assert "| Publishes | waiting for approval from: Security |" in s
+    assert "#### Public (customers)\n\n> We found the cause | a failed upgrade.\n" in s
+    assert "#### Technical (industry peers)\n\n> The upgrade of db-2 to 16.3 failed at 09:40 UTC.\n" in s
+
+
+def test_preview_says_when_each_update_publishes(pr):
+    md = preview_markdown(pr.site.root, "main", T)
+    s3 = section(md, "— update 3 (new)")
+    assert "| Approved by | Communications (carol), Security (dave) |" in s3
+    assert "| Publishes | after update 2 publishes |" in s3
+    assert "| Embargo | until 2024-08-02T00:00:00Z |" in s3
+    assert "#### Technical (industry peers)\n\n_(none)_" in s3
+    # once security approves update 2: it publishes now (its technical text later), and update 3 at its embargo
+    pr.site.approve("outage", 2, "security", "bob")
+    md = preview_markdown(pr.site.root, "main", T)
+    assert ("| Publishes | public text at the next build; technical text and report at 2024-09-01T00:00:00Z "
+            "(technical embargo) |") in section(md, "— update 2 (new)")
+    assert "| Publishes | at 2024-08-02T00:00:00Z (embargo), by the scheduled rebuild |" in section(md, "— update 3 (new)")
+    md = preview_markdown(pr.site.root, "main", T.replace(month=10))
+    assert "| Publishes | at the next build (now) |" in section(md, "— update 3 (new)")
+
+
+def test_preview_marks_changed_updates(pr):
+    pr.replace("incidents/outage.yml", "We are investigating an outage", "We are looking into an outage")
+    md = preview_markdown(pr.site.root, "main", T)
+    s = section(md, "### Appointment scheduling unavailable — update 1 (changed)")
+    assert "| Missing | Communications, Security |" in s  # the edit voided both approvals
+    assert "| Not counted | `content/approvals/outage/1/comms--alice.sig`: signature does not verify (" in s
+
+
+def test_preview_counts_approvals_only_under_base_teams(pr):
+    text = pr.read("teams.yml").replace("  comms: [", "  comms: [mallory, ")
+    text = text.replace("teams:\n", f"  mallory:\n    name: Mallory\n    keys: [\"{pr.site.keys['mallory'].public}\"]\nteams:\n")
+    pr.write("teams.yml", text)
+    pr.site.approve("outage", 2, "comms", "mallory")
+    md = preview_markdown(pr.site.root, "main", T)
+    assert "### teams.yml changed" in md
+    assert "+ member mallory (Mallory)" in md and "+ mallory joins team comms" in md
+    assert "Approved by: nobody yet; missing: Communications, Security." in md
+    s = section(md, "— update 2 (new)")
+    assert "| Not counted | `content/approvals/outage/2/comms--mallory.sig`: 'mallory' is not a member in teams.yml |" in s
+
+
+def test_preview_cli(pr):
+    result = CliRunner().invoke(cli, ["preview", "--base", "main", "--at", "2024-08-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert result.output == preview_markdown(pr.site.root, "main", T)
+
+
+def test_preview_refuses_content_with_errors(pr):
+    pr.site.incident("broken", "id: broken\nkind: incident\nupdates: [")
+    with pytest.raises(ContentError, match=r"content/incidents/broken.yml:4: YAML syntax error"):
+        preview_markdown(pr.site.root, "main", T)
+    result = CliRunner().invoke(cli, ["preview", "--base", "main"])
+    assert result.exit_code == 1
