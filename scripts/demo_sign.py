@@ -1,7 +1,8 @@
 """Re-key and re-sign the demo content.
 
-Creates fresh ed25519 keys for the demo team members (kept only in a temporary
-folder, or in --keys-dir if given), writes their public keys into
+Creates fresh ed25519 keys for the demo team members (or reuses those kept in
+--keys-dir, so that re-signing after an edit changes only the edited updates'
+signatures: ed25519 signatures are deterministic), writes their public keys into
 content/teams.yml (comments and layout kept), and signs every demo update for
 both teams -- except the drafts listed in DRAFTS, which get only the approvals
 named there. Run it after changing the demo content:
@@ -17,7 +18,6 @@ import argparse
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -41,13 +41,22 @@ def main() -> int:
     ap.add_argument("--content", type=Path, default=Path("content"))
     ap.add_argument("--keys-dir", type=Path, help="keep the private keys here (outside the repository)")
     args = ap.parse_args()
+    repo = Path(__file__).resolve().parent.parent
+    if args.keys_dir and args.keys_dir.resolve().is_relative_to(repo):
+        ap.error("--keys-dir must be outside the repository: private keys are never committed")
     root: Path = args.content
     teams_path = root / "teams.yml"
     content = load_content(root)
     teams = content.teams
 
-    # fresh keys, one per member
-    keys = {mid: Ed25519PrivateKey.generate() for mid in teams.members}
+    # keys, one per member: reused from --keys-dir when there, otherwise fresh
+    keys = {}
+    for mid in teams.members:
+        kept = args.keys_dir / mid if args.keys_dir else None
+        if kept is not None and kept.is_file():
+            keys[mid] = serialization.load_ssh_private_key(kept.read_bytes(), password=None)
+        else:
+            keys[mid] = Ed25519PrivateKey.generate()
     text = teams_path.read_text(encoding="utf-8")
     for mid, member in teams.members.items():
         for old in member.keys:
@@ -87,10 +96,9 @@ def main() -> int:
                 count += 1
     print(f"re-keyed {len(keys)} members and wrote {count} approvals under {approvals}")
     if not args.keys_dir:
-        print("the private keys were not kept; pass --keys-dir DIR (outside the repository) to keep them")
+        print("the private keys were not kept; pass --keys-dir DIR (outside the repository) to keep and reuse them")
     return 0
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory():
-        sys.exit(main())
+    sys.exit(main())
