@@ -405,6 +405,13 @@ def _teams_problems(content_dir: Path, old: Content, new: Content, ref: str) -> 
                                    f"{ref} it lacks: {', '.join(b.missing)}): approvals are verified against teams.yml "
                                    f"at {ref}, so merge the teams.yml change on its own first",
                                    rule="teams-self-approval"))
+            elif b.approved and not a.approved:
+                # removing a member or key voids their approvals, past ones included
+                out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
+                                   f"update {u.id} is approved under teams.yml at {ref} but not under teams.yml as "
+                                   f"changed here (it would lack: {', '.join(a.missing)}), so it would stop "
+                                   f"publishing: have a current member of {', '.join(a.missing)} approve it first",
+                                   rule="teams-change-unpublishes"))
     return out
 
 

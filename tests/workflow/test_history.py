@@ -404,3 +404,19 @@ def test_base_with_errors_is_reported(repo):
     assert p.message.startswith("the content at main has errors, so its published history cannot be checked "
                                 "(fix main first): main:content/incidents/outage.yml:15: updates[1].status: "
                                 "incident status 'fixed' is not one of")
+
+
+def test_removing_a_member_who_published_history_is_reported(repo):
+    start(repo)  # both updates approved by alice (comms) and bob (security)
+    text = repo.read("teams.yml").replace("  comms: [alice, carol]", "  comms: [carol]")
+    assert text != repo.read("teams.yml")
+    repo.site.write("teams.yml", text)
+    sign_teams_change(repo.site, "comms", "alice")
+    sign_teams_change(repo.site, "security", "bob")
+    problems = [p for p in check_base(repo.site.root, "main", T) if p.rule == "teams-change-unpublishes"]
+    assert [p.field for p in problems] == ["updates[0]", "updates[1]"]
+    assert "would stop publishing: have a current member of comms approve it first" in problems[0].message
+    # once carol (comms) has approved both updates, the change loses nothing
+    repo.site.approve("outage", 1, "comms", "carol")
+    repo.site.approve("outage", 2, "comms", "carol")
+    assert [p for p in check_base(repo.site.root, "main", T) if p.rule == "teams-change-unpublishes"] == []
