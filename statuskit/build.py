@@ -201,7 +201,9 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         if plugin is None:
             raise StatuskitError(f"{display_path(config_file)}: the statuskit plugin is not enabled; "
                                  "add it: plugins: [search, statuskit]")
-        plugin.at_override, plugin.content_override = at, content_dir
+        # a --content given on the command line is relative to the working directory, not to mkdocs.yml
+        plugin.at_override = at
+        plugin.content_override = Path(content_dir).resolve() if content_dir is not None else None
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
         # build everything into a fresh folder next to the target, then swap it in
         with replacing(target) as tmp:

@@ -182,28 +182,43 @@ def _check_tag(node: yaml.Node, path: tuple) -> None:
         raise YamlRefused(node.start_mark.line + 1, f"YAML tag '{shown}' is not allowed", format_path(path) or None)
 
 
+_STR, _TS, _NULL, _MAP = _CORE + "str", _CORE + "timestamp", _CORE + "null", _CORE + "map"
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
 def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
+    # Hot path of every content read: plain string scalars are handled inline.
+    if type(node) is _ScalarNode:
+        if node.tag is _STR or node.tag == _STR:
+            return node.value
+        _check_tag(node, path)
+        return _scalar(node)
     # 4. aliases: the composer hands back the same node object twice
-    if id(node) in seen and not isinstance(node, yaml.ScalarNode):
+    if id(node) in seen:
         raise YamlRefused(node.start_mark.line + 1, "YAML aliases are not allowed")
     _check_tag(node, path)
     # 8. (the C composer stops at 1000 levels; this recursion would not get that far)
     if len(path) >= MAX_DEPTH:
         raise YamlRefused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
-    if isinstance(node, yaml.MappingNode):
-        seen.add(id(node))
+    seen.add(id(node))
+    if type(node) is _MappingNode or isinstance(node, _MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "null":
+            if type(key_node) is not _ScalarNode or key_node.tag == _NULL:
                 raise YamlRefused(key_node.start_mark.line + 1, "mapping keys must be plain scalars")
-            if key_node.tag == _CORE + "map":  # '<<' merge keys
+            if key_node.tag == _MAP:  # '<<' merge keys
                 raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys are not allowed")
-            key = _scalar(key_node)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
+            if key_node.tag == _STR:
                 key = key_node.value
-            if key_node.value == "<<":
-                raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys ('<<') are not allowed")
-            _check_tag(key_node, path)
+                if key == "<<":
+                    raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys ('<<') are not allowed")
+            else:
+                key = _scalar(key_node)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    key = key_node.value
+                if key_node.value == "<<":
+                    raise YamlRefused(key_node.start_mark.line + 1, "YAML merge keys ('<<') are not allowed")
+                _check_tag(key_node, path)
             child = path + (key,)
             # 6. duplicate keys
             if key in out:
@@ -213,17 +228,17 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
                     format_path(child),
                 )
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, child, lines, seen)
+            if type(value_node) is _ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = _to_python(value_node, child, lines, seen)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        seen.add(id(node))
-        items = []
-        for i, item in enumerate(node.value):
-            child = path + (i,)
-            lines[child] = item.start_mark.line + 1
-            items.append(_to_python(item, child, lines, seen))
-        return items
-    return _scalar(node)
+    items = []
+    for i, item in enumerate(node.value):
+        child = path + (i,)
+        lines[child] = item.start_mark.line + 1
+        items.append(_to_python(item, child, lines, seen))
+    return items
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
