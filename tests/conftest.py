@@ -68,6 +68,12 @@ updates:
 """A two-update incident; format with id=..."""
 
 
+@pytest.fixture(autouse=True)
+def _no_user_verify_cache(monkeypatch):
+    """Tests never read or write the user's verified-signature cache."""
+    monkeypatch.setenv("STATUSKIT_VERIFY_CACHE", "0")
+
+
 @dataclass
 class Key:
     """A real OpenSSH key made by ssh-keygen."""

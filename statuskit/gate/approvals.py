@@ -16,6 +16,7 @@ from ..parallel import pmap
 from ..model.records import ApprovalFile, Content, Teams, Update
 from .digest import digest, statement
 from .sshsig import parse_armored, public_key_blob, verify
+from .verified import VerifiedCache, default_cache
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class UpdateApprovals:
 class Registry:
     """teams.yml prepared for fast verification (key blobs decoded once)."""
 
-    def __init__(self, teams: Teams) -> None:
+    def __init__(self, teams: Teams, cache: VerifiedCache | None = None) -> None:
+        self._verify = cache.verify if cache is not None else verify
         # 6. an empty rule set fails: validation guarantees required_teams is non-empty
         if not teams.required_teams:
             raise SignatureError("teams.yml requires no team: refusing to treat anything as approved")
@@ -80,7 +82,7 @@ class Registry:
         if sig.public_key not in self.member_keys[f.member]:
             raise SignatureError(f"signed with a key that is not one of {f.member}'s keys in teams.yml")
         # 4. the signature verifies over the rebuilt statement
-        verify(sig, statement(incident, update_id, digest_, f.team, f.member))
+        self._verify(sig, statement(incident, update_id, digest_, f.team, f.member))
 
 
 @lru_cache(maxsize=4096)
@@ -141,7 +143,7 @@ def update_approvals(registry: Registry, content: Content, incident: str, update
 
 def all_approvals(content: Content) -> dict[tuple[str, int], UpdateApprovals]:
     """Approval state of every update in the content (verified in parallel for large sites)."""
-    registry = Registry(content.teams)
+    registry = Registry(content.teams, default_cache())
     results = pmap(_incident_approvals, range(len(content.incidents)), (registry, content))
     return {key: ap for part in results for key, ap in part}
 

@@ -93,8 +93,34 @@ class YamlRefused(Exception):
         self.field = field
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_resolved: dict[str, str] = {}
+
+
+def _resolve_scalar(self, kind, value, implicit):
+    """YAML 1.1 implicit tag resolution, memoised for plain scalars (keys and enum
+    values repeat thousands of times); quoted and block scalars are always strings."""
+    if kind is yaml.ScalarNode:
+        if not implicit[0]:
+            return _STR_TAG
+        if len(value) <= 40:
+            tag = _resolved.get(value)
+            if tag is None:
+                if len(_resolved) > 100_000:  # bound the memo on huge sites
+                    _resolved.clear()
+                tag = _resolved[value] = yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+            return tag
+    return yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+
+
+class _FastLoader(_FastLoader):  # type: ignore[no-redef,misc,valid-type]
+    resolve = _resolve_scalar
+
+
 class _StrictLoader(yaml.SafeLoader):
     """Pure-Python loader that refuses anchors exactly (used only when a file has '&')."""
+
+    resolve = _resolve_scalar
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
