@@ -137,6 +137,24 @@ def _within(inc: Incident, u: Update, line: int) -> bool:
     return line >= (u.line or 0) and (nxt is None or line < nxt)
 
 
+def ssh_keygen_sign(key: Path | None, namespace: str, message: bytes) -> bytes:
+    """Sign ``message`` with ``ssh-keygen -Y sign`` (agents and hardware keys work as usual);
+    returns the armored signature. ``key`` defaults to ~/.ssh/id_ed25519."""
+    if key is None:
+        key = Path(os.path.expanduser("~/.ssh/id_ed25519"))
+    if shutil.which("ssh-keygen") is None:
+        raise StatuskitError("ssh-keygen was not found; install OpenSSH (8.2 or newer) to sign approvals")
+    with tempfile.TemporaryDirectory() as tmp:
+        stmt = Path(tmp) / "statement"
+        stmt.write_bytes(message)
+        proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", namespace, "-f", str(key), str(stmt)],
+                              capture_output=True, text=True)
+        sig_path = Path(tmp) / "statement.sig"
+        if proc.returncode != 0 or not sig_path.exists():
+            raise StatuskitError(f"ssh-keygen could not sign with {key}: {proc.stderr.strip() or 'no output'}")
+        return sig_path.read_bytes()
+
+
 def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None) -> Path:
     """Sign with ssh-keygen, verify against teams.yml, write the .sig file."""
     content = load_content(root)
@@ -149,21 +167,7 @@ def sign_update(root: Path, incident: str, update_id: int, team: str, member: st
     if member not in teams.teams.get(team, ()):
         raise StatuskitError(f"'{member}' is not in team '{team}' (teams.yml)")
     msg = statement(inc.id, u.id, digest(u), team, member)
-    if key is None:
-        key = Path(os.path.expanduser("~/.ssh/id_ed25519"))
-    if shutil.which("ssh-keygen") is None:
-        raise StatuskitError("ssh-keygen was not found; install OpenSSH (8.2 or newer) to sign approvals")
-    with tempfile.TemporaryDirectory() as tmp:
-        stmt = Path(tmp) / "statement"
-        stmt.write_bytes(msg)
-        proc = subprocess.run(
-            ["ssh-keygen", "-Y", "sign", "-n", teams.namespace, "-f", str(key), str(stmt)],
-            capture_output=True, text=True,
-        )
-        sig_path = Path(tmp) / "statement.sig"
-        if proc.returncode != 0 or not sig_path.exists():
-            raise StatuskitError(f"ssh-keygen could not sign with {key}: {proc.stderr.strip() or 'no output'}")
-        data = sig_path.read_bytes()
+    data = ssh_keygen_sign(key, teams.namespace, msg)
     out = root / "approvals" / inc.id / str(u.id) / f"{team}--{member}.sig"
     try:
         Registry(teams).check(inc.id, u.id, digest(u), ApprovalFile(inc.id, u.id, team, member, str(out), data))

@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .approve import ssh_keygen_sign
 from .errors import Problem, SignatureError, StatuskitError
 from .gate.approvals import Registry, assign_teams
 from .gate.digest import canonical_json
@@ -189,19 +187,7 @@ def sign_teams(root: Path, new: Teams, previous: Teams, team: str, member: str, 
         raise StatuskitError(f"'{member}' is not in team '{team}' in the teams.yml that must approve the change")
     d = registry_digest(new)
     msg = teams_statement(d, team, member)
-    if key is None:
-        key = Path(os.path.expanduser("~/.ssh/id_ed25519"))
-    if shutil.which("ssh-keygen") is None:
-        raise StatuskitError("ssh-keygen was not found; install OpenSSH (8.2 or newer) to sign approvals")
-    with tempfile.TemporaryDirectory() as tmp:
-        stmt = Path(tmp) / "statement"
-        stmt.write_bytes(msg)
-        proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", previous.namespace, "-f", str(key), str(stmt)],
-                              capture_output=True, text=True)
-        sig_path = Path(tmp) / "statement.sig"
-        if proc.returncode != 0 or not sig_path.exists():
-            raise StatuskitError(f"ssh-keygen could not sign with {key}: {proc.stderr.strip() or 'no output'}")
-        data = sig_path.read_bytes()
+    data = ssh_keygen_sign(key, previous.namespace, msg)
     try:
         _check_one(Registry(previous), d, team, member, data)
     except SignatureError as exc:

@@ -33,6 +33,7 @@ from typing import Any, Mapping
 from ..errors import Problem, Severity, StatuskitError
 from ..model.content import display_path
 from ..model.load import Document, parse_yaml, read_yaml
+from ..model.validate import show_value
 from .text import PhraseBook, PhraseError, phrase_pattern
 
 RULES: Mapping[str, str] = MappingProxyType({
@@ -232,18 +233,18 @@ class _Validator:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.error(path, f"expected {what} (a mapping), got {_show(value)}")
+            self.error(path, f"expected {what} (a mapping), got {show_value(value)}")
             return None
         return value
 
     def items(self, value: Any, path: tuple, check, what: str, lower: bool) -> list[str]:
         if not isinstance(value, list):
-            self.error(path, f"expected a list of {what}s, got {_show(value)}")
+            self.error(path, f"expected a list of {what}s, got {show_value(value)}")
             return []
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.error(path + (i,), f"expected a {what} (text), got {_show(item)}")
+                self.error(path + (i,), f"expected a {what} (text), got {show_value(item)}")
                 continue
             item = " ".join(item.split())
             if lower:
@@ -263,7 +264,7 @@ class _Validator:
         if self.defaults or not isinstance(value, dict):
             self.error(path, f"expected a list of {what}s"
                        + ("" if self.defaults else ", or a mapping with add, remove or replace")
-                       + f", got {_show(value)}")
+                       + f", got {show_value(value)}")
             return base
         self.keys(value, path, EDIT_KEYS, "a list edit")
         if "replace" in value and ("add" in value or "remove" in value):
@@ -286,17 +287,3 @@ class _Validator:
 
 def _dedupe(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, (int, float)):
-        return f"{value} (a number)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return repr(value)

@@ -75,7 +75,7 @@ def parse_time(value: Any) -> datetime:
             raise ValueError("time has no UTC offset; write it like 2024-07-31T09:05:00Z")
         return value.astimezone(timezone.utc)
     if not isinstance(value, str):
-        raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {_show(value)}")
+        raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {show_value(value)}")
     m = _TIME_RE.match(value.strip())
     if not m and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
         raise ValueError(f"{value!r} is a date only; write a time with a UTC offset, like {value.strip()}T09:05:00Z")
@@ -123,7 +123,8 @@ def _closest(word: str, options: Any) -> list[str]:
     return best
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as messages show it: "nothing", "a list", "3 (a number)", or its repr."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -156,13 +157,13 @@ class _Checker:
 
     def mapping(self, value: Any, path: tuple, what: str) -> dict | None:
         if not isinstance(value, dict):
-            self.error(path, f"expected {what} (a mapping), got {_show(value)}")
+            self.error(path, f"expected {what} (a mapping), got {show_value(value)}")
             return None
         return value
 
     def seq(self, value: Any, path: tuple, what: str) -> list | None:
         if not isinstance(value, list):
-            self.error(path, f"expected {what} (a list), got {_show(value)}")
+            self.error(path, f"expected {what} (a list), got {show_value(value)}")
             return None
         return value
 
@@ -172,7 +173,7 @@ class _Checker:
                 self.error(path, f"required {what} is missing")
             return None
         if not isinstance(value, str):
-            self.error(path, f"expected {what}, got {_show(value)}")
+            self.error(path, f"expected {what}, got {show_value(value)}")
             return None
         if required and not value.strip():
             self.error(path, f"{what} is empty")
@@ -181,7 +182,7 @@ class _Checker:
 
     def ident(self, value: Any, path: tuple, what: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):
-            self.error(path, f"{what} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-'), got {_show(value)}")
+            self.error(path, f"{what} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-'), got {show_value(value)}")
             return None
         return value
 
@@ -194,12 +195,12 @@ class _Checker:
 
     def choice(self, value: Any, path: tuple, choices: tuple[str, ...], what: str) -> str | None:
         if not isinstance(value, str):
-            self.error(path, f"{what} must be one of: {', '.join(choices)}; got {_show(value)}")
+            self.error(path, f"{what} must be one of: {', '.join(choices)}; got {show_value(value)}")
             return None
         if value not in choices:
             close = _closest(value, choices)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            self.error(path, f"{what} {_show(value)} is not one of: {', '.join(choices)}{hint}")
+            self.error(path, f"{what} {show_value(value)} is not one of: {', '.join(choices)}{hint}")
             return None
         return value
 
@@ -209,7 +210,7 @@ class _Checker:
         out = []
         for i, item in enumerate(items or ()):
             if not isinstance(item, str):
-                self.error(path + (i,), f"expected text, got {_show(item)}")
+                self.error(path + (i,), f"expected text, got {show_value(item)}")
             elif check is not None and not check(item):
                 self.error(path + (i,), f"{item!r} is not {expected}")
             else:
@@ -321,7 +322,7 @@ def _public_keys(c: _Checker, value: Any, path: tuple, what: str) -> tuple[str, 
     out = []
     for i, item in enumerate(c.seq(value, path, what) or ()):
         if not isinstance(item, str):
-            c.error(path + (i,), f"expected an OpenSSH public key line, got {_show(item)}")
+            c.error(path + (i,), f"expected an OpenSSH public key line, got {show_value(item)}")
             continue
         try:
             public_key_blob(item)
@@ -403,7 +404,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
 
     uid = u.get("id")
     if not isinstance(uid, int) or isinstance(uid, bool) or uid != expected_id:
-        c.error(path + ("id",), f"expected update id {expected_id} (ids are 1, 2, 3, ... in file order, no gaps), got {_show(uid)}")
+        c.error(path + ("id",), f"expected update id {expected_id} (ids are 1, 2, 3, ... in file order, no gaps), got {show_value(uid)}")
     first = expected_id == 1
 
     def time_field(key: str, required: bool = False) -> datetime | None:
@@ -515,7 +516,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
             if not isinstance(v, int) or isinstance(v, bool) or not (1 <= v < expected_id):
                 earlier = {1: "there is none before update 1", 2: "only update 1 is"}.get(
                     expected_id, f"updates 1..{expected_id - 1} are")
-                c.error(path + (key,), f"'{key}' must name an earlier update ({earlier}), got {_show(v)}")
+                c.error(path + (key,), f"'{key}' must name an earlier update ({earlier}), got {show_value(v)}")
                 refs[key] = None
             else:
                 refs[key] = v

@@ -62,60 +62,82 @@ def _attr_id(attrs: str) -> str | None:
     return html.unescape(value) if "&" in value else value
 
 
-class _Walk:
-    """One pass over a body: the open elements, the sections found so far, what is skipped."""
-
-    def __init__(self) -> None:
-        self.stack: list[str] = []   # the open elements' tags
-        self.skip_depth = 0          # > 0: inside an excluded element opened at this depth
-        self.sections: list[_Section] = []
-        self.cur: _Section | None = None
-
-    def _section(self) -> _Section:
-        if self.cur is None:
-            self.cur = _Section("", None, 0)
-            self.sections.append(self.cur)
-        return self.cur
-
-    def _in_title(self) -> bool:
-        return self.cur.tag is not None and self.cur.tag in self.stack
-
-    def start(self, tag: str, attrs: str) -> None:
-        stack = self.stack
-        stack.append(tag)
-        excluded = tag in _SKIP or bool(attrs and _EXCLUDE.search(attrs))
-        if tag in _HEADINGS and attrs and (anchor := _attr_id(attrs)) is not None:
-            if tag != "h1" and not self.sections:
-                self.sections.append(_Section("", None, len(stack)))
-            self.cur = _Section(anchor if self.sections else "", tag, len(stack), excluded)
-            self.sections.append(self.cur)
-        cur = self._section()
-        if self.skip_depth:
-            return
-        if excluded:
-            self.skip_depth = len(stack)
-        elif tag in _KEEP:
-            (cur.title if self._in_title() else cur.text).append(f"<{tag}>")
-
-    def end(self, tag: str) -> None:
-        stack = self.stack
-        if not stack or stack[-1] != tag:  # only an end tag that closes the innermost element counts
-            return
-        cur = self.cur
-        if cur is not None and cur.depth > len(stack):
+def search_sections(body: str, title: str) -> list[tuple[str, str, str]]:
+    """``(anchor, title, text)`` for each searchable section of ``body``, in order; the page's
+    own section (text before the first heading with an id) has the anchor "" and ``title``."""
+    stack: list[str] = []       # the open elements' tags
+    skip = 0                    # > 0: inside an excluded element opened at this depth
+    pre = 0                     # open <pre> elements
+    sections: list[_Section] = []
+    cur: _Section | None = None
+    escape, unescape = html.escape, html.unescape
+    for closing, tag, attrs, selfclosing, data, lt in _TOKEN.findall(body):
+        if not tag:  # text
+            if skip:
+                continue
+            data = data or lt
+            if "&" in data:
+                data = unescape(data)
+            if not pre:
+                data = " " if data.isspace() else data.replace("\n", " ")
+            if cur is None:
+                cur = _Section("", None, 0)
+                sections.append(cur)
+            if cur.tag is not None and cur.tag in stack:
+                cur.title.append(escape(data, quote=False))
+            elif data.isspace():
+                text = cur.text
+                if pre or not text or not text[-1].isspace():
+                    text.append(data)
+            else:
+                cur.text.append(escape(data, quote=False))
+            continue
+        tag = tag.lower()
+        if not closing:
+            if tag in _VOID:
+                continue
+            stack.append(tag)
+            if skip:
+                if selfclosing:
+                    stack.pop()
+                continue
+            excluded = tag in _SKIP or bool(attrs and _EXCLUDE.search(attrs))
+            if tag in _HEADINGS and attrs and (anchor := _attr_id(attrs)) is not None:
+                if tag != "h1" and not sections:
+                    sections.append(_Section("", None, len(stack)))
+                cur = _Section(anchor if sections else "", tag, len(stack), excluded)
+                sections.append(cur)
+            elif cur is None:
+                cur = _Section("", None, 0)
+                sections.append(cur)
+            if excluded:
+                skip = len(stack)
+            elif tag in _KEEP:
+                if tag == "pre":
+                    pre += 1
+                (cur.title if cur.tag is not None and cur.tag in stack else cur.text).append(f"<{tag}>")
+            if not selfclosing:  # <path/>: HTMLParser reports a start tag and an end tag
+                continue
+        # an end tag counts only when it closes the innermost open element
+        if not stack or stack[-1] != tag:
+            continue
+        if skip:
+            stack.pop()
+            if len(stack) < skip:
+                skip = 0
+            continue
+        if cur.depth > len(stack):
             # leaving the element that holds the section's heading: back to the enclosing section
-            for section in reversed(self.sections):
+            for section in reversed(sections):
                 if section.depth <= len(stack):
                     cur.depth = float("inf")
-                    cur = self.cur = section
+                    cur = section
                     break
         stack.pop()
-        if self.skip_depth:
-            if len(stack) < self.skip_depth:
-                self.skip_depth = 0
-            return
-        if tag in _KEEP and cur is not None:
-            out = cur.title if self._in_title() else cur.text
+        if tag in _KEEP:
+            if tag == "pre":
+                pre -= 1
+            out = cur.title if cur.tag is not None and cur.tag in stack else cur.text
             opening = f"<{tag}>"
             if opening in out:
                 index = out.index(opening)
@@ -123,39 +145,5 @@ class _Walk:
                     del out[index:]
                 else:
                     out.append(f"</{tag}>")
-
-    def data(self, data: str) -> None:
-        if self.skip_depth:
-            return
-        if "&" in data:
-            data = html.unescape(data)
-        in_pre = "pre" in self.stack
-        if not in_pre:
-            data = " " if data.isspace() else data.replace("\n", " ")
-        cur = self._section()
-        if self._in_title():
-            cur.title.append(html.escape(data, quote=False))
-        elif data.isspace():
-            if not cur.text or not cur.text[-1].isspace() or in_pre:
-                cur.text.append(data)
-        else:
-            cur.text.append(html.escape(data, quote=False))
-
-
-def search_sections(body: str, title: str) -> list[tuple[str, str, str]]:
-    """``(anchor, title, text)`` for each searchable section of ``body``, in order; the page's
-    own section (text before the first heading with an id) has the anchor "" and ``title``."""
-    walk = _Walk()
-    for closing, tag, attrs, selfclosing, data, lt in _TOKEN.findall(body):
-        if not tag:
-            walk.data(data or lt)
-            continue
-        tag = tag.lower()
-        if closing:
-            walk.end(tag)
-        elif tag not in _VOID:
-            walk.start(tag, attrs)
-            if selfclosing:  # <path/>: HTMLParser reports a start and an end
-                walk.end(tag)
     return [(s.anchor, "".join(s.title or [title]).strip(), "".join(s.text).strip())
-            for s in walk.sections if not s.excluded]
+            for s in sections if not s.excluded]
