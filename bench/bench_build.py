@@ -1,6 +1,6 @@
 """Benchmark `statuskit build` against a plain `mkdocs build` of the same pages (the floor).
 
-    .venv/bin/python bench/bench_build.py --incidents 1000 [--runs 3]
+    .venv/bin/python bench/bench_build.py --incidents 1000 [10000] [--runs 3] [--warm]
 
 Generates (once, cached under bench/out/) a signed content folder of N incidents x 5
 updates with public and technical text, then builds two projects, alternating, R times each:
@@ -12,12 +12,15 @@ updates with public and technical text, then builds two projects, alternating, R
   front matter and two-page navigation, but no statuskit. See bench/README.md.
 
 Reports the median wall time and peak RSS of each, the ratio statuskit / floor (measured in
-the same run) and pages per second. Both builds must produce the same set of pages.
+the same run), pages per second and, for several sizes, how the time grows. statuskit runs
+cold (every signature verified, as on a CI runner); ``--warm`` adds a run with its per-user
+cache of verified signatures filled. Both builds must produce the same set of pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import datetime
@@ -214,43 +217,62 @@ def pages_in(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--incidents", type=int, default=1000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", choices=["statuskit", "floor"], help="measure one of the two builds")
-    args = ap.parse_args()
-    n = args.incidents
-
+def measure(n: int, runs: int, only: str | None, warm: bool) -> dict[str, Measured]:
     content = content_for(n)
     sk_root, floor_root = statuskit_project(n, content), floor_project(n, content)
     sk_site, floor_site = sk_root / "site", floor_root / "site"
+    statuskit = [str(VENV_BIN / "statuskit"), "build", "--content", str(content), "--site-dir", str(sk_site),
+                 "-f", str(sk_root / "mkdocs.yml"), "--at", AT]
+    # cold: every signature verified, as on a CI runner; warm: statuskit's per-user cache of
+    # verified signatures already holds them (a second build on the same machine)
+    cache = OUT / f"verify-cache-{n}"
     commands = {
-        "statuskit": [str(VENV_BIN / "statuskit"), "build", "--content", str(content), "--site-dir", str(sk_site),
-                      "-f", str(sk_root / "mkdocs.yml"), "--at", AT],
-        "floor": [str(VENV_BIN / "mkdocs"), "build", "-q", "-f", str(floor_root / "mkdocs.yml"),
-                  "--site-dir", str(floor_site)],
+        "statuskit": (statuskit, {"STATUSKIT_VERIFY_CACHE": "0"}),
+        "floor": ([str(VENV_BIN / "mkdocs"), "build", "-q", "-f", str(floor_root / "mkdocs.yml"),
+                   "--site-dir", str(floor_site)], {}),
     }
-    names = [args.only] if args.only else list(commands)
+    if warm:
+        commands["statuskit-warm"] = (statuskit, {"STATUSKIT_VERIFY_CACHE": "1", "STATUSKIT_CACHE_DIR": str(cache)})
+        run(statuskit, 1, env=commands["statuskit-warm"][1])  # fill the cache
+    names = [only] if only else list(commands)
     results: dict[str, Measured] = {k: Measured([], 0.0) for k in names}
-    for i in range(args.runs):  # alternate, so that a busy machine slows both alike
+    for i in range(runs):  # alternate, so that a busy machine slows every build alike
         for name in names:
-            m = run(commands[name], 1)
+            cmd, env = commands[name]
+            m = run(cmd, 1, env=env)
             results[name].times += m.times
             results[name].peak_rss_mib = max(results[name].peak_rss_mib, m.peak_rss_mib)
-            print(f"  run {i + 1}/{args.runs} {name}: {m.times[0]:.2f} s, {m.peak_rss_mib:.0f} MiB", flush=True)
+            print(f"  N={n} run {i + 1}/{runs} {name}: {m.times[0]:.2f} s, {m.peak_rss_mib:.0f} MiB", flush=True)
 
-    pages = len(pages_in(sk_site if "statuskit" in names else floor_site))
-    if not args.only:
+    pages = len(pages_in(sk_site if only != "floor" else floor_site))
+    if not only:
         a, b = pages_in(sk_site), pages_in(floor_site)
         assert a == b, f"the builds differ in pages: {sorted(a ^ b)[:10]}"
-    print(f"\n{n} incidents x 5 updates, {pages} pages")
+    print(f"\n{n} incidents x 5 updates, {pages} pages, {runs} runs each")
     for name in names:
         m = results[name]
-        print(f"  {name:<9} {m}  ({pages / m.median:,.0f} pages/s)")
-    if not args.only:
-        ratio = results["statuskit"].median / results["floor"].median
-        print(f"  ratio statuskit / floor: {ratio:.2f}")
+        print(f"  {name:<14} {m}  ({pages / m.median:,.0f} pages/s)")
+    if not only:
+        print(f"  ratio statuskit / floor: {results['statuskit'].median / results['floor'].median:.2f}"
+              + (f" (warm: {results['statuskit-warm'].median / results['floor'].median:.2f})" if warm else ""))
+    print(flush=True)
+    return results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--incidents", type=int, nargs="+", default=[1000], help="one or more sizes N")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", choices=["statuskit", "floor"], help="measure one of the two builds")
+    ap.add_argument("--warm", action="store_true", help="also measure statuskit with a warm verified-signature cache")
+    args = ap.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
+    results = {n: measure(n, args.runs, args.only, args.warm) for n in args.incidents}
+    sizes = sorted(results)
+    for small, large in zip(sizes, sizes[1:]):
+        for name in results[small]:
+            growth = results[large][name].median / results[small][name].median
+            print(f"{name}: {large / small:g}x the incidents took {growth:.1f}x the time")
     return 0
 
 

@@ -218,4 +218,4 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
             files = sum(len(f) for _, _, f in os.walk(tmp))
     finally:
         logger.removeHandler(handler)
-    return BuildResult(target, plugin.at, len(plugin.pages), files)
+    return BuildResult(target, plugin.at, plugin.page_count, files)

@@ -29,26 +29,36 @@ The adapter stays thin; every hook hands off to the core:
   Material's HTML parser would make, several times faster) and tells Material
   to skip them.
 - ``on_pre_page``: every page's date (sitemap ``lastmod``) is T's date, never the wall clock.
+- ``on_env``: generated pages go through :mod:`statuskit.mkdocs_shell`, which renders
+  the theme once per kind of page and fills in each page (byte-identical output).
+- ``on_post_page``: a generated page lets go of its body once written.
 - ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
 - ``on_serve``: ``mkdocs serve`` also watches the content folder.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from jinja2 import pass_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from .build import Prepared, prepare, render_outputs, resolve_time, site_info
 from .errors import StatuskitError
+from .mkdocs_shell import TEMPLATE as SHELL_TEMPLATE
+from .mkdocs_shell import Shells
+from .mkdocs_shell import enabled as shells_enabled
 from .output import write_files
 from .render.pages import Page
 from .render.search import search_sections
@@ -70,12 +80,26 @@ class StatuskitConfig(base.Config):
 
 class GeneratedPage(MkDocsPage):
     """A page statuskit generated: its body is finished HTML, so there is no Markdown to read,
-    parse or convert (MkDocs would build a Markdown converter for every page)."""
+    parse or convert (MkDocs would build a Markdown converter for every page). Once MkDocs has
+    written the page, :meth:`release` lets go of the body: a site of 10,000 incidents would
+    otherwise hold 20,000 bodies to the end of the build."""
 
     def __init__(self, file: File, config, generated: Page, meta: dict) -> None:
         super().__init__(None, file, config)
-        self.generated = generated
+        self.generated: Page | None = generated
+        self.searchable = generated.searchable
         self._meta = meta
+        if shells_enabled():  # rendered through statuskit.mkdocs_shell, same output
+            self._meta["template"] = SHELL_TEMPLATE
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        # MkDocs' urljoin + urlsplit, for the plain relative URLs of generated pages
+        if not base:
+            self.canonical_url = self.abs_url = None
+            return
+        base = base if base.endswith("/") else base + "/"
+        self.canonical_url = base + self.url
+        self.abs_url = _url_path(base) + self.url
 
     def read_source(self, config) -> None:
         self.markdown = ""
@@ -84,6 +108,17 @@ class GeneratedPage(MkDocsPage):
     def render(self, config, files) -> None:
         self.content = self.generated.body
         self.toc = get_toc([])
+
+    def release(self) -> None:
+        """Drop the body (the page is written)."""
+        self.generated = None
+        self.content = ""
+        self.file.content_string = ""
+
+
+@functools.lru_cache(maxsize=8)
+def _url_path(base: str) -> str:
+    return urlsplit(base).path
 
 
 def _material_search_index(config):
@@ -113,10 +148,14 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         self.error: StatuskitError | None = None
         """The error that stopped the build (for ``statuskit build`` to report as it is)."""
         self.prepared: Prepared | None = None
+        """The release and, until ``on_files`` hands them to MkDocs, the pages."""
         self.pages: dict[str, Page] = {}
+        """The navigation pages (home, history), by source path; the others are GeneratedPage objects."""
+        self.page_count = 0
         self.content_dir: Path | None = None
         self._search_index = None
         """Material's search index, when statuskit indexes its own pages (see on_page_context)."""
+        self.shells: Shells | None = None
 
     @property
     def at(self) -> datetime | None:
@@ -150,7 +189,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             self.prepared = prepare(self.content_dir, at, site)
         except StatuskitError as exc:
             raise self._fail(exc) from None
-        self.pages = {p.src: p for p in self.prepared.pages}
+        self.page_count = len(self.prepared.pages)
         return config
 
     def _meta(self, page: Page) -> dict:
@@ -169,8 +208,12 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src, content=page.body, inclusion=inclusion)
             files.append(file)
-            if not page.in_nav:  # navigation pages get their page object from MkDocs, with the nav's title
+            if page.in_nav:  # navigation pages get their page object from MkDocs, with the nav's title
+                self.pages[page.src] = page
+            else:
                 GeneratedPage(file, config, page, self._meta(page))
+        # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
+        self.prepared = dataclasses.replace(self.prepared, pages=())
         return files
 
     def on_pre_page(self, page, *, config, files):
@@ -178,30 +221,51 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
+        if isinstance(page, GeneratedPage):
+            return ""
         gen = self.pages.get(page.file.src_uri)
         if gen is None or page.file.generated_by is None:
             return markdown
-        if not isinstance(page, GeneratedPage):
-            page.meta = self._meta(gen)
+        page.meta = self._meta(gen)
         return ""
 
     def on_page_content(self, html, *, page, config, files):
+        if isinstance(page, GeneratedPage):
+            return page.generated.body
         gen = self.pages.get(page.file.src_uri)
         if gen is None or page.file.generated_by is None:
             return html
         return gen.body
 
     def on_page_context(self, context, *, page, config, nav):
-        gen = self.pages.get(page.file.src_uri)
-        if (gen is not None and gen.searchable and self._search_index is not None
-                and page.file.generated_by is not None):
+        if isinstance(page, GeneratedPage):
+            searchable = page.searchable
+        else:
+            gen = self.pages.get(page.file.src_uri)
+            searchable = gen is not None and gen.searchable and page.file.generated_by is not None
+        if searchable and self._search_index is not None:
             title = str(page.meta.get("title", page.title))
             self._search_index.entries.extend(
                 {"location": page.url + (f"#{anchor}" if anchor else ""), "title": head, "text": text}
                 for anchor, head, text in search_sections(page.content, title))
         return context
 
+    @event_priority(-100)  # after every other plugin has seen the output
+    def on_post_page(self, output, *, page, config):
+        if isinstance(page, GeneratedPage):
+            page.release()
+        return output
+
+    def on_env(self, env, *, config, files):
+        self.shells = Shells(env)
+        shells = self.shells
+        env.globals["statuskit_shell"] = pass_context(lambda context: shells.render(context))
+        return env
+
     def on_post_build(self, *, config):
+        if self.shells is not None:
+            log.debug(f"{self.shells.used} pages filled in from {len(self.shells.shells)} theme shells, "
+                      f"{self.shells.real} theme renders")
         try:
             write_files(Path(config.site_dir), render_outputs(self.prepared.release, self.prepared.site))
         except StatuskitError as exc:

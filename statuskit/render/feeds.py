@@ -133,14 +133,17 @@ def _public_entry(site: SiteInfo, inc: PublishedIncident, u: PublishedUpdate) ->
     )
 
 
-def public_entries(release: Release, site: SiteInfo, component: str | None = None) -> list[Entry]:
-    """Entries of every published public update (of incidents touching ``component``), newest first."""
-    out = [
-        _public_entry(site, inc, u)
+def public_entries(release: Release, site: SiteInfo, component: str | None = None,
+                   limit: int | None = None) -> list[Entry]:
+    """Entries of every published public update (of incidents touching ``component``), newest first;
+    only the newest ``limit`` are rendered when it is given."""
+    shown = [
+        ((u.at, inc.id, u.id), inc, u)
         for inc in release.incidents if component is None or component in inc.components
         for u in inc.updates if shown_in_public(u)
     ]
-    return sorted(out, key=lambda e: e.sort_key, reverse=True)
+    shown.sort(key=lambda s: s[0], reverse=True)  # = Entry.sort_key, unique per update
+    return [_public_entry(site, inc, u) for _, inc, u in shown[:limit]]
 
 
 # technical entries ----------------------------------------------------------------------------
@@ -207,26 +210,27 @@ def _report_html(report: Report, indicators: list[Indicator]) -> str:
     return "\n".join(parts)
 
 
-def technical_entries(release: Release, site: SiteInfo) -> list[Entry]:
-    """One entry per published technical text or report revision, newest first."""
+def technical_entries(release: Release, site: SiteInfo, limit: int | None = None) -> list[Entry]:
+    """One entry per published technical text or report revision, newest first; only the newest
+    ``limit`` are rendered when it is given."""
+    shown = [((u.at, inc.id, u.id), inc, u) for inc in release.incidents for u in inc.updates
+             if not u.retracted and (u.technical or u.update.report)]
+    shown.sort(key=lambda s: s[0], reverse=True)  # = Entry.sort_key, unique per update
     out = []
-    for inc in release.incidents:
+    for _, inc, u in shown[:limit]:
         page = f"{site.url}incidents/{inc.id}/technical/"
         indicators = _indicators(inc)
-        for u in inc.updates:
-            report = u.update.report
-            if u.retracted or not (u.technical or report):
-                continue
-            parts = [f"<p><strong>{_esc(_label(u.status))}</strong> · {_time_html(u.at)}</p>",
-                     _md(u.technical, indicators)]
-            if report is not None:
-                parts.append(_report_html(report, indicators))
-            what = "technical report revised" if report is not None else "technical update"
-            out.append(Entry(
-                id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=f"{u.state.title}: {what}",
-                published=u.at, updated=u.at, html="\n".join(p for p in parts if p), sort_key=(u.at, inc.id, u.id),
-            ))
-    return sorted(out, key=lambda e: e.sort_key, reverse=True)
+        report = u.update.report
+        parts = [f"<p><strong>{_esc(_label(u.status))}</strong> · {_time_html(u.at)}</p>",
+                 _md(u.technical, indicators)]
+        if report is not None:
+            parts.append(_report_html(report, indicators))
+        what = "technical report revised" if report is not None else "technical update"
+        out.append(Entry(
+            id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=f"{u.state.title}: {what}",
+            published=u.at, updated=u.at, html="\n".join(p for p in parts if p), sort_key=(u.at, inc.id, u.id),
+        ))
+    return out
 
 
 # feedgen --------------------------------------------------------------------------------------
@@ -268,18 +272,21 @@ def _feed(entries: list[Entry], *, site: SiteInfo, title: str, subtitle: str, li
 
 def render_feeds(release: Release, site: SiteInfo) -> dict[str, bytes]:
     """Every feed of the site: relative path -> bytes."""
-    history = public_entries(release, site)
-    fallback = max((e.updated for e in history), default=EPOCH)
+    # only the newest FEED_LIMIT entries of each feed are rendered (a feed keeps no more)
+    history = public_entries(release, site, limit=FEED_LIMIT)
+    fallback = max((inc.update(u.retracted_by).at if u.retracted and u.retracted_by is not None else u.at
+                    for inc in release.incidents for u in inc.updates if shown_in_public(u)), default=EPOCH)
     out = _feed(history, site=site, title=f"{site.name}: history",
                 subtitle=f"Incidents and maintenance on {site.name}", link=f"{site.url}history/",
                 path="history", fallback=fallback)
     for view in release.components:
         c = view.component
-        out.update(_feed(public_entries(release, site, c.id), site=site, title=f"{site.name}: {c.name} history",
+        out.update(_feed(public_entries(release, site, c.id, FEED_LIMIT), site=site,
+                         title=f"{site.name}: {c.name} history",
                          subtitle=f"Incidents and maintenance affecting {c.name}",
                          link=f"{site.url}components/{c.id}/", path=f"components/{c.id}/history",
                          fallback=fallback))
-    out.update(_feed(technical_entries(release, site), site=site, title=f"{site.name}: technical updates",
+    out.update(_feed(technical_entries(release, site, FEED_LIMIT), site=site, title=f"{site.name}: technical updates",
                      subtitle="Technical details and reports for security teams (indicators defanged)",
                      link=site.url, path="technical", fallback=fallback))
     return out

@@ -1,7 +1,7 @@
 """Search entries of a finished page body, without an HTML parser: a pure function.
 
 >>> search_sections('<h1>Outage</h1><p>Text</p><h3 id="update-1">Resolved</h3><p>Fixed.</p>', "Outage")
-[('', 'Outage', 'Outage <p>Text</p>'), ('update-1', 'Resolved', '<p>Fixed.</p>')]
+[('', 'Outage', 'Outage<p>Text</p>'), ('update-1', 'Resolved', '<p>Fixed.</p>')]
 
 Material for MkDocs' search plugin reads every page back with Python's ``HTMLParser``
 to split it into sections; on a large status site that is the single largest cost of
@@ -19,8 +19,9 @@ the same rules Material applies:
   dropped and its text kept; text is HTML-escaped (``&``, ``<``, ``>``); line breaks
   become spaces outside ``pre``.
 
-A test compares the result with Material's own parser on every page of the demo and
-of the hostile fixture site.
+The input is HTML as statuskit writes it: lower-case names, every element closed (nh3's
+output and statuskit's own markup are). A test compares the result with Material's own
+parser on every page of the demo and of the hostile fixture site.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ _TOKEN = re.compile(
     r"\s*(/?)>"
     r"|([^<]+)"                                                            # text
     r"|(<)")                                                               # a lone "<"
-_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
-_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s=]|$)")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _KEEP = frozenset("p code pre li ol ul sub sup".split())
@@ -54,12 +54,13 @@ class _Section:
         self.text: list[str] = []
 
 
-def _attr_id(attrs: str) -> str | None:
-    found = _ID.search(attrs)
-    if found is None:
-        return None
-    value = next(g for g in found.groups() if g is not None)
-    return html.unescape(value) if "&" in value else value
+def _attrs(attrs: str) -> dict[str, str]:
+    """Attribute names (lower case) and values (unescaped); a repeated name: the last one (as HTMLParser)."""
+    out: dict[str, str] = {}
+    for name, dq, sq, bare in _ATTR.findall(attrs):
+        value = dq or sq or bare
+        out[name.lower()] = html.unescape(value) if "&" in value else value
+    return out
 
 
 def search_sections(body: str, title: str) -> list[tuple[str, str, str]]:
@@ -101,8 +102,9 @@ def search_sections(body: str, title: str) -> list[tuple[str, str, str]]:
                 if selfclosing:
                     stack.pop()
                 continue
-            excluded = tag in _SKIP or bool(attrs and _EXCLUDE.search(attrs))
-            if tag in _HEADINGS and attrs and (anchor := _attr_id(attrs)) is not None:
+            named = _attrs(attrs) if attrs and (tag in _HEADINGS or "data-search-exclude" in attrs) else {}
+            excluded = tag in _SKIP or "data-search-exclude" in named
+            if tag in _HEADINGS and (anchor := named.get("id")) is not None:
                 if tag != "h1" and not sections:
                     sections.append(_Section("", None, len(stack)))
                 cur = _Section(anchor if sections else "", tag, len(stack), excluded)
