@@ -44,6 +44,20 @@ CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,}$")
 _TIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+HIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Control characters (other than tab and line ends), bidi embeddings, overrides and isolates,
+zero-width space, word joiner and byte-order mark: refused in text."""
+
+
+def _hidden_name(ch: str) -> str:
+    code = ord(ch)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "a bidirectional-text control"
+    if code in (0x200B, 0x2060, 0xFEFF):
+        return "a zero-width character"
+    return "a control character"
+
+
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 
 UPDATE_KEYS = (
@@ -167,7 +181,8 @@ class _Checker:
             return None
         return value
 
-    def text(self, value: Any, path: tuple, *, required: bool = False, what: str = "text") -> str | None:
+    def text(self, value: Any, path: tuple, *, required: bool = False, what: str = "text",
+             allow_hidden: bool = False) -> str | None:
         if value is None:
             if required:
                 self.error(path, f"required {what} is missing")
@@ -178,7 +193,21 @@ class _Checker:
         if required and not value.strip():
             self.error(path, f"{what} is empty")
             return None
+        if not allow_hidden and not self.visible(value, path, what):
+            return None
         return normalise_text(value)
+
+    def visible(self, value: str, path: tuple, what: str) -> bool:
+        """Refuse control and bidi-override characters: they can make an approver read
+        different text from what readers see (and hide words from the lints)."""
+        m = HIDDEN_RE.search(value)
+        if m is None:
+            return True
+        ch = m.group(0)
+        line = value.count("\n", 0, m.start()) + 1
+        self.error(path, f"{what} contains the invisible character U+{ord(ch):04X} ({_hidden_name(ch)}) on its "
+                         f"line {line}; remove it: such characters can show an approver different text than readers see")
+        return False
 
     def ident(self, value: Any, path: tuple, what: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):
@@ -211,6 +240,10 @@ class _Checker:
         for i, item in enumerate(items or ()):
             if not isinstance(item, str):
                 self.error(path + (i,), f"expected text, got {show_value(item)}")
+            elif not item.strip():
+                self.error(path + (i,), "text is empty")
+            elif not self.visible(item, path + (i,), "text"):
+                pass
             elif check is not None and not check(item):
                 self.error(path + (i,), f"{item!r} is not {expected}")
             else:
@@ -589,7 +622,10 @@ def _validate_report(c: _Checker, value: Any, path: tuple, canonical: dict) -> R
                 typ = None
             else:
                 typ = c.choice(em.get("type"), ipath + ("type",), INDICATOR_TYPES, "indicator type")
-            val = c.text(em.get("value"), ipath + ("value",), required=True, what="indicator value")
+            # an indicator may really contain a control character (e.g. a right-to-left
+            # override in a malicious file name); renderers show such characters as <U+XXXX>
+            val = c.text(em.get("value"), ipath + ("value",), required=True, what="indicator value",
+                         allow_hidden=True)
             ctx = c.text(em.get("context"), ipath + ("context",)) if "context" in em else None
             if typ and val:
                 val = val.strip()
@@ -657,4 +693,7 @@ def _validate_facts(c: _Checker, u: dict, path: tuple, canonical: dict) -> Facts
             if t is not None:
                 out[key] = t
                 canonical[key] = format_time(t)
+    if out.get("detected_at") and out.get("contained_at") and out["contained_at"] < out["detected_at"]:
+        c.error(path + ("contained_at",), f"contained at {format_time(out['contained_at'])}, before it was detected "
+                                         f"({format_time(out['detected_at'])})")
     return Facts(**out)

@@ -23,6 +23,7 @@ import re
 from typing import Iterable
 
 from ..model.records import Indicator
+from ..model.validate import HIDDEN_RE
 
 __all__ = ["defang", "defang_text", "NETWORK_TYPES"]
 
@@ -48,7 +49,9 @@ def _urls(text: str) -> str:
 
 
 def defang(type: str, value: str) -> str:
-    """The defanged form of an indicator ``value`` of ``type`` (an indicator type)."""
+    """The defanged form of an indicator ``value`` of ``type`` (an indicator type); control
+    and bidi characters in it are shown as ``<U+XXXX>``, never obeyed."""
+    value = HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value)
     if type == "url":
         out = _urls(value)
         if out == value:  # no scheme: treat the part before the first "/" as the host

@@ -197,21 +197,36 @@ def test_the_approver_sees_everything_that_is_signed(demo_copy):
             assert missing == [], (inc.id, u.id)
 
 
-def test_control_and_invisible_characters_are_shown_not_obeyed(site):
+def test_control_and_invisible_characters_are_refused_in_text(site):
     """A terminal escape could hide text from the approver (conceal, erase line) and a bidi
-    override could reorder it: they are shown as <U+XXXX>, with a warning."""
+    override could reorder it: in text fields they are a validation error, so nothing is signed."""
     path = site.root / "incidents" / f"{INC}.yml"
     old = "    public: |\n      Scheduling is working again.\n"
     assert old in path.read_text()
     path.write_text(path.read_text().replace(old, (
-        '    title: "Fixed\\u200b\\u202e"\n'
+        '    title: "Fixed\\u202e"\n'
         '    public: "Fine.\\e[8m Hidden words.\\e[0m\\e[2K"\n')))
-    assert site.load().incident(INC).update(2).public == "Fine.\x1b[8m Hidden words.\x1b[0m\x1b[2K"
+    result = approve(site.root, INC, "2", "--team", "comms", "--member", "alice",
+                     "--key", str(site.keys["alice"].path), "--yes")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert re.search(r"updates\[1\]\.public: public text contains the invisible character U\+001B \(a control "
+                     r"character\) on its line 1", result.output)
+    assert re.search(r"updates\[1\]\.title: title contains the invisible character U\+202E \(a "
+                     r"bidirectional-text control\)", result.output)
+    assert not (site.root / "approvals" / INC / "2" / "comms--alice.sig").exists()
+
+
+def test_control_characters_in_an_indicator_are_shown_not_obeyed(site):
+    """An indicator may really be a file name with a right-to-left override (ATT&CK T1036.002):
+    it validates, and the approver sees it as <U+202E>, with a warning."""
+    path = site.root / "incidents" / f"{INC}.yml"
+    old = "    public: |\n      Scheduling is working again.\n"
+    path.write_text(path.read_text().replace(old, old + (
+        '    report:\n      indicators: [{type: filename, value: "invoice\\u202Efdp.exe"}]\n')))
     result = approve(site.root, INC, "2", "--team", "comms", "--member", "alice",
                      "--key", str(site.keys["alice"].path), "--yes")
     assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output and "\u202e" not in result.output and "\u200b" not in result.output
-    assert "  Fine.<U+001B>[8m Hidden words.<U+001B>[0m<U+001B>[2K\n" in result.stdout
-    assert "  title:   Fixed<U+200B><U+202E>\n" in result.stdout
-    assert re.search(r"\nwarning: the update contains [5-9] invisible or control character\(s\), shown above as "
-                     r"<U\+XXXX>; they are part of what you sign\n", result.stdout)
+    assert "\u202e" not in result.output
+    assert "indicator filename: invoice<U+202E>fdp.exe" in result.stdout
+    assert "warning: the update contains 1 invisible or control character(s)" in result.stdout

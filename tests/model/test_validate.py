@@ -111,3 +111,44 @@ def test_update_field_types(field, value, message):
     inc, problems = incident(text)
     assert inc is None
     assert message in [str(p).split(": ", 1)[1] for p in problems]
+
+
+# --- hidden characters, empty list items, facts order -------------------------------------------
+
+def _one_update(extra: str) -> str:
+    return ("id: x\nkind: incident\nupdates:\n  - id: 1\n    at: 2024-07-31T09:05:00Z\n"
+            "    status: investigating\n    title: T\n    impact: minor\n    public: |\n      Text.\n" + extra)
+
+
+def _problems(text: str) -> list[str]:
+    from statuskit.model.load import parse_yaml
+    from statuskit.model.validate import validate_incident
+
+    doc, problems = parse_yaml(text.encode(), "x.yml")
+    assert doc is not None, problems
+    return [str(p) for p in validate_incident(doc, "x", set())[1]]
+
+
+@pytest.mark.parametrize("char, kind", [("\\u202e", "a bidirectional-text control"), ("\\u2066", "a bidirectional-text control"),
+                                        ("\\e", "a control character"), ("\\u200b", "a zero-width character")])
+def test_hidden_characters_in_text_are_refused(char, kind):
+    problems = _problems(_one_update(f'    technical: "line one\\nline {char}two"\n'))
+    assert len(problems) == 1
+    assert problems[0].startswith("x.yml:11: updates[0].technical: technical text contains the invisible character U+")
+    assert f"({kind}) on its line 2;" in problems[0]
+
+
+def test_ordinary_unicode_is_not_hidden():
+    # joiners in emoji and scripts, right-to-left marks, tabs: all legitimate
+    assert _problems(_one_update('    technical: "Arabic \\u200f and emoji \\U0001F469\\u200d\\u2695\\ufe0f\\tok"\n')) == []
+
+
+def test_empty_list_items_are_refused():
+    assert _problems(_one_update('    data_categories: [names, "  "]\n')) == [
+        "x.yml:11: updates[0].data_categories[1]: text is empty"]
+
+
+def test_contained_before_detected_is_refused():
+    assert _problems(_one_update("    detected_at: 2024-07-31T09:00:00Z\n    contained_at: 2024-07-31T08:00:00Z\n")) == [
+        "x.yml:12: updates[0].contained_at: contained at 2024-07-31T08:00:00Z, before it was detected "
+        "(2024-07-31T09:00:00Z)"]
