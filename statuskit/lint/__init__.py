@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model.records import Content
+from ..parallel import pmap
 from .config import RULES, LintConfig, default_config, load_config
 from .rules import lint_incident
 
@@ -27,10 +28,16 @@ def lint_findings(content: Content, config: LintConfig | None = None) -> tuple[l
         if config is None:
             return problems, {}
     found: dict[tuple[str, int], list[Problem]] = {}
-    for inc in content.incidents:
-        for uid, p in lint_incident(inc, config):
+    per_incident = pmap(_lint_one, range(len(content.incidents)), (content, config))
+    for inc, findings in zip(content.incidents, per_incident):
+        for uid, p in findings:
             found.setdefault((inc.id, uid), []).append(p)
     return problems, found
+
+
+def _lint_one(shared: tuple, index: int) -> list:
+    content, config = shared
+    return list(lint_incident(content.incidents[index], config))
 
 
 def run_lints(content: Content, config: LintConfig | None = None) -> list[Problem]:
