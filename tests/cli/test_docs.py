@@ -77,3 +77,26 @@ def test_python_dash_m_usage_error_exits_2():
     assert result.returncode == 2
     assert "No such command 'no-such-command'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_command_is_in_the_cli_reference():
+    """reference/cli.md documents every command the CLI has (and the README points to it)."""
+    from pathlib import Path
+
+    import click
+
+    from statuskit.cli import cli
+
+    root = Path(__file__).resolve().parents[2]
+    reference = (root / "reference" / "cli.md").read_text()
+
+    def names(group: click.Group, prefix: str = "") -> list[str]:
+        out = []
+        for name, cmd in sorted(group.commands.items()):
+            full = f"{prefix}{name}"
+            out += names(cmd, full + " ") if isinstance(cmd, click.Group) else [full]
+        return out
+
+    missing = [n for n in names(cli) if f"`statuskit {n}" not in reference]
+    assert missing == []
+    assert "reference/cli.md" in (root / "README.md").read_text()
