@@ -377,3 +377,15 @@ def test_rendering_is_deterministic(make_site):
     site.approve_all()
     release, _ = gate(site.load(), T)
     assert render_pages(release, SITE) == render_pages(release, SITE)
+
+
+def test_a_bidi_override_in_an_indicator_is_shown_not_obeyed(make_site):
+    """A malicious file name may really contain U+202E (ATT&CK T1036.002): the technical page
+    shows it as <U+202E> so readers see the real order of the characters."""
+    text = INCIDENT_YML.format(id="2024-07-31-outage") + (
+        "    report:\n      summary: Dropper found.\n"
+        '      indicators: [{type: filename, value: "invoice\\u202Efdp.exe", context: dropper}]\n')
+    pages = pages_of(make_site, {"2024-07-31-outage": text}, at=datetime(2024, 8, 1, tzinfo=timezone.utc))
+    body = pages["incidents/2024-07-31-outage/technical.md"].body
+    assert "\u202e" not in body
+    assert "invoice&lt;U+202E&gt;fdp.exe" in body
