@@ -126,15 +126,14 @@ def _visible(text: str) -> tuple[str, int]:
 
 
 def _lints_for(content: Content, inc: Incident, u: Update) -> list:
-    from .lint import run_lints
+    """This update's lint findings (only its incident is linted), or the errors in lint.yml."""
+    from .lint import load_config
+    from .lint.rules import lint_incident
 
-    return [p for p in run_lints(content) if p.file == inc.file and p.line is not None
-            and u.line is not None and _within(inc, u, p.line)]
-
-
-def _within(inc: Incident, u: Update, line: int) -> bool:
-    nxt = inc.updates[u.id].line if u.id < len(inc.updates) else None
-    return line >= (u.line or 0) and (nxt is None or line < nxt)
+    config, problems = load_config(Path(content.root))
+    if config is None:
+        return problems
+    return [p for uid, p in lint_incident(inc, config) if uid == u.id]
 
 
 def ssh_keygen_sign(key: Path | None, namespace: str, message: bytes) -> bytes:

@@ -22,6 +22,7 @@ concurrently without tearing); a partial trailing record is ignored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -54,10 +55,8 @@ class VerifiedCache:
         except OSError:
             return
         if len(data) > MAX_BYTES:
-            try:
+            with contextlib.suppress(OSError):
                 path.unlink()
-            except OSError:
-                pass
             return
         self.known = {data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)}
 

@@ -243,7 +243,7 @@ class _Checker:
             elif not item.strip():
                 self.error(path + (i,), "text is empty")
             elif not self.visible(item, path + (i,), "text"):
-                pass
+                continue
             elif check is not None and not check(item):
                 self.error(path + (i,), f"{item!r} is not {expected}")
             else:

@@ -230,3 +230,22 @@ def test_control_characters_in_an_indicator_are_shown_not_obeyed(site):
     assert "\u202e" not in result.output
     assert "indicator filename: invoice<U+202E>fdp.exe" in result.stdout
     assert "warning: the update contains 1 invisible or control character(s)" in result.stdout
+
+
+def test_the_approver_sees_this_updates_lints_and_only_those(site):
+    """Update 2 promises what nobody can back: its approver sees that finding, update 1's
+    approver sees only update 1's own findings."""
+    path = site.root / "incidents" / f"{INC}.yml"
+    old = "    public: |\n      Scheduling is working again.\n"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(
+        old, "    public: |\n      Scheduling is working again. We guarantee this will never happen again.\n"))
+    two = approve(site.root, INC, "2", "--team", "comms", "--member", "alice",
+                  "--key", str(site.keys["alice"].path), "--yes")
+    assert two.exit_code == 0, two.output
+    lints = two.stdout.split("\n--- lints ---\n", 1)[1].split("\ndigest:")[0]
+    assert "[public-over-promise]" in lints and f"{INC}.yml:" in lints
+    one = approve(site.root, INC, "1", "--team", "comms", "--member", "alice",
+                  "--key", str(site.keys["alice"].path), "--yes")
+    assert one.exit_code == 0, one.output
+    assert "[cadence-next-update]" in one.stdout and "[public-over-promise]" not in one.stdout
