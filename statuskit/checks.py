@@ -6,16 +6,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .errors import Problem, Severity
-from .gate.approvals import UpdateApprovals
-from .gate.release import GateReport, Release, gate
-from .model.content import load_content_report
-from .model.records import Content
+from .gate.approvals import Registry, UpdateApprovals, verify_update
+from .gate.release import GateReport, Release
+from .gate.verified import default_cache
+from .model.content import display_path, incident_names, load_incident, load_site_files, stray_approvals
+from .model.records import Content, Incident
 from .model.validate import format_time
+from .parallel import pmap
 
 
 @dataclass
@@ -23,10 +25,10 @@ class CheckResult:
     """Everything ``check`` found."""
 
     problems: list[Problem]
-    content: Content | None = None
-    release: Release | None = None
-    report: GateReport | None = None
-    extra: dict = field(default_factory=dict)
+    incidents: int = 0
+    """Incident files that loaded."""
+    updates: int = 0
+    """Their updates."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,49 +44,84 @@ class CheckResult:
 
 
 def run_check(root: Path, at: datetime) -> CheckResult:
-    """Validate the content, verify approvals, gate at ``at`` and run the lints."""
-    # load + validate
-    content, problems = load_content_report(root)
-    if content is None:
-        return CheckResult(sorted(problems, key=Problem.sort_key))
-    # verify approvals and gate
-    release, report = gate(content, at)
-    problems += approval_problems(content, report.approvals)
-    # lints
-    from .lint import run_lints  # local import: lints are optional to the gate
+    """Validate the content, verify approvals and run the lints.
 
-    problems += run_lints(content)
+    Each incident is checked on its own from start to end -- read, validate, verify
+    its approval files, lint -- in worker processes for large sites, and only its
+    problems come back (an incident's approval state depends neither on other
+    incidents nor on ``at``). When any file has errors, only the problems of
+    reading and validating are reported, as the content does not load.
+    """
     from .init import example_key_problems  # example keys left by `statuskit init`
+    from .lint import load_config  # local import: lints are optional to the gate
 
-    problems += example_key_problems(content.teams)
+    root = Path(root)
+    if not root.is_dir():
+        return CheckResult([Problem(display_path(root), None, None, "content folder not found (use --content DIR)")])
+    components, teams, problems = load_site_files(root)
+    config, p = load_config(root)
+    problems += p
+    registry = None
+    if teams is not None:
+        registry = Registry(teams, default_cache())
+        problems += example_key_problems(teams)
+    names = incident_names(root)
+    shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config)
+    loaded: set[str] = set()
+    n_updates = 0
+    findings: list[Problem] = []
+    for iid, n, load_problems, found in pmap(_check_incident, names, shared):
+        problems += load_problems
+        findings += found
+        if iid is not None:
+            loaded.add(iid)
+            n_updates += n
+    problems += stray_approvals(root, loaded, set(names))
+    if teams is None or any(p.severity is Severity.ERROR for p in problems):
+        problems.sort(key=Problem.sort_key)
+        return CheckResult(problems)  # the content does not load: approvals and lints wait for the fix
+    problems += findings
     problems.sort(key=Problem.sort_key)
-    return CheckResult(problems, content, release, report)
+    return CheckResult(problems, len(loaded), n_updates)
 
 
-def approval_problems(content: Content, approvals: dict[tuple[str, int], UpdateApprovals]) -> list[Problem]:
-    """Approval files that do not count, and updates missing a team's approval."""
+def _check_incident(shared: tuple, name: str) -> tuple[str | None, int, list[Problem], list[Problem]]:
+    """One incidents/<name> file and its approvals (runs in a worker for large sites):
+    incident id, update count, problems reading it, problems with its approvals and lints."""
+    root_disp, root_str, component_ids, registry, config = shared
+    inc, problems, files = load_incident((root_disp, root_str, component_ids), name)
+    if inc is None:
+        return None, 0, problems, []
+    found: list[Problem] = []
+    if registry is not None and not any(p.severity is Severity.ERROR for p in problems):
+        approvals = {u.id: verify_update(registry, inc.id, u, files.get((inc.id, u.id), ())) for u in inc.updates}
+        found += incident_approval_problems(inc, approvals)
+        if config is not None:
+            from .lint.rules import lint_incident
+
+            found += [p for _, p in lint_incident(inc, config)]
+    return inc.id, len(inc.updates), problems, found
+
+
+def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprovals]) -> list[Problem]:
+    """Approval files of ``inc`` that do not count, and its updates missing a team's approval."""
     out: list[Problem] = []
-    for inc in content.incidents:
-        for u in inc.updates:
-            ap = approvals[(inc.id, u.id)]
-            for r in ap.rejected:
-                stale = "does not verify" in r.reason
-                if stale:
-                    msg = (f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now: "
-                           f"the update was edited after approval, or the file was copied from elsewhere; ask {r.member} to approve again")
-                    out.append(Problem(r.file, None, None, msg, Severity.WARNING, "approval-stale"))
-                else:
-                    out.append(Problem(r.file, None, None, f"approval does not count: {r.reason}",
-                                       Severity.ERROR, "approval-invalid"))
-            if ap.missing and not _retracted_by_approved(inc, u.id, approvals):
-                out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
-                                   f"update {u.id} is not approved yet: missing {', '.join(ap.missing)}",
-                                   Severity.WARNING, "approval-missing"))
+    for u in inc.updates:
+        ap = approvals[u.id]
+        for r in ap.rejected:
+            stale = "does not verify" in r.reason
+            if stale:
+                msg = (f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now: "
+                       f"the update was edited after approval, or the file was copied from elsewhere; ask {r.member} to approve again")
+                out.append(Problem(r.file, None, None, msg, Severity.WARNING, "approval-stale"))
+            else:
+                out.append(Problem(r.file, None, None, f"approval does not count: {r.reason}",
+                                   Severity.ERROR, "approval-invalid"))
+        if ap.missing and not any(v.retracts == u.id and approvals[v.id].approved for v in inc.updates):
+            out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
+                               f"update {u.id} is not approved yet: missing {', '.join(ap.missing)}",
+                               Severity.WARNING, "approval-missing"))
     return out
-
-
-def _retracted_by_approved(inc, uid: int, approvals) -> bool:
-    return any(v.retracts == uid and approvals[(inc.id, v.id)].approved for v in inc.updates)
 
 
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:

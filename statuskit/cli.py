@@ -145,8 +145,7 @@ def check(content_dir, at, base, fmt):
 
         result.problems += check_base(content_dir, base, T)
         result.problems.sort(key=Problem.sort_key)
-    n_inc = len(result.content.incidents) if result.content else 0
-    n_upd = sum(len(i.updates) for i in result.content.incidents) if result.content else 0
+    n_inc, n_upd = result.incidents, result.updates
     summary = (f"{'ok' if result.ok else 'failed'}: {n_inc} incident(s), {n_upd} update(s); "
                f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
     if fmt == "json":

@@ -125,10 +125,15 @@ def assign_teams(required: tuple[str, ...], valid: Iterable[tuple[str, str]]) ->
 
 def update_approvals(registry: Registry, content: Content, incident: str, update: Update) -> UpdateApprovals:
     """Verify every approval file of one update."""
+    return verify_update(registry, incident, update, content.approvals.get((incident, update.id), ()))
+
+
+def verify_update(registry: Registry, incident: str, update: Update, files: Iterable[ApprovalFile]) -> UpdateApprovals:
+    """Verify the approval files ``files`` of one update."""
     d = digest(update)
     valid: list[tuple[str, str]] = []
     rejected: list[Rejected] = []
-    for f in content.approvals.get((incident, update.id), ()):
+    for f in files:
         try:
             registry.check(incident, update.id, d, f)
         except SignatureError as exc:

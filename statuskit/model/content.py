@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from .load import read_yaml
+from .load import MAX_BYTES, parse_yaml, read_yaml
 from ..parallel import pmap
-from .records import ApprovalFile, Content, FrozenDict, Incident
+from .records import ApprovalFile, Content, FrozenDict, Incident, Teams
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 
 APPROVAL_NAME_RE = re.compile(r"^([a-z0-9][a-z0-9-]{0,79})--([a-z0-9][a-z0-9-]{0,79})\.sig$")
@@ -40,10 +42,32 @@ def load_content(root: Path) -> Content:
 def load_content_report(root: Path) -> tuple[Content | None, list[Problem]]:
     """Like :func:`load_content` but returns the problems instead of raising."""
     root = Path(root)
-    problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(display_path(root), None, None, "content folder not found (use --content DIR)")]
 
+    components, teams, problems = load_site_files(root)
+
+    # incidents/*.yml, sorted by id; each file with its approvals (in parallel for large sites)
+    component_ids = frozenset(c.id for c in components)
+    incidents = []
+    approvals: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
+    names = incident_names(root)
+    shared = (display_path(root), str(root), component_ids)
+    for inc, p, found in pmap(load_incident, names, shared):
+        problems += p
+        if inc is not None:
+            incidents.append(inc)
+            approvals.update(found)
+
+    problems += stray_approvals(root, {i.id for i in incidents}, set(names))
+    if any(pr.severity.value == "error" for pr in problems) or teams is None:
+        return None, problems
+    return Content(str(root), components, teams, tuple(incidents), FrozenDict(approvals)), problems
+
+
+def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
+    """components.yml and teams.yml under ``root`` (an existing folder): components, teams, problems."""
+    problems: list[Problem] = []
     # components.yml
     comp_path = root / "components.yml"
     components: tuple = ()
@@ -68,32 +92,110 @@ def load_content_report(root: Path) -> tuple[Content | None, list[Problem]]:
     else:
         problems.append(Problem(display_path(teams_path), None, None, "file is missing: the approval teams are defined there"))
 
-    # incidents/*.yml, sorted by id; each file with its approvals (in parallel for large sites)
-    component_ids = frozenset(c.id for c in components)
-    incidents = []
-    approvals: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
-    inc_dir = root / "incidents"
-    names = sorted(e.name for e in os.scandir(inc_dir) if not e.name.startswith(".")) if inc_dir.is_dir() else []
-    shared = (display_path(root), str(root), component_ids)
-    for inc, p, found in pmap(_load_incident, names, shared):
-        problems += p
-        if inc is not None:
-            incidents.append(inc)
-            approvals.update(found)
-
-    problems += _stray_approvals(root, {i.id for i in incidents}, set(names))
-    if any(pr.severity.value == "error" for pr in problems) or teams is None:
-        return None, problems
-    return Content(str(root), components, teams, tuple(incidents), FrozenDict(approvals)), problems
+    return components, teams, problems
 
 
-def _load_incident(shared: tuple, name: str) -> tuple[Incident | None, list[Problem], dict]:
+def incident_names(root: Path) -> list[str]:
+    """The entries of ``root``/incidents, sorted (hidden files skipped; the loader judges the rest)."""
+    inc_dir = Path(root) / "incidents"
+    return sorted(e.name for e in os.scandir(inc_dir) if not e.name.startswith(".")) if inc_dir.is_dir() else []
+
+
+@dataclass(frozen=True)
+class RawIncident:
+    """The bytes behind one incidents/<name> entry and its approvals folder, read but not judged.
+
+    Reading is kept apart from judging so that ``check`` can recognise an incident
+    it has checked before by its exact bytes (:mod:`statuskit.check_cache`).
+    """
+
+    name: str
+    data: bytes | None
+    """The file's bytes; None when it is a folder, too large or unreadable (see ``error``)."""
+    error: str | None
+    """Why there are no bytes: "folder", "size:<n>", or the reason it could not be read."""
+    approvals: tuple | None
+    """None when there is no approvals/<stem> folder; else one (name, is_dir, sigs) per entry,
+    sigs being None or (name, is_file, size, bytes or None) per entry of an update folder."""
+
+    def feed(self, h) -> None:
+        """Add every byte that the checks of this incident depend on to the hash ``h``."""
+        _feed(h, self.name.encode(), self.data, (self.error or "").encode())
+        for upd_name, is_dir, sigs in self.approvals or ():
+            _feed(h, b"U", upd_name.encode(), b"d" if is_dir else b"f")
+            for sig_name, is_file, size, data in sigs or ():
+                _feed(h, b"S", sig_name.encode(), b"f" if is_file else b"-", str(size).encode(), data)
+        _feed(h, b"A" if self.approvals is not None else b"-")
+
+
+def _feed(h, *parts: bytes | None) -> None:
+    for part in parts:
+        if part is None:
+            h.update(b"\xff" * 8)
+        else:
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+
+
+def read_incident(root_str: str, name: str) -> RawIncident:
+    """Read incidents/<name> and, when its name can be an incident id, approvals/<stem>/."""
+    path = os.path.join(root_str, "incidents", name)
+    stem, dot, suffix = name.rpartition(".")
+    data: bytes | None = None
+    error: str | None = None
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            error = "folder"
+        elif st.st_size > MAX_BYTES:
+            error = f"size:{st.st_size}"
+        elif dot and suffix == "yml":
+            with open(path, "rb") as fh:
+                data = fh.read()
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+    approvals = None
+    if data is not None and ID_RE.match(stem):
+        approvals = _read_approvals(os.path.join(root_str, "approvals", stem))
+    return RawIncident(name, data, error, approvals)
+
+
+def _read_approvals(base: str) -> tuple | None:
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: (len(e.name), e.name))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    out = []
+    for upd in entries:
+        if upd.name.startswith("."):
+            continue
+        is_dir = upd.is_dir()
+        sigs = None
+        if is_dir and upd.name.isdigit() and not upd.name.startswith("0"):
+            sigs = []
+            for sig in sorted(os.scandir(upd.path), key=lambda e: e.name):
+                if sig.name.startswith("."):
+                    continue
+                is_file = sig.is_file()
+                size = sig.stat().st_size if is_file else 0
+                data = None
+                if is_file and size <= MAX_SIG_BYTES and APPROVAL_NAME_RE.match(sig.name):
+                    with open(sig.path, "rb") as fh:
+                        data = fh.read()
+                sigs.append((sig.name, is_file, size, data))
+            sigs = tuple(sigs)
+        out.append((upd.name, is_dir, sigs))
+    return tuple(out)
+
+
+def load_incident(shared: tuple, name: str, raw: RawIncident | None = None) -> tuple[Incident | None, list[Problem], dict]:
     """One incidents/<name> file and its approval files (runs in a worker for large sites)."""
     root_disp, root_str, component_ids = shared
-    path = Path(root_str, "incidents", name)
+    if raw is None:
+        raw = read_incident(root_str, name)
     disp = f"{root_disp}/incidents/{name}"
     stem, dot, suffix = name.rpartition(".")
-    if os.path.isdir(path):
+    if raw.error == "folder":
         return None, [Problem(disp, None, None, "unexpected folder in incidents/")], {}
     if suffix == "yaml":
         return None, [Problem(disp, None, None, "incident files end in .yml, not .yaml")], {}
@@ -101,58 +203,55 @@ def _load_incident(shared: tuple, name: str) -> tuple[Incident | None, list[Prob
         return None, [Problem(disp, None, None, "unexpected file in incidents/ (only <incident-id>.yml files belong here)")], {}
     if not ID_RE.match(stem):
         return None, [Problem(disp, None, None, f"file name '{stem}' is not a valid incident id (^[a-z0-9][a-z0-9-]{{0,79}}$)")], {}
-    doc, problems = read_yaml(path, disp)
+    if raw.data is None:
+        if raw.error and raw.error.startswith("size:"):
+            msg = f"file is {raw.error[5:]} bytes; the limit is {MAX_BYTES} (1 MiB)"
+        else:
+            msg = f"cannot read file: {raw.error}"
+        return None, [Problem(disp, None, None, msg)], {}
+    doc, problems = parse_yaml(raw.data, disp)
     if doc is None:
         return None, problems, {}
     inc, p = validate_incident(doc, stem, component_ids)
     problems += p
     if inc is None:
         return None, problems, {}
-    found, p = _incident_approvals(Path(root_str, "approvals", stem), f"{root_disp}/approvals/{stem}", inc)
+    found, p = _incident_approvals(raw.approvals, f"{root_disp}/approvals/{stem}", inc)
     return inc, problems + p, found
 
 
-def _incident_approvals(base: Path, disp: str, inc: Incident) -> tuple[dict, list[Problem]]:
-    """content/approvals/<incident>/<update>/<team>--<member>.sig"""
+def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tuple[dict, list[Problem]]:
+    """content/approvals/<incident>/<update>/<team>--<member>.sig, as read by :func:`read_incident`."""
     out: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
     problems: list[Problem] = []
-    try:
-        entries = sorted(os.scandir(base), key=lambda e: (len(e.name), e.name))
-    except (FileNotFoundError, NotADirectoryError):
-        return out, problems
     n_updates = len(inc.updates)
-    for upd in entries:
-        if upd.name.startswith("."):
-            continue
-        upd_disp = f"{disp}/{upd.name}"
-        if not upd.is_dir() or not upd.name.isdigit() or upd.name.startswith("0"):
+    for upd_name, _is_dir, sigs in entries or ():
+        upd_disp = f"{disp}/{upd_name}"
+        if sigs is None:
             problems.append(Problem(upd_disp, None, None, "expected a folder named after an update id (1, 2, 3, ...)"))
             continue
-        n = int(upd.name)
+        n = int(upd_name)
         if n > n_updates:
             problems.append(Problem(upd_disp, None, None,
                                     f"approvals for update {n}, but incident '{inc.id}' has {n_updates} update(s)"))
             continue
         files = []
-        for sig in sorted(os.scandir(upd.path), key=lambda e: e.name):
-            if sig.name.startswith("."):
-                continue
-            sig_disp = f"{upd_disp}/{sig.name}"
-            m = APPROVAL_NAME_RE.match(sig.name)
-            if not m or not sig.is_file():
+        for sig_name, is_file, size, data in sigs:
+            sig_disp = f"{upd_disp}/{sig_name}"
+            m = APPROVAL_NAME_RE.match(sig_name)
+            if not m or not is_file:
                 problems.append(Problem(sig_disp, None, None, "approval files are named <team>--<member>.sig"))
                 continue
-            if sig.stat().st_size > MAX_SIG_BYTES:
+            if size > MAX_SIG_BYTES:
                 problems.append(Problem(sig_disp, None, None, f"approval file is larger than {MAX_SIG_BYTES} bytes"))
                 continue
-            with open(sig.path, "rb") as fh:
-                files.append(ApprovalFile(inc.id, n, m.group(1), m.group(2), sig_disp, fh.read()))
+            files.append(ApprovalFile(inc.id, n, m.group(1), m.group(2), sig_disp, data))
         if files:
             out[(inc.id, n)] = tuple(files)
     return out, problems
 
 
-def _stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Problem]:
+def stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Problem]:
     """Approval folders for incidents that do not exist (those of invalid files are skipped)."""
     base = root / "approvals"
     if not base.is_dir():
