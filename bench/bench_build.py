@@ -227,12 +227,12 @@ def measure(n: int, runs: int, only: str | None, warm: bool) -> dict[str, Measur
     # verified signatures already holds them (a second build on the same machine)
     cache = OUT / f"verify-cache-{n}"
     commands = {
-        "statuskit": (statuskit, {"STATUSKIT_VERIFY_CACHE": "0"}),
+        "statuskit": (statuskit, {"STATUSKIT_CACHE": "0"}),
         "floor": ([str(VENV_BIN / "mkdocs"), "build", "-q", "-f", str(floor_root / "mkdocs.yml"),
                    "--site-dir", str(floor_site)], {}),
     }
     if warm:
-        commands["statuskit-warm"] = (statuskit, {"STATUSKIT_VERIFY_CACHE": "1", "STATUSKIT_CACHE_DIR": str(cache)})
+        commands["statuskit-warm"] = (statuskit, {"STATUSKIT_CACHE": "1", "STATUSKIT_CACHE_DIR": str(cache)})
         run(statuskit, 1, env=commands["statuskit-warm"][1])  # fill the cache
     names = [only] if only else list(commands)
     results: dict[str, Measured] = {k: Measured([], 0.0) for k in names}

@@ -30,13 +30,13 @@ def main() -> int:
         sigs = args.incidents * 5 * 2
         print(f"statuskit check, {args.incidents} incidents, {args.incidents * 5} updates, {sigs} signatures")
         for label, env in (
-            ("cold, 1 process ", {"STATUSKIT_VERIFY_CACHE": "0", "STATUSKIT_JOBS": "1"}),
-            ("cold, all cores  ", {"STATUSKIT_VERIFY_CACHE": "0"}),
+            ("cold, 1 process ", {"STATUSKIT_CACHE": "0", "STATUSKIT_JOBS": "1"}),
+            ("cold, all cores  ", {"STATUSKIT_CACHE": "0"}),
         ):
             m = run(cmd, args.runs, env=env)
             print(f"  {label}: {m}; {sigs / m.median:,.0f} signatures/s end to end")
         cache = Path(tmp) / "cache"
-        warm_env = {"STATUSKIT_VERIFY_CACHE": "1", "STATUSKIT_CACHE_DIR": str(cache)}
+        warm_env = {"STATUSKIT_CACHE": "1", "STATUSKIT_CACHE_DIR": str(cache)}
         run(cmd, 1, env=warm_env)  # fill the verified-signature cache
         m = run(cmd, args.runs, env=warm_env)
         print(f"  warm cache, all cores: {m}")

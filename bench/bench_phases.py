@@ -46,7 +46,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--incidents", type=int, default=1000)
     args = ap.parse_args()
-    os.environ["STATUSKIT_VERIFY_CACHE"] = "0"
+    os.environ["STATUSKIT_CACHE"] = "0"
     content = content_for(args.incidents)
     project = statuskit_project(args.incidents, content)
 

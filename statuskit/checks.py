@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .cache import cache_dir
+from .check_cache import CheckCache
 from .errors import Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, verify_update
 from .gate.release import GateReport, Release
 from .gate.verified import default_cache
-from .model.content import display_path, incident_names, load_incident, load_site_files, stray_approvals
+from .model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
+                             stray_approvals)
 from .model.records import Content, Incident
 from .model.validate import format_time
 from .parallel import pmap
@@ -66,16 +69,23 @@ def run_check(root: Path, at: datetime) -> CheckResult:
         registry = Registry(teams, default_cache())
         problems += example_key_problems(teams)
     names = incident_names(root)
-    shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config)
+    cache = CheckCache(root, display_path(root), cache_dir())
+    shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config, cache)
     loaded: set[str] = set()
     n_updates = 0
     findings: list[Problem] = []
-    for iid, n, load_problems, found in pmap(_check_incident, names, shared):
+    keys: list[str] = []
+    for key, entry, fresh in pmap(_check_incident, names, shared):
+        keys.append(key)
+        if fresh:
+            cache.put(key, entry)
+        iid, n, load_problems, found = entry
         problems += load_problems
         findings += found
         if iid is not None:
             loaded.add(iid)
             n_updates += n
+    cache.save(keys)
     problems += stray_approvals(root, loaded, set(names))
     if teams is None or any(p.severity is Severity.ERROR for p in problems):
         problems.sort(key=Problem.sort_key)
@@ -85,11 +95,22 @@ def run_check(root: Path, at: datetime) -> CheckResult:
     return CheckResult(problems, len(loaded), n_updates)
 
 
-def _check_incident(shared: tuple, name: str) -> tuple[str | None, int, list[Problem], list[Problem]]:
-    """One incidents/<name> file and its approvals (runs in a worker for large sites):
-    incident id, update count, problems reading it, problems with its approvals and lints."""
-    root_disp, root_str, component_ids, registry, config = shared
-    inc, problems, files = load_incident((root_disp, root_str, component_ids), name)
+def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
+    """One incidents/<name> file and its approvals (runs in a worker for large sites): the cache key,
+    (incident id, update count, problems reading it, problems with its approvals and lints), and
+    whether that was computed now rather than found in the cache."""
+    cache: CheckCache = shared[-1]
+    raw = read_incident(shared[1], name)
+    key = cache.key(raw)
+    entry = cache.get(key)
+    if entry is not None:
+        return key, entry, False
+    return key, _check_raw(shared, name, raw), True
+
+
+def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
+    root_disp, root_str, component_ids, registry, config, _ = shared
+    inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
     if inc is None:
         return None, 0, problems, []
     found: list[Problem] = []

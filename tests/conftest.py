@@ -71,7 +71,7 @@ updates:
 @pytest.fixture(autouse=True)
 def _no_user_verify_cache(monkeypatch):
     """Tests never read or write the user's verified-signature cache."""
-    monkeypatch.setenv("STATUSKIT_VERIFY_CACHE", "0")
+    monkeypatch.setenv("STATUSKIT_CACHE", "0")
 
 
 @dataclass

@@ -8,9 +8,9 @@ that exact tuple need never be verified again. The cache stores the SHA-256 of
 each verified tuple -- positives only -- in a file under the user's cache
 folder, never in the repository:
 
-- ``$STATUSKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/statuskit``, else ``~/.cache/statuskit``;
-- ``STATUSKIT_VERIFY_CACHE=0`` turns it off (the checks of namespace, member, team and
-  revocation always run; only the signature arithmetic is skipped for a known tuple).
+- in :func:`statuskit.cache.cache_dir` (``STATUSKIT_CACHE=0`` turns it off); the checks of
+  namespace, member, team and revocation always run; only the signature arithmetic is
+  skipped for a known tuple.
 
 Anyone who can write to your cache folder could make a forged signature count
 on your machine -- but they could as well replace statuskit itself. CI starts
@@ -27,6 +27,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..cache import cache_dir
 from .sshsig import SshSig, verify
 
 FILE_NAME = "verified-sshsig-v1"
@@ -48,6 +49,8 @@ class VerifiedCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.known: set[bytes] = set()
+        self._fd: int | None = None
+        self._pid = 0
         if path is None:
             return
         try:
@@ -62,6 +65,9 @@ class VerifiedCache:
 
     def verify(self, sig: SshSig, message: bytes) -> None:
         """Like :func:`statuskit.gate.sshsig.verify`, skipping the arithmetic for a known tuple."""
+        if self.path is None:
+            verify(sig, message)  # turned off: nothing to remember
+            return
         key = _key(sig, message)
         if key in self.known:
             return
@@ -73,26 +79,28 @@ class VerifiedCache:
         if self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, key)
-            finally:
-                os.close(fd)
+            if self._fd is None or self._pid != os.getpid():  # one descriptor per (forked) process
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                self._pid = os.getpid()
+            os.write(self._fd, key)
         except OSError:
             self.path = None  # read-only or full disk: carry on without persisting
 
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
 
 def cache_path() -> Path | None:
-    """Where the cache lives, or None when it is turned off."""
-    if os.environ.get("STATUSKIT_VERIFY_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
-        return None
-    base = os.environ.get("STATUSKIT_CACHE_DIR")
-    if base:
-        return Path(base) / FILE_NAME
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "statuskit" / FILE_NAME
+    """Where the cache lives, or None when it is turned off (:func:`statuskit.cache.cache_dir`)."""
+    base = cache_dir()
+    return base / FILE_NAME if base is not None else None
 
 
 def default_cache() -> VerifiedCache:

@@ -17,17 +17,17 @@ AT = datetime(2024, 8, 1, tzinfo=timezone.utc)
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
     d = tmp_path / "cache"
-    monkeypatch.setenv("STATUSKIT_VERIFY_CACHE", "1")
+    monkeypatch.setenv("STATUSKIT_CACHE", "1")
     monkeypatch.setenv("STATUSKIT_CACHE_DIR", str(d))
     return d
 
 
 def test_cache_path_follows_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("STATUSKIT_VERIFY_CACHE", "1")
+    monkeypatch.setenv("STATUSKIT_CACHE", "1")
     monkeypatch.delenv("STATUSKIT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_path() == tmp_path / "statuskit" / FILE_NAME
-    monkeypatch.setenv("STATUSKIT_VERIFY_CACHE", "0")
+    monkeypatch.setenv("STATUSKIT_CACHE", "0")
     assert cache_path() is None
 
 
