@@ -69,9 +69,18 @@ updates:
 
 
 @pytest.fixture(autouse=True)
-def _no_user_verify_cache(monkeypatch):
-    """Tests never read or write the user's verified-signature cache."""
+def _no_user_cache(monkeypatch):
+    """Tests never read or write the user's caches (`cache_dir` turns them on in a test's own folder)."""
     monkeypatch.setenv("STATUSKIT_CACHE", "0")
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """Turn the per-user caches on, in a folder of this test's own."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("STATUSKIT_CACHE", "1")
+    monkeypatch.setenv("STATUSKIT_CACHE_DIR", str(d))
+    return d
 
 
 @dataclass

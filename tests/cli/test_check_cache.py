@@ -22,14 +22,6 @@ OTHER = "2024-07-30-website"
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    d = tmp_path / "cache"
-    monkeypatch.setenv("STATUSKIT_CACHE", "1")
-    monkeypatch.setenv("STATUSKIT_CACHE_DIR", str(d))
-    return d
-
-
-@pytest.fixture
 def full_checks(monkeypatch):
     """Names of the incident files checked in full (not answered from the cache)."""
     seen: list[str] = []

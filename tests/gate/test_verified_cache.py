@@ -14,14 +14,6 @@ from statuskit.gate.verified import FILE_NAME, VerifiedCache, cache_path
 AT = datetime(2024, 8, 1, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    d = tmp_path / "cache"
-    monkeypatch.setenv("STATUSKIT_CACHE", "1")
-    monkeypatch.setenv("STATUSKIT_CACHE_DIR", str(d))
-    return d
-
-
 def test_cache_path_follows_env(monkeypatch, tmp_path):
     monkeypatch.setenv("STATUSKIT_CACHE", "1")
     monkeypatch.delenv("STATUSKIT_CACHE_DIR", raising=False)
