@@ -35,7 +35,7 @@ from typing import Callable, Iterator, Mapping
 from .errors import GitError, Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
 from .gate.release import gate
-from .model.content import display_path, load_content_report
+from .model.content import display_path, load_content_report, load_site_files
 from .model.load import read_yaml
 from .model.records import Content, Incident, Update
 from .model.validate import TEXT_KEYS, validate_incident
@@ -195,12 +195,12 @@ def check_base(content_dir: Path, base: str, at: datetime) -> list[Problem]:
             return [Problem(display_path(content_dir), None, None,
                             f"the content at {base} has errors, so its published history cannot be checked "
                             f"(fix {base} first): {first}", rule="history-base-invalid")]
-        return _compare(content_dir, snap.content, base, at)
+        return _compare(content_dir, snap.content, base, at, snap.changed)
 
 
-def _compare(content_dir: Path, old: Content, ref: str, at: datetime) -> list[Problem]:
+def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: set[str] | None = None) -> list[Problem]:
     problems: list[Problem] = []
-    new, _ = load_content_report(content_dir)
+    new = _head_content(content_dir, old, changed)
     root_disp = display_path(content_dir)
     old_registry = Registry(old.teams)
 
@@ -232,6 +232,17 @@ def _compare(content_dir: Path, old: Content, ref: str, at: datetime) -> list[Pr
     if new is not None:
         problems += _teams_problems(content_dir, old, new, ref)
     return problems
+
+
+def _head_content(content_dir: Path, old: Content, changed: set[str] | None) -> Content | None:
+    """The working tree's content, as far as the comparison needs it: only the ``changed`` incidents
+    when teams.yml holds the same registry as at REF (the others are byte for byte as at REF, and
+    ``check`` itself reads all of them), else everything (a registry change re-verifies every approval)."""
+    if changed is not None:
+        _, teams, _ = load_site_files(content_dir)
+        if teams is not None and registry_digest(teams) == registry_digest(old.teams):
+            return load_content_report(content_dir, only=changed)[0]
+    return load_content_report(content_dir)[0]
 
 
 def _incidents_one_by_one(content_dir: Path, old: Content) -> dict[str, Incident]:

@@ -420,3 +420,24 @@ def test_removing_a_member_who_published_history_is_reported(repo):
     repo.site.approve("outage", 1, "comms", "carol")
     repo.site.approve("outage", 2, "comms", "carol")
     assert [p for p in check_base(repo.site.root, "main", T) if p.rule == "teams-change-unpublishes"] == []
+
+
+def test_only_the_changed_incidents_are_read(repo, monkeypatch):
+    """A pull request touching one incident of many reads that one at REF and at HEAD (not the whole site)."""
+    from statuskit.model import content as content_mod
+
+    for i in range(3):
+        repo.site.incident(f"other-{i}", INC.replace("id: outage", f"id: other-{i}"))
+    start(repo)
+    repo.replace(FILE, "a failed database upgrade", "a failed network switch")
+    read: list[str] = []
+    real = content_mod.load_incident
+    monkeypatch.setattr(content_mod, "load_incident", lambda shared, name, raw=None: read.append(name) or real(shared, name, raw))
+    p = only(check_base(repo.site.root, "main", T), "history-edited")
+    assert p.message.startswith("update 2 was published at main and has been edited (public changed)")
+    assert read == ["outage.yml", "outage.yml"]  # at main, then in the working tree
+    # a registry change re-verifies every approval, so then the whole working tree is read
+    read.clear()
+    repo.site.write("teams.yml", repo.read("teams.yml").replace("  comms: [alice, carol]", "  comms: [alice]"))
+    check_base(repo.site.root, "main", T)
+    assert sorted(read) == ["other-0.yml", "other-1.yml", "other-2.yml", "outage.yml", "outage.yml"]
