@@ -88,26 +88,43 @@ class LintConfig:
             tuple((k, self.phrases[k]) for k in PHRASE_LISTS), tuple(self.months)))
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Compiled:
     """Regexes built once per configuration."""
 
     phrases: PhraseBook
     date: re.Pattern[str]
+    date_from_digit: re.Pattern[str]
+    """The alternatives of ``date`` that start with a digit, written to start with it (so a search skips
+    to the digits): ``\\b\\d`` is ``\\d(?<!\\w.)``, a digit with no word character before it."""
+    date_from_month: re.Pattern[str]
+    """The alternatives of ``date`` that start with a month."""
+
+    def has_date(self, text: str) -> bool:
+        """Whether ``date`` matches somewhere in ``text`` (the same answer, faster)."""
+        if not _ANY_DIGIT.search(text):  # every date has a digit
+            return False
+        return bool(self.date_from_digit.search(text) or self.date_from_month.search(text))
 
 
 @functools.lru_cache(maxsize=16)
 def _compile(phrases: tuple[tuple[str, tuple[str, ...]], ...], months: tuple[str, ...]) -> Compiled:
     month = "|".join(sorted({re.escape(m) for m in months}, key=len, reverse=True)) or "(?!)"
-    date = re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month})\.?(?![a-z])"      # 24 November
-        rf"|\b(?:{month})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"                    # November 24
-        rf"|\b(?:{month})\.?\s+\d{{4}}\b"                                      # November 2026
-        r"|\b\d{4}-\d{2}-\d{2}\b"                                              # 2026-11-24
-        r"|\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b",                         # 24/11/2026
-        re.IGNORECASE,
-    )
-    return Compiled(PhraseBook(phrases), date)
+    # Each alternative that starts with a digit, as \d{n,m} plus the rest (the rest is shared with date_from_digit).
+    day_month = (r"\d{1,2}", rf"(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month})\.?(?![a-z])")   # 24 November
+    iso = (r"\d{4}", r"-\d{2}-\d{2}\b")                                                 # 2026-11-24
+    numeric = (r"\d{1,2}", r"[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b")                        # 24/11/2026
+    month_day = rf"\b(?:{month})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"                    # November 24
+    month_year = rf"\b(?:{month})\.?\s+\d{{4}}\b"                                     # November 2026
+    date = re.compile(rf"\b{''.join(day_month)}|{month_day}|{month_year}|\b{''.join(iso)}|\b{''.join(numeric)}",
+                      re.IGNORECASE)
+    from_digit = re.compile(  # \d{1,2} is \d\d?, \d{4} is \d\d{3}: one \d taken out in front
+        rf"\d(?<!\w.)(?:\d?{day_month[1]}|\d{{3}}{iso[1]}|\d?{numeric[1]})", re.IGNORECASE)
+    from_month = re.compile(rf"{month_day}|{month_year}", re.IGNORECASE)
+    return Compiled(PhraseBook(phrases), date, from_digit, from_month)
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ An update retracted by a later update in the file is not linted: its text is wit
 from __future__ import annotations
 
 import difflib
+import functools
 import ipaddress
 import re
 import string
@@ -45,33 +46,70 @@ SHAPES = {
     "domain": rf"(?<![\w.@/-]){_HOST}(?![\w-]|{_DOT}[A-Za-z0-9])",
 }
 _SHAPE_RE = {k: re.compile(v) for k, v in SHAPES.items()}
-_CLASSES = str.maketrans({**{c: "a" for c in string.ascii_letters}, **{c: "0" for c in string.digits}})
-_HEX = str.maketrans({c: "x" for c in string.hexdigits})
-_DIGITS = tuple(string.digits)
+_CLASSES = bytes.maketrans((string.ascii_letters + string.digits).encode(), b"a" * 52 + b"0" * 10)
+_HEX = bytes.maketrans(string.hexdigits.encode(), b"x" * len(string.hexdigits))
+_ATTACK_HINT = re.compile(r"T[0-9]")
+"""A T and an ASCII digit: what an ATT&CK id needs."""
+
+
+_ASCII_DIGIT = frozenset(string.digits.encode())
+_ASCII_LETTER = frozenset(string.ascii_letters.encode())
+_ASCII_ALNUM = _ASCII_DIGIT | _ASCII_LETTER
+
+
+def _around_dots(raw: bytes) -> tuple[bool, bool]:
+    """Whether ``raw`` has a digit.digit or digit[.]digit (an IPv4 hint), and a letter-or-digit.letter (a
+    domain hint); ASCII characters only, as str.translate(_CLASSES) sees them."""
+    if raw.count(b".") > 64:  # many dots: one pass over the whole text is cheaper
+        cls = raw.translate(_CLASSES)
+        return b"0.0" in cls or b"0[.]0" in cls, b"a.a" in cls or b"0.a" in cls
+    ipv4 = domain = False
+    end = len(raw) - 1
+    i = raw.find(b".", 1)
+    while 0 < i < end:
+        before, after = raw[i - 1], raw[i + 1]
+        if before in _ASCII_DIGIT and after in _ASCII_DIGIT:
+            ipv4 = True
+        elif before in _ASCII_ALNUM and after in _ASCII_LETTER:
+            domain = True
+        elif (before == 91 and after == 93 and i >= 2 and i + 2 <= end  # [.]
+              and raw[i - 2] in _ASCII_DIGIT and raw[i + 2] in _ASCII_DIGIT):
+            ipv4 = True
+        i = raw.find(b".", i + 1)
+    return ipv4, domain
 
 
 def _shapes_to_scan(text: str) -> list[str]:
-    """The shapes ``text`` may contain, by cheap substring tests (each regex scan is costly)."""
-    cls = text.translate(_CLASSES)
-    lower = text.lower()
+    """The shapes ``text`` may contain, by cheap substring tests (each regex scan is costly).
+
+    Each test first checks that a character it needs is in the text at all; the
+    tests on character classes run on the UTF-8 bytes (they look for ASCII
+    characters only, and in UTF-8 those bytes never occur inside another character).
+    """
     out = []
-    if "//" in text:
+    bracket = "[" in text
+    lower = text.lower() if bracket or "-" in text else ""
+    if "/" in text and "//" in text:
         out.append("url")
-    if "@" in text or "[at]" in lower:
+    if "@" in text or (bracket and "[at]" in lower):
         out.append("email")
-    if "0.0" in cls or "0[.]0" in cls:
+    raw = text.encode("utf-8", "surrogatepass")
+    ipv4, domain = _around_dots(raw) if "." in text else (False, False)
+    if ipv4:
         out.append("ipv4")
-    if "::" in text or text.count(":") >= 7:
+    if ":" in text and ("::" in text or text.count(":") >= 7):
         out.append("ipv6")
-    if "x" * 32 in text.translate(_HEX):
+    if len(raw) >= 32 and b"x" * 32 in raw.translate(_HEX):
         out.append("hash")
     if "cve-" in lower:
         out.append("cve")
-    if "T" in text and any("T" + d in text for d in _DIGITS):
+    if "T" in text and _ATTACK_HINT.search(text):
         out.append("attack")
-    if "a.a" in cls or "0.a" in cls or "[.]" in text or "(.)" in text or "[dot]" in lower:
+    if domain or (bracket and ("[.]" in text or "[dot]" in lower)) or ("(" in text and "(.)" in text):
         out.append("domain")
     return out
+
+
 _SHAPE_NAMES = {
     "url": "a URL", "email": "an email address", "ipv4": "an IPv4 address", "ipv6": "an IPv6 address",
     "hash": "a file hash", "cve": "a CVE id", "attack": "an ATT&CK technique id", "domain": "a domain",
@@ -172,7 +210,8 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
     for i, (u, state) in enumerate(zip(inc.updates, states)):
         problems: list[Problem] = []
         ctx = _Ctx(inc, i, u, state, exposure_from, config, problems)
-        _check_acknowledge(ctx)
+        if u.acknowledge:
+            _check_acknowledge(ctx)
         if u.id in retracted:
             out += [(u.id, p) for p in problems]
             continue
@@ -181,13 +220,16 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
         became_security = False
         if security_from is None and _is_security(u):
             security_from, became_security = u.id, True
-        public = list(_public_fields(ctx))
-        for f in public:
-            if f.key not in ("data_categories",):
+        phrases = ctx.on("public-over-promise") or ctx.on("public-contradicts-facts") \
+            or ctx.on("public-empty-reassurance")
+        technical = ctx.on("public-technical-detail")
+        for f in _public_fields(ctx):
+            if phrases and f.key != "data_categories":
                 _check_phrases(ctx, f)
-            _check_technical_detail(ctx, f, literals)
+            if technical:
+                _check_technical_detail(ctx, f, literals)
         _check_parity(ctx)
-        _check_cadence(ctx, states, security_from is not None and (became_security or u.title is not None))
+        _check_cadence(ctx, security_from is not None and (became_security or u.title is not None))
         if u.report is not None:
             _check_report(ctx, u.report)
         out += [(u.id, p) for p in problems]
@@ -232,18 +274,20 @@ _PHRASE_ORDER = ("no-evidence", "no-impact", "resolved-claim", "resolution-time"
                  "guarantee", "empty-reassurance")
 
 
-def _phrase_matches(ctx: _Ctx, text: str) -> Iterator[tuple[str, re.Match]]:
-    """(list name, match) for each phrase found and not cancelled by its context."""
+def _phrase_matches(ctx: _Ctx, text: str, found: dict[str, list[re.Match]]) -> Iterator[tuple[str, re.Match]]:
+    """(list name, match) for each phrase found (``found``: PhraseBook.finditer) and not cancelled by its context."""
     book = ctx.config.compiled.phrases
-    found = book.finditer(text, _PHRASE_ORDER)
     evidence: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] | None = None
     for name in _PHRASE_ORDER:
         for m in found[name]:
             if name == "no-impact" and any(m.start() < e and s < m.end() for s, e in evidence):
                 continue  # "no evidence that data was accessed" is not also "no data ... accessed"
             if book.search("cancel-before", clause_before(text, m.start())):
                 continue
-            sentence = sentence_around(text, m.start(), m.end())
+            if spans is None:
+                spans = list(sentences(text))
+            sentence = sentence_around(text, m.start(), m.end(), spans)
             if sentence.rstrip(" \"')*_").endswith("?"):
                 continue  # a question ("Is my data safe?") claims nothing
             if name == "resolution-time" and book.search("cadence-context", sentence):
@@ -254,9 +298,11 @@ def _phrase_matches(ctx: _Ctx, text: str) -> Iterator[tuple[str, re.Match]]:
 
 
 def _check_phrases(ctx: _Ctx, f: _Field) -> None:
-    if not (ctx.on("public-over-promise") or ctx.on("public-contradicts-facts") or ctx.on("public-empty-reassurance")):
-        return
+    """The phrase rules for one field (the caller checks that one of them is on)."""
     text = normalise(f.text)
+    found = ctx.config.compiled.phrases.finditer(text, _PHRASE_ORDER)
+    if not any(found.values()):
+        return
     is_incident = ctx.inc.kind is Kind.INCIDENT
     status = ctx.state.status
     open_ = status not in CLOSED_STATUSES
@@ -264,7 +310,7 @@ def _check_phrases(ctx: _Ctx, f: _Field) -> None:
     set_in = f" (set in update {ctx.exposure_from})" if ctx.exposure_from else ""
     seen: set[str] = set()
     spans: list[tuple[int, int]] = []
-    for name, m in _phrase_matches(ctx, text):
+    for name, m in _phrase_matches(ctx, text, found):
         said = quote(f.text[m.start():m.end()])
         if said.lower() in seen or any(m.start() < e and s < m.end() for s, e in spans):
             continue  # one finding per phrase: "fully resolved" while open is a contradiction, not also a promise
@@ -311,24 +357,58 @@ def _judge_phrase(ctx: _Ctx, f: _Field, name: str, said: str, is_incident: bool,
 
 # --- public-technical-detail ------------------------------------------------------------
 
-def _indicator_literals(inc: Incident) -> re.Pattern[str] | None:
-    """One regex for every indicator value in the incident's reports (defanged forms too)."""
+class _Literals:
+    """Every indicator value in the incident's reports (defanged forms too), as one regex, compiled
+    only when some text may contain one of them."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+        """Lower-cased, at least four characters, in the order first met."""
+        self._pieces = [tuple(v.split(".")) if v.isascii() else None for v in values]
+        self._regex: re.Pattern[str] | None = None
+
+    def may_occur(self, text: str) -> bool:
+        """False when :attr:`regex` cannot match in ``text``: in ASCII text a match has each piece of
+        some value between its dots (ASCII values; the regex ignores case)."""
+        if not text.isascii():
+            return True
+        lower = text.lower()
+        for pieces in self._pieces:
+            if pieces is None:
+                return True
+            for piece in pieces:
+                if piece not in lower:
+                    break
+            else:
+                return True
+        return False
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            parts = sorted((re.escape(v).replace(r"\.", _DOT) for v in self.values), key=len, reverse=True)
+            self._regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+        return self._regex
+
+
+def _indicator_literals(inc: Incident) -> _Literals | None:
+    """The incident's indicator values, for :func:`_check_technical_detail`."""
     values: dict[str, None] = {}
     for u in inc.updates:
         for ind in (u.report.indicators if u.report else ()):
             v = ind.value.strip()
             if len(v) >= 4:
                 values[v.lower()] = None
-    if not values:
-        return None
-    parts = sorted((re.escape(v).replace(r"\.", _DOT) for v in values), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+    return _Literals(list(values)) if values else None
 
 
-def _check_technical_detail(ctx: _Ctx, f: _Field, literals: re.Pattern[str] | None) -> None:
-    if not ctx.on("public-technical-detail"):
-        return
+def _check_technical_detail(ctx: _Ctx, f: _Field, literals: _Literals | None) -> None:
+    """public-technical-detail for one field (the caller checks that the rule is on)."""
     text = f.text
+    shapes = _shapes_to_scan(text)
+    literal = literals is not None and literals.may_occur(text)
+    if not literal and not shapes:
+        return
     where = "public text" if f.key == "public" else f.key.replace("_", " ")
     spans: list[tuple[int, int]] = []
     seen: set[str] = set()
@@ -342,11 +422,11 @@ def _check_technical_detail(ctx: _Ctx, f: _Field, literals: re.Pattern[str] | No
                    f"{where} contains {what} ({quote(value, 90)}); technical detail belongs on the technical "
                    f"page, after the security team has validated it")
 
-    if literals is not None:
-        for m in literals.finditer(text):
+    if literal:
+        for m in literals.regex.finditer(text):  # type: ignore[union-attr]
             spans.append((m.start(), m.end()))
             report(m.start(), "an indicator from the incident's report", m.group(0))
-    matches = [(kind, m) for kind in _shapes_to_scan(text) for m in _SHAPE_RE[kind].finditer(text)]
+    matches = [(kind, m) for kind in shapes for m in _SHAPE_RE[kind].finditer(text)]
     for kind, m in matches:  # in SHAPES order: a URL's host is not also a domain
         if any(m.start() < e and s < m.end() for s, e in spans):
             continue
@@ -379,8 +459,11 @@ PARITY_OVERLAP = 0.7
 """Share of an action sentence's content words that make a track sentence a paraphrase of it."""
 
 
+_WORD_RE = re.compile(r"[\w']+")
+
+
 def _canon(text: str) -> str:
-    return " ".join(re.findall(r"[\w']+", normalise(text).lower()))
+    return " ".join(_WORD_RE.findall(normalise(text).lower()))
 
 
 _NEGATION_WORDS = frozenset({"not", "no", "never", "cannot", "none", "nothing"})
@@ -388,33 +471,75 @@ _NEGATION_WORDS = frozenset({"not", "no", "never", "cannot", "none", "nothing"})
 
 _PARITY_SPLIT = str.maketrans({**{c: " " for c in string.punctuation.replace("'", "") + "\u201c\u201d\u2013\u2014"},
                                "\u2019": "'", "\u2018": "'"})
+_PARITY_SPLIT_ASCII = bytes(32 if chr(c) in string.punctuation.replace("'", "") else c for c in range(128)) \
+    + bytes(range(128, 256))
+"""_PARITY_SPLIT for ASCII text, as a bytes table (the same result, much faster)."""
 _CONTENT_STEM: dict[str, str] = {}
 """word -> its stem, or "" for a stop word or negation (words repeat across texts)."""
 
 
+def _content_stem(w: str) -> str:
+    bare = w.strip("'")
+    return "" if (len(bare) < 2 or bare in _PARITY_STOP or bare in _NEGATION_WORDS or bare.endswith("n't")) \
+        else stem(bare)
+
+
 def _content_words(text: str) -> set[str]:
     """The stems of the words of ``text`` that carry meaning (no stop words, no negations)."""
-    out = set()
+    lower = text.lower()
+    if lower.isascii():
+        lower = lower.encode().translate(_PARITY_SPLIT_ASCII).decode()
+    else:
+        lower = lower.translate(_PARITY_SPLIT)
+    words = set(lower.split())
     cache = _CONTENT_STEM
-    for w in text.lower().translate(_PARITY_SPLIT).split():
-        s = cache.get(w)
-        if s is None:
-            bare = w.strip("'")
-            s = "" if (len(bare) < 2 or bare in _PARITY_STOP or bare in _NEGATION_WORDS or bare.endswith("n't")) \
-                else stem(bare)
-            if len(cache) < 200_000:
-                cache[w] = s
-        if s:
-            out.add(s)
+    new = words.difference(cache)
+    if new:
+        if len(cache) >= 200_000:
+            return {s for w in words if (s := cache[w] if w in cache else _content_stem(w))}
+        for w in new:
+            cache[w] = _content_stem(w)
+    out = set(map(cache.__getitem__, words))
+    out.discard("")
     return out
 
 
-def _negated_quote(text: str, piece: str) -> tuple[int, int] | None:
+@dataclass(frozen=True)
+class _Piece:
+    """One sentence of a customer action's text."""
+
+    text: str
+    words: frozenset[str]
+    """Its content words."""
+    canon: str
+    negated: bool
+    """Whether it has a negation."""
+    words_in_order: tuple[str, ...]
+    """Its words, for :func:`_quote_pattern`."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _action_pieces(text: str) -> tuple[_Piece, ...]:
+    """The sentences of a customer action's text (actions fold forward, so they repeat in every update)."""
+    out = []
+    for s, e in sentences(text):
+        piece = text[s:e]
+        out.append(_Piece(piece, frozenset(_content_words(piece)), _canon(piece),
+                          bool(_NEGATION_RE.search(normalise(piece))), tuple(_WORD_RE.findall(normalise(piece)))))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a text quotes these words (whatever the case, punctuation and emphasis between them)."""
+    return re.compile(r"(?<![\w'])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![\w'])", re.IGNORECASE)
+
+
+def _negated_quote(text: str, piece: _Piece) -> tuple[int, int] | None:
     """The clause where ``text`` quotes ``piece`` after a negation ("you do not need to <action>"), if any."""
-    if _NEGATION_RE.search(normalise(piece)):
+    if piece.negated:
         return None
-    words = re.findall(r"[\w']+", normalise(piece))
-    pattern = re.compile(r"(?<![\w'])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![\w'])", re.IGNORECASE)
+    pattern = _quote_pattern(piece.words_in_order)
     norm = normalise(text)
     for m in pattern.finditer(norm):
         before = clause_before(norm, m.start())
@@ -434,52 +559,56 @@ def _check_parity(ctx: _Ctx) -> None:
     actions = ctx.state.facts.customer_actions or ()
     if not actions or not ctx.on("customer-action-parity"):
         return
+    pieces = [(action.id, _action_pieces(action.text)) for action in actions]
+    if not any(len(piece.words) >= PARITY_MIN_WORDS for _, ps in pieces for piece in ps):
+        return  # every action sentence is too short to compare
     tracks = [("public", ctx.u.public), ("technical", ctx.u.technical)]
     for key, text in tracks:
         if not text:
             continue
-        canon_text = _canon(text)
+        canon_text: str | None = None
         all_words = _content_words(text)
         track_sentences: list[tuple[int, int, set[str]]] | None = None
         reported: set[str] = set()
-        for action in actions:
-            if action.id in reported:
+        for action_id, action_pieces in pieces:
+            if action_id in reported:
                 continue
-            for s_start, s_end in sentences(action.text):
-                piece = action.text[s_start:s_end]
-                words = _content_words(piece)
+            for piece in action_pieces:
+                words = piece.words
                 if len(words) < PARITY_MIN_WORDS or len(words & all_words) < PARITY_OVERLAP * len(words):
                     continue  # too short to compare, or the text does not come near it
-                if track_sentences is None:
-                    track_sentences = [(s, e, _content_words(text[s:e])) for s, e in sentences(text)]
-                if _canon(piece) in canon_text:
+                if canon_text is None:
+                    canon_text = _canon(text)
+                if piece.canon in canon_text:
                     negated = _negated_quote(text, piece)
                     if negated is not None:
                         ctx.report("customer-action-parity", line_of(text, negated[0], ctx.u.field_lines.get(key)),
-                                   ctx.path(key), f"{key} text contradicts customer action '{action.id}': it negates "
+                                   ctx.path(key), f"{key} text contradicts customer action '{action_id}': it negates "
                                    f"the action where it quotes it (\"{quote(text[negated[0]:negated[1]])}\")")
-                        reported.add(action.id)
+                        reported.add(action_id)
                         break
                     continue
+                if track_sentences is None:
+                    track_sentences = [(s, e, _content_words(text[s:e])) for s, e in sentences(text)]
                 best = max(track_sentences, key=lambda t: len(words & t[2]), default=None)
                 if best is None or len(words & best[2]) < PARITY_OVERLAP * len(words):
                     continue
                 said = text[best[0]:best[1]]
                 line = line_of(text, best[0], ctx.u.field_lines.get(key))
-                if bool(_NEGATION_RE.search(normalise(said))) != bool(_NEGATION_RE.search(normalise(piece))):
-                    msg = (f"{key} text contradicts customer action '{action.id}': \"{quote(said)}\" against "
-                           f"\"{quote(piece)}\"")
+                if bool(_NEGATION_RE.search(normalise(said))) != piece.negated:
+                    msg = (f"{key} text contradicts customer action '{action_id}': \"{quote(said)}\" against "
+                           f"\"{quote(piece.text)}\"")
                 else:
-                    msg = (f"{key} text paraphrases customer action '{action.id}' (\"{quote(said)}\"); both pages "
+                    msg = (f"{key} text paraphrases customer action '{action_id}' (\"{quote(said)}\"); both pages "
                            f"show the action's own words, so quote it exactly or leave it to the action list")
                 ctx.report("customer-action-parity", line, ctx.path(key), msg)
-                reported.add(action.id)
+                reported.add(action_id)
                 break
 
 
 # --- cadence ---------------------------------------------------------------------------
 
-def _check_cadence(ctx: _Ctx, states: list[State], title_moment: bool) -> None:
+def _check_cadence(ctx: _Ctx, title_moment: bool) -> None:
     u, inc = ctx.u, ctx.inc
     if inc.kind is not Kind.INCIDENT:
         return
@@ -487,7 +616,7 @@ def _check_cadence(ctx: _Ctx, states: list[State], title_moment: bool) -> None:
         ctx.report("cadence-next-update", u.line, ctx.path(),
                    f"update {u.id} of an open incident ({u.status}) has public text but no next_update_at; "
                    f"tell readers when to expect the next update")
-    if title_moment and not ctx.config.compiled.date.search(ctx.state.title):
+    if title_moment and not ctx.config.compiled.has_date(ctx.state.title):
         started = ctx.state.facts.detected_at or inc.updates[0].at
         example = f"{started.day} {started:%B %Y}"
         line = u.field_lines.get("title", u.line)

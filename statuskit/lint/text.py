@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 # Characters replaced one for one, so offsets stay valid: curly quotes and
 # apostrophes, dashes, non-breaking and thin spaces, and Markdown emphasis.
@@ -54,12 +54,16 @@ while who will with would you your yours you're
 """.split())
 """Function words: matched exactly, never inflected (else "a" would match "as")."""
 
-_SUFFIXES = "(?:e|es|ed|d|s|ing|en|er|ers|est|ly|ely|y|ies|ied|ying|eing)"
+_SUFFIX_LIST = ("e", "es", "ed", "d", "s", "ing", "en", "er", "ers", "est", "ly", "ely", "y", "ies", "ied", "ying",
+                "eing")
+_SUFFIXES = "(?:" + "|".join(_SUFFIX_LIST) + ")"
 _STRIP = ("ies", "ied", "ying", "ing", "ed", "es", "s", "y", "e")
 
 
 def normalise(text: str) -> str:
     """The text with quotes, dashes, odd spaces and Markdown emphasis made plain; same length."""
+    if text.isascii():  # the same, faster: only these three of the characters replaced are ASCII
+        return text.replace("*", " ").replace("_", " ").replace("`", " ")
     return text.translate(_TRANSLATE)
 
 
@@ -92,6 +96,20 @@ def word_pattern(word: str) -> str:
     return f"{re.escape(root)}(?:{re.escape(double)}?{_SUFFIXES})?" if double else f"{re.escape(root)}{_SUFFIXES}?"
 
 
+def word_forms(word: str) -> tuple[str, frozenset[str]]:
+    """The literal start of :func:`word_pattern` ``(word)`` and every (lower-case) text it matches."""
+    if word.startswith("="):
+        w = word[1:].lower()
+        return w, frozenset((w,))
+    w = word.lower()
+    if len(w) <= 2 or w in EXACT_WORDS or not w.isalpha():
+        return w, frozenset((w,))
+    root = stem(w)
+    double = root[-1] if root[-1] not in "aeiouy" else ""
+    tails = ("",) + _SUFFIX_LIST + (tuple(double + s for s in _SUFFIX_LIST) if double else ())
+    return root, frozenset(root + t for t in tails)
+
+
 class PhraseError(ValueError):
     """A phrase that does not follow the phrase syntax."""
 
@@ -101,8 +119,10 @@ def phrase_pattern(phrase: str) -> str:
     return _parse(phrase)[0]
 
 
-def _parse(phrase: str) -> tuple[str, tuple[frozenset[str], ...]]:
-    """The regex for one phrase, and its keys: for each word it needs, the stems one of which must occur."""
+@functools.lru_cache(maxsize=4096)
+def _parse(phrase: str) -> tuple[str, tuple[frozenset[str], ...], tuple[str, ...] | None]:
+    """The regex for one phrase; its keys: for each word it needs, the stems one of which must occur;
+    and the alternatives of its first word (None for ``*``)."""
     text = phrase.translate(_PHRASE_TRANSLATE).strip()
     if not text:
         raise PhraseError("a phrase cannot be empty")
@@ -110,6 +130,7 @@ def _parse(phrase: str) -> tuple[str, tuple[frozenset[str], ...]]:
         raise PhraseError(f"unbalanced brackets in {phrase!r}; write optional words as [word], [a|b] or [two words]")
     out = ""
     keys: list[frozenset[str]] = []
+    first: tuple[str, ...] | None = None
     have_word = False
     pending_gap = False
     raw = re.findall(r"\[[^\]]*\]|[^\s\[\]]+", text)
@@ -125,8 +146,10 @@ def _parse(phrase: str) -> tuple[str, tuple[frozenset[str], ...]]:
         words = _words(tok[1:-1] if optional else tok, phrase)
         if optional and not have_word:
             raise PhraseError(f"a phrase cannot start with an optional word: {phrase!r}")
+        if not have_word:
+            first = words[0][2]
         piece = ""
-        for pattern, key in words:
+        for pattern, key, _ in words:
             piece += (SEP if (have_word or piece) else "") + pattern
             if key and not optional:
                 keys.append(key)
@@ -135,7 +158,7 @@ def _parse(phrase: str) -> tuple[str, tuple[frozenset[str], ...]]:
             pending_gap = False
         out += f"(?:{piece})?" if optional else piece
         have_word = True
-    return out, tuple(keys)
+    return out, tuple(keys), first
 
 
 def _key(word: str) -> str | None:
@@ -151,31 +174,37 @@ def _key(word: str) -> str | None:
     return root if len(root) >= 2 else None
 
 
-def _words(chunk: str, phrase: str) -> list[tuple[str, frozenset[str] | None]]:
-    """(pattern, key) for the words of a chunk (hyphens inside words separate words, as spaces do)."""
+def _words(chunk: str, phrase: str) -> list[tuple[str, frozenset[str] | None, tuple[str, ...] | None]]:
+    """(pattern, key, alternatives) for the words of a chunk (hyphens inside words separate words, as spaces do)."""
     tokens = [t for t in re.split(r"\s+|(?<=\w)-(?=\w)", chunk) if t]
     if not tokens:
         raise PhraseError(f"empty brackets in {phrase!r}")
     out = []
     for tok in tokens:
         if tok == "*":
-            out.append((r"[\w']+", None))
+            out.append((r"[\w']+", None, None))
             continue
         alts = tok.split("|")
         if any(not a or a in ("=", "...", "*") for a in alts):
             raise PhraseError(f"bad word {tok!r} in {phrase!r}: alternatives are words separated by '|'")
         keys = [_key(a) for a in alts]
         out.append(("(?:" + "|".join(word_pattern(a) for a in alts) + ")",
-                    None if None in keys else frozenset(keys)))  # type: ignore[arg-type]
+                    None if None in keys else frozenset(keys), tuple(alts)))  # type: ignore[arg-type]
     return out
 
 
-_SPLIT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014"})
+_SPLIT_CHARS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014"
+_SPLIT = str.maketrans({c: " " for c in _SPLIT_CHARS})
+_SPLIT_ASCII = bytes(32 if chr(c) in _SPLIT_CHARS else c for c in range(256))
+"""_SPLIT for ASCII text, as a bytes table (the same result, much faster)."""
 
 
 def words_of(text: str) -> frozenset[str]:
     """The lower-case words of ``text`` (for :meth:`PhraseBook.finditer`)."""
-    return frozenset(text.lower().translate(_SPLIT).split())
+    lower = text.lower()
+    if lower.isascii():
+        return frozenset(lower.encode().translate(_SPLIT_ASCII).decode().split())
+    return frozenset(lower.translate(_SPLIT).split())
 
 
 class _PrefixIndex:
@@ -200,71 +229,223 @@ class _PrefixIndex:
                         yield value
 
 
+class _Regexes(Mapping[str, "re.Pattern[str]"]):
+    """Regexes by name, each compiled when first used (compiling is most of a PhraseBook's cost)."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def __getitem__(self, name: str) -> re.Pattern[str]:
+        rx = self._compiled.get(name)
+        if rx is None:
+            rx = self._compiled[name] = re.compile(self._sources[name], re.IGNORECASE)
+        return rx
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+_LOCATABLE = re.compile(r"[a-z0-9_']+")
+"""First words found by their forms: ASCII word characters only, so a form is a whole word of the text."""
+_WORD_BYTES = bytes(c if chr(c) in "_'" or (c < 128 and chr(c).isalnum()) else 32 for c in range(256))
+"""Bytes of ASCII text: the characters of words (what [\\w'] matches) kept, every other one a space."""
+
+
 class PhraseBook:
     """Named phrase lists, compiled.
 
     Scanning text with one big alternation costs a regex step per branch at every
     word; instead each phrase keeps the word stems it cannot match without, and
-    only the phrases whose stems all occur in the text are run.
+    only the phrases whose stems all begin some word of the text are run.
+
+    Each phrase's regex is compiled when it is first run, and in plain (ASCII) text
+    it is run only where its first word is: a match starts with a whole word of the
+    text that is one of the first word's forms (:func:`word_forms`), since what
+    follows the first word in a phrase (a separator, or the end of the phrase) needs
+    a non-word character after it. Trying the regex at those words, as ``finditer``
+    does (each search from where the last match ended), gives exactly the matches
+    of a scan of the whole text. A phrase whose first word is ``*`` or not plain
+    ASCII is scanned.
     """
 
     def __init__(self, lists: Iterable[tuple[str, Iterable[str]]]) -> None:
-        self.regex: dict[str, re.Pattern[str]] = {}
-        """Each list as one regex (for short texts)."""
-        self._phrases: list[tuple[str, re.Pattern[str], tuple[frozenset[str], ...]]] = []
-        self._always: set[int] = set()
-        self._anchors = _PrefixIndex()
+        sources: dict[str, str] = {}
+        self._phrases: list[tuple[str, str, tuple[frozenset[str], ...]]] = []
+        """(list name, regex source, keys) per phrase."""
+        self._compiled: list[re.Pattern[str] | None] = []
+        self._key_roots: list[tuple[tuple[str, ...], ...]] = []
+        """Per phrase, its keys as tuples, fewest stems first (so a missing one is found sooner)."""
         self._roots = _PrefixIndex()
-        self._cache: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}
-        """word -> (phrases it anchors, stems it begins with), for words that begin a stem."""
+        self._cache: dict[str, tuple[str, ...]] = {}
+        """word -> stems it begins with, for words that begin a stem."""
         self._seen: set[str] = set()
         """Words looked up already: texts repeat most of their words."""
+        self._forms: dict[bytes, list[int]] = {}
+        """A (lower-case) form of a first word -> the phrases that start with it."""
+        self._by_names: dict[frozenset[str], tuple] = {}
+        """:meth:`_lists`, per set of list names."""
+        self._unlocated: list[tuple[int, tuple[str, ...] | None]] = []
+        """Phrases whose first word is not found by its forms (``*``, or not a plain ASCII word), with
+        the ASCII texts one of which starts every match, when there are such texts: scanned."""
         for name, phrases in lists:
             parsed = [_parse(p) for p in dict.fromkeys(phrases)]
-            patterns = sorted({pat for pat, _ in parsed})
-            self.regex[name] = re.compile(r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])", re.IGNORECASE) \
-                if patterns else re.compile(r"(?!)")
-            for pat, keys in parsed:
+            patterns = sorted({pat for pat, _, _ in parsed})
+            sources[name] = r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])" if patterns else r"(?!)"
+            for pat, keys, first in parsed:
                 n = len(self._phrases)
-                self._phrases.append((name, re.compile(rf"(?<![\w'])(?:{pat})(?![\w'])", re.IGNORECASE), keys))
+                self._phrases.append((name, rf"(?<![\w'])(?:{pat})(?![\w'])", keys))
+                self._compiled.append(None)
+                self._key_roots.append(tuple(sorted((tuple(sorted(key)) for key in keys), key=len)))
                 for root in {r for key in keys for r in key}:
                     self._roots.add(root, root)
-                if not keys:
-                    self._always.add(n)
-                    continue
-                anchor = max(keys, key=lambda k: min(len(r) for r in k))  # the rarest-looking word
-                for root in anchor:
-                    self._anchors.add(root, n)
+                forms = [word_forms(a) for a in first] if first is not None else []
+                if forms and all(_LOCATABLE.fullmatch(lit) for lit, _ in forms):
+                    for _, words in forms:
+                        for w in words:
+                            ns = self._forms.setdefault(w.encode(), [])
+                            if n not in ns:
+                                ns.append(n)
+                else:
+                    plain = forms and all(lit.isascii() and lit for lit, _ in forms)
+                    self._unlocated.append((n, tuple(lit for lit, _ in forms) if plain else None))
+        self.regex: Mapping[str, re.Pattern[str]] = _Regexes(sources)
+        """Each list as one regex (for short texts)."""
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
         """The first match of list ``name`` in ``text``."""
         return self.regex[name].search(text)
 
-    def finditer(self, text: str, names: Iterable[str], words: frozenset[str] | None = None) -> dict[str, list[re.Match[str]]]:
-        """The matches in ``text`` of each list in ``names``, in text order."""
-        names = set(names)
-        words = words_of(text) if words is None else words
-        candidates = set(self._always)
+    def _regex(self, n: int) -> re.Pattern[str]:
+        rx = self._compiled[n]
+        if rx is None:
+            rx = self._compiled[n] = re.compile(self._phrases[n][1], re.IGNORECASE)
+        return rx
+
+    def _lists(self, names: frozenset[str]) -> tuple[dict[bytes, tuple[int, ...]], list[tuple[int, tuple[str, ...] | None]],
+                                                    list[int]]:
+        """For the phrases of the lists ``names``: first-word form -> phrases; the phrases to scan; all of them."""
+        got = self._by_names.get(names)
+        if got is None:
+            phrases = self._phrases
+            forms = {w: kept for w, ns in self._forms.items() if (kept := tuple(n for n in ns if phrases[n][0] in names))}
+            got = self._by_names[names] = (forms, [(n, lits) for n, lits in self._unlocated if phrases[n][0] in names],
+                                           [n for n, p in enumerate(phrases) if p[0] in names])
+        return got
+
+    def _hits(self, words: frozenset[str]) -> set[str]:
+        """The stems that begin some word of ``words``."""
         hits: set[str] = set()
         cache = self._cache
         for w in words - self._seen if len(self._seen) < 500_000 else words:  # words not met before
-            known = (tuple(self._anchors.hits((w,))), tuple(self._roots.hits((w,))))  # type: ignore[arg-type]
+            roots = tuple(self._roots.hits((w,)))
             self._seen.add(w)
-            if known[1]:
-                cache[w] = known
+            if roots:
+                cache[w] = roots  # type: ignore[assignment]
         for w in words & cache.keys():  # only words that begin some phrase's stem
-            anchors, roots = cache[w]
-            candidates.update(anchors)
-            hits.update(roots)
+            hits.update(cache[w])
+        return hits
+
+    def finditer(self, text: str, names: Iterable[str], words: frozenset[str] | None = None) -> dict[str, list[re.Match[str]]]:
+        """The matches in ``text`` of each list in ``names``, in text order."""
+        names = frozenset(names)
+        forms, unlocated, everyone = self._lists(names)
+        phrases = self._phrases
+        key_roots = self._key_roots
+        lower = text.lower()
+        hits: set[str] | None = None
+        occurs: dict[tuple[str, ...], bool] = {}
+
+        def passes(n: int) -> bool:  # all the phrase's stems begin some word of the text
+            nonlocal hits
+            keys = phrases[n][2]
+            if not keys:
+                return True
+            if hits is None:
+                hits = self._hits(words_of(text) if words is None else words)
+            return all(not hits.isdisjoint(key) for key in keys)
+
+        def may_pass(n: int) -> bool:  # cheaper, and true whenever passes(n) is: a stem begins a word only if it occurs
+            if words is not None:
+                return True
+            for key in key_roots[n]:
+                ok = occurs.get(key)
+                if ok is None:
+                    ok = False
+                    for r in key:
+                        if r in lower:
+                            ok = True
+                            break
+                    occurs[key] = ok
+                if not ok:
+                    return False
+            return True
+
+        found: list[tuple[int, list[re.Match[str]]]] = []
+        scan: list[int] = []
+        if text.isascii():
+            spaced = b" " + lower.encode().translate(_WORD_BYTES) + b" "  # each word between spaces
+            first_words = forms.keys() & spaced.split()
+            if first_words:
+                located: dict[int, list[int]] = {}
+                checked: dict[int, bool] = {}
+                for word in first_words:
+                    ns = []
+                    for n in forms[word]:
+                        ok = checked.get(n)
+                        if ok is None:
+                            ok = checked[n] = may_pass(n)
+                        if ok:
+                            ns.append(n)
+                    if not ns:
+                        continue
+                    token = b" " + word + b" "
+                    starts = []
+                    pos = spaced.find(token)
+                    while pos >= 0:  # offset pos + 1 in spaced is offset pos in text
+                        starts.append(pos)
+                        pos = spaced.find(token, pos + 1)
+                    for n in ns:
+                        located.setdefault(n, []).extend(starts)
+                for n, starts in located.items():
+                    starts.sort()
+                    rx = self._regex(n)
+                    matches = []
+                    end = 0
+                    for pos in starts:  # as finditer would: the next match starts where the last ended
+                        if pos >= end:
+                            m = rx.match(text, pos)
+                            if m is not None:
+                                matches.append(m)
+                                end = m.end()
+                    if matches and passes(n):
+                        found.append((n, matches))
+            for n, lits in unlocated:
+                if lits is not None:  # a match starts with one of lits (ASCII, case-folded)
+                    for lit in lits:
+                        if lit in lower:
+                            break
+                    else:
+                        continue
+                if may_pass(n):
+                    scan.append(n)
+        else:
+            scan = [n for n in everyone if may_pass(n)]
+        for n in scan:
+            if passes(n):
+                matches = list(self._regex(n).finditer(text))
+                if matches:
+                    found.append((n, matches))
         out: dict[str, list[re.Match[str]]] = {name: [] for name in names}
-        for n in sorted(candidates):
-            if self._phrases[n][0] not in names:
-                continue
-            name, regex, keys = self._phrases[n]
-            if all(not hits.isdisjoint(key) for key in keys):
-                out[name].extend(regex.finditer(text))
-        for matches in out.values():
-            matches.sort(key=lambda m: (m.start(), -m.end()))
+        if found:
+            found.sort(key=lambda f: f[0])
+            for n, matches in found:
+                out[phrases[n][0]].extend(matches)
+            for matches in out.values():
+                matches.sort(key=lambda m: (m.start(), -m.end()))
         return out
 
 
@@ -297,8 +478,9 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield pos, len(text)
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    for s, e in sentences(text):
+def sentence_around(text: str, start: int, end: int, spans: Iterable[tuple[int, int]] | None = None) -> str:
+    """The sentence of ``text`` holding ``start:end`` (``spans``: ``list(sentences(text))``, when known)."""
+    for s, e in sentences(text) if spans is None else spans:
         if s <= start < max(e, s + 1) or s < end <= e:
             return text[s:e]
     return text[start:end]
