@@ -103,7 +103,7 @@ def main() -> int:
             peak = max(peak, m.peak_rss_mib)
         print(f"  warm, 1 incident edited: {type(m)(times, peak)}")
         if args.git:
-            repo = git_repo(content, where)
+            repo = git_repo(content, where).resolve()
             base_cmd = [str(VENV_BIN / "statuskit"), "check", "--content", str(repo / "content"), "--at", AT,
                         "--base", "main"]
             m = run(base_cmd, args.runs, cwd=repo, env={"STATUSKIT_CACHE": "0", **GIT_ENV})
