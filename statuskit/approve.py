@@ -46,7 +46,7 @@ def _find(content: Content, incident: str, update_id: int | None) -> tuple[Incid
 
 def describe(root: Path, incident: str, update_id: int | None) -> Summary:
     """The update as an approver should read it (refuses content that does not validate)."""
-    content = load_content(root)
+    content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     d = digest(u)
     out = [f"Incident {inc.id} ({inc.kind.value}), update {u.id} of {len(inc.updates)}",
@@ -156,7 +156,7 @@ def ssh_keygen_sign(key: Path | None, namespace: str, message: bytes) -> bytes:
 
 def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None) -> Path:
     """Sign with ssh-keygen, verify against teams.yml, write the .sig file."""
-    content = load_content(root)
+    content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     teams = content.teams
     if team not in teams.required_teams:
@@ -179,7 +179,7 @@ def sign_update(root: Path, incident: str, update_id: int, team: str, member: st
 
 def allowed_signers_text(root: Path) -> str:
     """An OpenSSH allowed_signers file: one line per key of each member of a required team."""
-    content = load_content(root)
+    content = load_content(root, only=set())  # teams.yml (and components.yml) only
     t = content.teams
     revoked = {k.split()[1] for k in t.revoked_keys}
     members = sorted({m for team in t.required_teams for m in t.teams.get(team, ())})
@@ -195,6 +195,6 @@ def allowed_signers_text(root: Path) -> str:
 
 def statement_for(root: Path, incident: str, update_id: int, team: str, member: str) -> bytes:
     """The statement as the verifier rebuilds it."""
-    content = load_content(root)
+    content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     return statement(inc.id, u.id, digest(u), team, member)

@@ -158,11 +158,12 @@ def check(content_dir, at, base, fmt):
     sys.exit(0 if result.ok else 1)
 
 
-def _load(content_dir: Path, at: datetime):
+def _load(content_dir: Path, at: datetime, incident: str | None = None):
+    """Content, release and report at ``at`` (of one incident only, when given)."""
     from .gate.release import gate
     from .model.content import load_content
 
-    content = load_content(content_dir)
+    content = load_content(content_dir, only={incident} if incident else None)
     release, report = gate(content, at)
     return content, release, report
 
@@ -181,7 +182,7 @@ def status(incident, content_dir, at, fmt):
     from .checks import status_rows
 
     T = build_time(at)
-    content, release, report = _load(content_dir, T)
+    content, release, report = _load(content_dir, T, incident)
     if incident and incident not in {i.id for i in content.incidents}:
         raise StatuskitError(f"no incident '{incident}' in {display_path(content_dir / 'incidents')}")
     rows = status_rows(content, release, report, incident)

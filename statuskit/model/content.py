@@ -31,9 +31,13 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def load_content(root: Path) -> Content:
-    """Read and validate everything under ``root``; raise ContentError with every problem."""
-    content, problems = load_content_report(root)
+def load_content(root: Path, only: set[str] | None = None) -> Content:
+    """Read and validate everything under ``root``; raise ContentError with every problem.
+
+    ``only``: read just these incident ids, with components.yml and teams.yml (a command about
+    one incident need not read ten thousand; an empty set reads no incident at all).
+    """
+    content, problems = load_content_report(root, only)
     if content is None:
         raise ContentError(problems)
     return content

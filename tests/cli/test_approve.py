@@ -249,3 +249,32 @@ def test_the_approver_sees_this_updates_lints_and_only_those(site):
                   "--key", str(site.keys["alice"].path), "--yes")
     assert one.exit_code == 0, one.output
     assert "[cadence-next-update]" in one.stdout and "[public-over-promise]" not in one.stdout
+
+
+def test_commands_about_one_incident_read_only_that_incident(site, monkeypatch):
+    """approve, statement, status INCIDENT and teams allowed-signers neither read nor wait on other incidents:
+    an approver is not blocked by someone else's broken draft, and a large site answers at once."""
+    from statuskit.model import content as content_mod
+
+    site.incident("2024-08-01-draft", "id: 2024-08-01-draft\nkind: incident\nupdates: [")  # a YAML syntax error
+    read: list[str] = []
+    real = content_mod.load_incident
+    monkeypatch.setattr(content_mod, "load_incident", lambda shared, name, raw=None: read.append(name) or real(shared, name, raw))
+    runner = CliRunner()
+    key = site.keys["bob"].path
+    result = approve(site.root, INC, "2", "--team", "security", "--member", "bob", "--key", str(key), "--yes")
+    assert result.exit_code == 0, result.output
+    assert sig_path(site.root, 2, "security", "bob").is_file()
+    result = runner.invoke(cli, ["statement", INC, "2", "--team", "security", "--member", "bob", "--content", str(site.root)])
+    assert result.exit_code == 0 and result.output.startswith("statuskit-approval v1\n"), result.output
+    result = runner.invoke(cli, ["status", INC, "--content", str(site.root), "--at", "2024-08-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert "update 2" in result.output and "security:bob" in result.output
+    assert set(read) == {f"{INC}.yml"}
+    read.clear()
+    result = runner.invoke(cli, ["teams", "allowed-signers", "--content", str(site.root)])
+    assert result.exit_code == 0 and f'bob namespaces="{NAMESPACE}" ssh-ed25519 ' in result.output, result.output
+    assert read == []
+    # the whole site still reports the broken draft
+    result = runner.invoke(cli, ["status", "--content", str(site.root), "--at", "2024-08-01T00:00:00Z"])
+    assert result.exit_code != 0 and "2024-08-01-draft.yml" in result.output
