@@ -155,10 +155,11 @@ def _update_section(c: Change, release: Release, report: GateReport) -> list[str
 
 def preview_markdown(content_dir: Path, base: str, at: datetime) -> str:
     """The preview of the working tree's content compared with ``base``, at time ``at``."""
-    new, problems = load_content_report(content_dir)
-    if new is None:
-        raise ContentError(problems)
     with base_snapshot(content_dir, base) as snap:
+        # only the incidents that differ from REF can have new or changed updates (each is gated on its own)
+        new, problems = load_content_report(content_dir, only=snap.changed)
+        if new is None:
+            raise ContentError(problems)
         old = snap.content
         head = ["## statuskit preview", "",
                 f"Compared with `{base}` (`{snap.sha[:12]}`), as of {format_time(at)}."]

@@ -135,3 +135,22 @@ def test_preview_refuses_content_with_errors(pr):
         preview_markdown(pr.site.root, "main", T)
     result = CliRunner().invoke(cli, ["preview", "--base", "main"])
     assert result.exit_code == 1
+
+
+def test_preview_reads_only_the_incidents_that_changed(repo, monkeypatch):
+    """On a large site a pull request touching one incident is previewed without reading the others."""
+    from statuskit.model import content as content_mod
+
+    for i in range(3):
+        repo.site.incident(f"other-{i}", INC.replace("id: outage", f"id: other-{i}"))
+    repo.site.incident("outage", INC)
+    repo.site.approve_all()
+    repo.commit("base")
+    repo.branch()
+    repo.site.incident("outage", INC + UPDATE_2)
+    read: list[str] = []
+    real = content_mod.load_incident
+    monkeypatch.setattr(content_mod, "load_incident", lambda shared, name, raw=None: read.append(name) or real(shared, name, raw))
+    md = preview_markdown(repo.site.root, "main", T)
+    assert md.count("\n### ") == 1 and "update 2 (new)" in md
+    assert read == ["outage.yml", "outage.yml"]  # at main, then in the working tree
