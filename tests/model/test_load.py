@@ -92,13 +92,31 @@ def test_size_limit(tmp_path):
     assert doc is None and [str(p) for p in problems] == [f"big.yml: file is {MAX_BYTES + 1} bytes; the limit is 1048576 (1 MiB)"]
 
 
-@pytest.mark.parametrize("anchor", ["", "# & * mark the strict loader\n"])
+@pytest.mark.parametrize("anchor", ["", "b: &x 1\n"])
 def test_deep_nesting_is_refused_without_recursion_error(anchor):
-    ok = anchor + "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
-    assert load(ok)[1] == []
+    """Both composers: the C one, and the strict pure-Python one that a file with an anchor goes through."""
+    ok = "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n" + anchor
+    if anchor:
+        assert refused(ok) == "f.yml:2: YAML anchor '&x' is not allowed"
+    else:
+        assert load(ok)[1] == []
     for depth in (MAX_DEPTH, 999, 5000):
-        line = 2 if anchor else 1
-        assert refused(anchor + "a: " + "[" * depth + "]" * depth + "\n").startswith(f"f.yml:{line}: ")
+        assert refused("a: " + "[" * depth + "]" * depth + "\n" + anchor).startswith("f.yml:1: ")
+
+
+def test_markdown_stars_and_ampersands_take_the_fast_composer(monkeypatch):
+    """'*' and '&' in text are not anchors: such files are composed by the C parser (about 20x faster)."""
+    from statuskit.model import load as load_mod
+
+    def no_strict(*args, **kwargs):
+        raise AssertionError("the strict composer was used")
+
+    monkeypatch.setattr(load_mod, "_StrictLoader", no_strict)
+    doc, problems = load("public: |\n  **Update:** R&D * bullets & more\ntitle: '*quoted* &amp'\nx: a*b&c\n")
+    assert problems == []
+    assert doc.data == {"public": "**Update:** R&D * bullets & more\n", "title": "*quoted* &amp", "x": "a*b&c"}
+    with pytest.raises(AssertionError, match="strict composer"):
+        load("a: &x 1\n")  # a real anchor still goes the strict way
 
 
 def test_nesting_message():
