@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/generate.py OUT_DIR --incidents 10000
 
-Every update has public and technical text; every update is approved by one
+Every update has public and technical text, written as people write Markdown
+(bold, emphasis, an ampersand); every update is approved by one
 comms and one security member with real ed25519 signatures (signed in-process,
 the same format `ssh-keygen -Y sign` writes). Output is deterministic for a
 given N except for the keys and signatures (fresh keys each run).
@@ -51,8 +52,10 @@ def incident_yaml(i: int, start: datetime, rng: random.Random) -> str:
             lines += ["    components:"] + [f"      {c}: {st}" for c in comps]
         if status not in ("resolved", "postmortem"):
             lines.append(f"    next_update_at: {at + timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}")
-        lines += ["    public: |", f"      {paragraph(rng, 45)}", "", f"      {paragraph(rng, 30)}"]
-        lines += ["    technical: |", f"      {paragraph(rng, 60)}"]
+        # Markdown as people write it: emphasis and an ampersand (each changes how the text is parsed)
+        lines += ["    public: |", f"      **Update:** {paragraph(rng, 45)}", "", f"      {paragraph(rng, 30)}"]
+        lines += ["    technical: |", f"      {paragraph(rng, 30)} Traffic & error rates: *{rng.choice(WORDS)}* "
+                  f"{paragraph(rng, 30).lower()}"]
     return iid, "\n".join(lines) + "\n"
 
 
