@@ -27,3 +27,16 @@ def cache_dir() -> Path | None:
         return Path(base)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "statuskit"
+
+
+def feed(h, *parts: bytes | None) -> None:
+    """Add ``parts`` to the hash ``h`` unambiguously: each with its 8-byte length (None as all ones).
+
+    Every cache key is built this way, so no two different inputs hash the same bytes.
+    """
+    for part in parts:
+        if part is None:
+            h.update(b"\xff" * 8)
+        else:
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)

@@ -32,6 +32,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import feed
 from .errors import Problem, Severity
 from .model.content import RawIncident
 
@@ -81,7 +82,7 @@ class CheckCache:
                 data = (root / name).read_bytes()
             except OSError as exc:
                 data = f"\0unreadable: {exc.strerror}".encode()
-            h.update(len(data).to_bytes(8, "big") + data)
+            feed(h, data)
         self.salt = h.digest()
         where = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
         self.path = folder / "check-v1" / f"{where}.json"

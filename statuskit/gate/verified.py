@@ -27,7 +27,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..cache import cache_dir
+from ..cache import cache_dir, feed
 from .sshsig import SshSig, verify
 
 FILE_NAME = "verified-sshsig-v1"
@@ -37,9 +37,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def _key(sig: SshSig, message: bytes) -> bytes:
     h = hashlib.sha256(b"statuskit verified sshsig v1\0")
-    for part in (sig.public_key, sig.namespace.encode(), sig.hash_algorithm.encode(), sig.signature, message):
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
+    feed(h, sig.public_key, sig.namespace.encode(), sig.hash_algorithm.encode(), sig.signature, message)
     return h.digest()
 
 

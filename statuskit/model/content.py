@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import feed
 from ..errors import ContentError, Problem
 from .load import MAX_BYTES, parse_yaml, read_yaml
 from ..parallel import pmap
@@ -130,21 +131,12 @@ class RawIncident:
 
     def feed(self, h) -> None:
         """Add every byte that the checks of this incident depend on to the hash ``h``."""
-        _feed(h, self.name.encode(), self.data, (self.error or "").encode())
+        feed(h, self.name.encode(), self.data, (self.error or "").encode())
         for upd_name, is_dir, sigs in self.approvals or ():
-            _feed(h, b"U", upd_name.encode(), b"d" if is_dir else b"f")
+            feed(h, b"U", upd_name.encode(), b"d" if is_dir else b"f")
             for sig_name, is_file, size, data in sigs or ():
-                _feed(h, b"S", sig_name.encode(), b"f" if is_file else b"-", str(size).encode(), data)
-        _feed(h, b"A" if self.approvals is not None else b"-")
-
-
-def _feed(h, *parts: bytes | None) -> None:
-    for part in parts:
-        if part is None:
-            h.update(b"\xff" * 8)
-        else:
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
+                feed(h, b"S", sig_name.encode(), b"f" if is_file else b"-", str(size).encode(), data)
+        feed(h, b"A" if self.approvals is not None else b"-")
 
 
 def read_incident(root_str: str, name: str) -> RawIncident:
