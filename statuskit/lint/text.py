@@ -449,11 +449,6 @@ class PhraseBook:
         return out
 
 
-def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of ``phrases`` as whole words."""
-    return PhraseBook([("", phrases)]).regex[""]
-
-
 _CLAUSE_END = re.compile(r"[.!?;:,()](?:\s|$)|\n\s*\n|(?:^|\n)\s*[-+]\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\s+|$)|\n\s*\n|\n\s*(?=[-*+]\s)|(?<=:)\n")
 
