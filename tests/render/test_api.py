@@ -1,7 +1,7 @@
 """Tests for statuskit.render.api: the Statuspage v2 JSON, field by field.
 
 The shape checker below is first run against the real Statuspage response in
-shared/reference (so it describes Statuspage, not our implementation), then
+tests/fixtures/statuspage (so it describes Statuspage, not our implementation), then
 against every endpoint rendered from the demo and from tiny sites at chosen times.
 """
 
@@ -23,7 +23,7 @@ from statuskit.render.api import render_api, statuspage_id
 from statuskit.render.site import SiteInfo
 
 SITE = SiteInfo("Northbridge Health status", "https://status.example.org/", page_id="nbhstatus001")
-REFERENCE = Path("/work/shared/reference/statuspage-v2-summary.githubstatus-2022-11-25.json")
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "statuspage" / "statuspage-v2-summary.githubstatus-2022-11-25.json"
 ENDPOINTS = (
     "summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
     "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json", "scheduled-maintenances/active.json",
