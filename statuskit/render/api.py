@@ -11,8 +11,8 @@ Statuspage's behaviour had to be mapped:
   (kinds ``component``, ``group``, ``incident``, ``incident_update`` with key
   ``<incident id>#<n>``): stable across rebuilds and sites.
 - **Times** are UTC with milliseconds and ``Z`` (``2026-11-24T07:30:00.000Z``), all
-  from the content: ``created_at``/``display_at`` of an update is its ``at``. A
-  retracted update's ``updated_at`` is its retraction's time.
+  from the content: ``created_at``/``display_at`` of an update is its ``at``; a
+  withdrawn update has only its retraction's time.
 - **Groups**: each component ``group`` becomes a component with ``group: true``,
   ``components: [ids]`` and the worst status of its members; members carry its
   ``group_id``. ``position`` numbers the list in display order (a group comes
@@ -30,8 +30,9 @@ Statuspage's behaviour had to be mapped:
   Statuspage's automatic status ``in_progress`` (``completed``), with no invented
   update text.
 - ``incident_updates`` (newest first) lists the updates with public text, and
-  retracted updates with the body "This update was retracted on <date>." (never
-  their text). Technical-only updates are not listed; a component change they made
+  withdrawn updates (their retraction is published) with the body "Update <n> was
+  withdrawn on <date>.", the retraction's status and every time the retraction's
+  (nothing of their own). Technical-only updates are not listed; a component change they made
   is reported on the next listed update. ``affected_components`` is null when the
   update changes no component.
 - ``status`` is :attr:`Release.overall`.
@@ -219,13 +220,8 @@ class _Api:
 
     def _update(self, inc: PublishedIncident, iid: str, u: PublishedUpdate, changes: list[ComponentChange]
                 ) -> dict[str, Any]:
-        updated = u.at
-        if u.retracted:
-            body = retraction_note(inc, u)
-            if u.retracted_by is not None:
-                updated = inc.update(u.retracted_by).at
-        else:
-            body = (u.public or "").strip()
+        updated = u.at  # a withdrawn update's is already its retraction's
+        body = retraction_note(inc, u) if u.retracted else (u.public or "").strip()
         return {
             "id": statuspage_id("incident_update", f"{inc.id}#{u.id}"),
             "status": u.status,

@@ -39,7 +39,7 @@ def test_technical_embargo_says_a_report_will_follow(fixture_site):
 
 def test_retracted_update_shows_only_the_retraction(fixture_site):
     html = (fixture_site / "incidents/2024-07-30-retracted/index.html").read_text()
-    assert 'Retracted on <time datetime="2024-07-30T15:00:00Z">' in html
+    assert 'Update 2 was withdrawn on <time datetime="2024-07-30T15:00:00Z">' in html
     assert html.count("VISIBLEFIVE") == 2  # the retraction, and quoted where update 2 stood
 
 
