@@ -440,6 +440,7 @@ updates:
     at: 2024-07-31T10:00:00Z
     status: investigating
     title: Appointment scheduling unavailable
+    impact: minor
     retracts: 1
     public: |
       We withdrew the first update.
@@ -450,6 +451,9 @@ updates:
     inc = release.incident(INC)
     assert inc.title == "Appointment scheduling unavailable"
     assert inc.update(1).retracted and inc.update(1).retracted_by == 2
+    # update 1 contributes nothing, not its time or impact: the incident starts with its retraction
+    assert inc.started_at == utc("2024-07-31T10:00:00Z") and inc.state.impact == "minor"
+    assert inc.update(1).at == utc("2024-07-31T10:00:00Z") and inc.update(1).status == "investigating"
     assert_absent(release, "SECRET-TITLE", "SECRET-PUBLIC-1")
 
 
