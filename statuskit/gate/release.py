@@ -5,9 +5,10 @@
 >>> report.held                               # what was held back, and why
 
 A :class:`Release` holds copies of the updates with everything withheld
-removed (embargoed technical text and reports, retracted text, the raw
-canonical form), so a renderer bug cannot leak what it was never given. Only
-:func:`gate` builds a Release.
+removed (embargoed technical text and reports and their digests, the raw
+canonical form; of a withdrawn update only a stub with its id and its
+retraction's time and status), so a renderer bug cannot leak what it was never
+given. Only :func:`gate` builds a Release.
 
 Publication rule, for a build at time T (content-format.md):
 1. an update is approved when every required team has a valid approval from a
