@@ -29,7 +29,7 @@ Statuspage's behaviour had to be mapped:
 - A maintenance whose window has opened (or closed) without an update saying so gets
   Statuspage's automatic status ``in_progress`` (``completed``), with no invented
   update text.
-- ``incident_updates`` (newest first) lists the updates with public text, and
+- ``incident_updates`` (newest first, by time then update number) lists the updates with public text, and
   withdrawn updates (their retraction is published) with the body "Update <n> was
   withdrawn on <date>.", the retraction's status and every time the retraction's
   (nothing of their own). Technical-only updates are not listed; a component change they made
@@ -209,14 +209,18 @@ class _Api:
         out = []
         carried: dict[str, list[ComponentStatus]] = {}  # changes of unlisted (technical-only) updates
         for u in inc.updates:
+            if u.retracted:  # the withdrawn marker changes nothing (and carries no one else's change)
+                out.append(((u.at, u.id), self._update(inc, iid, u, [])))
+                continue
             for ch in u.changes:
                 carried.setdefault(ch.component, [ch.old, ch.new])[1] = ch.new
             if not shown_in_public(u):
                 continue
             changes = [ComponentChange(cid, old, new) for cid, (old, new) in carried.items()]
             carried = {}
-            out.append(self._update(inc, iid, u, changes))
-        return out[::-1]
+            out.append(((u.at, u.id), self._update(inc, iid, u, changes)))
+        # newest first; a withdrawn update's marker is dated by its retraction, so it sorts with it
+        return [doc for _, doc in sorted(out, key=lambda o: o[0], reverse=True)]
 
     def _update(self, inc: PublishedIncident, iid: str, u: PublishedUpdate, changes: list[ComponentChange]
                 ) -> dict[str, Any]:

@@ -439,6 +439,52 @@ def test_retracted_and_technical_only_updates(tiny):
     assert "WRONG-TEXT-POSTED-BY-MISTAKE" not in blob and "identity provider" not in blob
 
 
+LATE_RETRACTION_YML = """\
+id: 2024-09-02-portal
+kind: incident
+updates:
+  - id: 1
+    at: 2024-09-02T08:00:00Z
+    status: investigating
+    title: Portal sign-in errors
+    impact: minor
+    public: Some sign-ins fail.
+  - id: 2
+    at: 2024-09-02T08:05:00Z
+    status: investigating
+    components: {scheduling: degraded_performance}
+    technical: Technical only.
+  - id: 3
+    at: 2024-09-02T08:10:00Z
+    status: identified
+    components: {patient-portal: major_outage}
+    public: WRONG-TEXT-POSTED-BY-MISTAKE
+  - id: 4
+    at: 2024-09-02T08:20:00Z
+    status: identified
+    public: We are working on it.
+  - id: 5
+    at: 2024-09-02T09:00:00Z
+    status: monitoring
+    retracts: 3
+    public: We withdrew an update posted by mistake.
+"""
+
+
+def test_a_withdrawn_update_is_listed_with_its_retraction_and_changes_nothing(make_site):
+    site = make_site({"2024-09-02-portal": LATE_RETRACTION_YML})
+    approve_fast(site, skip={("2024-09-02-portal", 3)})  # never signed
+    [inc] = api(site.load(), utc(2024, 10, 1))["incidents.json"]["incidents"]
+    ups = inc["incident_updates"]
+    assert [(u["created_at"][11:16], u["body"][:9]) for u in ups] == [
+        ("09:00", "We withdr"), ("09:00", "Update 3 "), ("08:20", "We are wo"), ("08:00", "Some sign")]
+    marker = ups[1]
+    assert marker["affected_components"] is None and marker["status"] == "monitoring"
+    # update 2's change (technical only) is reported on the next listed update, not on the marker
+    assert [c["name"] for c in ups[2]["affected_components"]] == ["Appointment scheduling"]
+    assert "WRONG-TEXT" not in json.dumps(inc) and "08:10" not in json.dumps(inc)
+
+
 def test_component_groups_are_group_components(tiny):
     comps = api(tiny, utc(2024, 7, 31, 9, 30))["components.json"]["components"]
     assert [(c["name"], c["group"], c["position"]) for c in comps] == [
