@@ -457,6 +457,43 @@ updates:
     assert_absent(release, "SECRET-TITLE", "SECRET-PUBLIC-1")
 
 
+def test_after_update_1_is_withdrawn_every_state_has_the_retraction_s_title(make_site):
+    text = f"""\
+id: {INC}
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Outage at SECRET-TITLE clinic
+    impact: critical
+    components: {{scheduling: major_outage}}
+    public: |
+      SECRET-PUBLIC-1
+  - id: 2
+    at: 2024-07-31T09:30:00Z
+    status: identified
+    public: |
+      We found the cause.
+  - id: 3
+    at: 2024-07-31T10:00:00Z
+    status: identified
+    title: Appointment scheduling unavailable
+    impact: minor
+    retracts: 1
+    public: |
+      We withdrew the first update.
+"""
+    s = make_site({INC: text})
+    s.approve_all()
+    release, _ = gate(s.load(), T)
+    inc = release.incident(INC)
+    assert [u.state.title for u in inc.updates] == ["Appointment scheduling unavailable"] * 3
+    assert inc.started_at == utc("2024-07-31T09:30:00Z") and inc.state.impact == "minor"
+    assert inc.state.components == {} and release.overall.indicator == "minor"
+    assert_absent(release, "SECRET-TITLE", "SECRET-PUBLIC-1", "(title withdrawn)")
+
+
 def test_corrections_are_linked(make_site):
     s = make_site({INC: three(extra3="    corrects: 2\n")})
     s.approve_all()
