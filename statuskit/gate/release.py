@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Callable, Mapping, Sequence
 
 from ..model.fold import State, fold, is_active, is_upcoming, worst
-from ..model.records import FrozenDict, Component, ComponentStatus, Content, Facts, Incident, Kind, Update
+from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
 from .approvals import UpdateApprovals, all_approvals
 
 TEAM_NAMES = {"comms": "Communications", "communications": "Communications", "security": "Security",

@@ -45,7 +45,7 @@ class State:
 
 
 def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State]:
-    """The state after each of ``updates`` (which must start at update 1)."""
+    """The state after each of ``updates`` (oldest first); a state for each, retracted ones included."""
     retracted = set(retracted)
     out: list[State] = []
     title = ""
