@@ -346,10 +346,15 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
             held.append(Held(inc.id, u.id, "embargoed", "embargoed", u.embargo_until))
             future.append(u.embargo_until)
         for v in ups[n + 1:]:
-            held.append(Held(inc.id, v.id, "after-held", f"waits for update {u.id}"))
-            # an approved retraction coming due may let the chain continue past an unapproved update
+            # an approved retraction coming due may let the chain continue past the update it retracts
             if v.retracts is not None and approvals[(inc.id, v.id)].approved and not due(v):
-                future.append(max(v.at, v.embargo_until or v.at))
+                when = max(v.at, v.embargo_until or v.at)
+                future.append(when)
+                if v.retracts == u.id:
+                    held.append(Held(inc.id, v.id, "after-held", f"waits for update {u.id} until its own time "
+                                     f"{when:%Y-%m-%dT%H:%M:%SZ}; then it publishes and withdraws update {u.id}", when))
+                    continue
+            held.append(Held(inc.id, v.id, "after-held", f"waits for update {u.id}"))
     if n == 0:
         return None
 
