@@ -69,7 +69,8 @@ def describe(root: Path, incident: str, update_id: int | None) -> Summary:
     if u.corrects:
         out.append(f"  corrects update {u.corrects}")
     if u.retracts:
-        out.append(f"  RETRACTS update {u.retracts} (its text will be withdrawn everywhere)")
+        out.append(f"  RETRACTS update {u.retracts} (once this update publishes, nothing of update {u.retracts} stays "
+                   "but a 'withdrawn' marker: restate here whatever of it still holds)")
     f = u.facts
     for name in ("data_exposure", "affected_customers"):
         if getattr(f, name):

@@ -162,8 +162,7 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
             h = held.get((inc.id, u.id))
             key = (inc.id, u.id)
             if key in published and published[key].retracted:
-                by = published[key].retracted_by
-                verdict = "published as retracted" + (f" (by update {by})" if by else " (the retraction is not public yet)")
+                verdict = f"published as retracted (by update {published[key].retracted_by})"
             elif key in published:
                 verdict = "published" + (" (technical text embargoed)" if h and h.reason == "technical-embargo" else "")
             else:

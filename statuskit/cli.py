@@ -296,7 +296,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
 @click.option("--technical-embargo-until", callback=_time_param, metavar="TIME",
               help="Hold only the technical text and report until then.")
 @click.option("--corrects", type=int, metavar="N", help="This update corrects update N.")
-@click.option("--retracts", type=int, metavar="N", help="This update withdraws update N's text.")
+@click.option("--retracts", type=int, metavar="N", help="This update withdraws update N (all of it, once this update publishes).")
 @content_option
 @at_option
 @handle_errors

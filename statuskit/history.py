@@ -5,7 +5,7 @@ the git revision REF (read with git itself: ``git archive`` into a temporary
 folder), and fails when
 
 1. an update published at REF -- approved and past its embargo at time T -- was
-   edited, reordered or removed, unless a later approved update retracts it (then
+   edited, reordered or removed, unless a later update published at T retracts it (then
    only its retracted text: title, public, technical, report, may change or go);
 2. an update was inserted before an existing one, or a published update's id was
    reused by a different update;
@@ -34,7 +34,7 @@ from typing import Callable, Iterator, Mapping
 
 from .errors import GitError, Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
-from .gate.release import gate
+from .gate.release import gate, withdrawn_updates
 from .model.content import display_path, load_content_report, load_site_files
 from .model.load import read_yaml
 from .model.records import Content, Incident, Update
@@ -223,11 +223,18 @@ def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: s
             cache[(iid, uid)] = update_approvals(old_registry, new, iid, head[iid].update(uid)).approved
         return cache[(iid, uid)]
 
+    def retraction_publishes(iid: str, r: int) -> bool:
+        """Whether HEAD's retraction ``r`` publishes at T (content-format.md, rule 4): only then does the
+        update it retracts leave the site, so only then may that update's text change or go."""
+        def ready(u: Update) -> bool:
+            return u.at <= at and (u.embargo_until is None or u.embargo_until <= at) and approved(iid, u.id)
+        return head[iid].update(r).retracts in withdrawn_updates(head[iid].updates, ready)[1]
+
     for inc in old.incidents:
         n = published.get(inc.id, 0)
         path = f"{root_disp}/incidents/{inc.id}.yml"
         problems += _compare_incident(inc, head.get(inc.id), n, path, Path(content_dir, "incidents", f"{inc.id}.yml"),
-                                      approved, old_report.approvals, new, ref)
+                                      retraction_publishes, old_report.approvals, new, ref)
 
     if new is not None:
         problems += _teams_problems(content_dir, old, new, ref)
@@ -371,7 +378,8 @@ def _compare_incident(old: Incident, new: Incident | None, n_published: int, dis
             out.append(Problem(disp, line, field,
                                f"update {k} was published at {ref} and has been edited ({', '.join(changed)} changed); "
                                f"update {r} retracts it but is not approved by every team yet (under teams.yml at "
-                               f"{ref}): its text may be deleted once update {r} is approved", rule="history-edited"))
+                               f"{ref}) or not public yet (its time or embargo is later): its text may be deleted "
+                               f"once update {r} is approved and public", rule="history-edited"))
         else:
             out.append(Problem(disp, line, field,
                                f"update {k} was published at {ref} and has been edited ({', '.join(changed)} changed): "

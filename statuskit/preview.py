@@ -73,7 +73,7 @@ def publish_when(inc: Incident, u: Update, release: Release, report: GateReport)
     if any(p.id == u.id for p in pub):
         p = pub[u.id - 1]
         if p.retracted:
-            return "at the next build, shown only as retracted"
+            return "at the next build, shown only as withdrawn"
         if p.technical_pending and u.technical_embargo_until is not None:
             return (f"public text at the next build; technical text and report at "
                     f"{format_time(u.technical_embargo_until)} (technical embargo)")
@@ -136,7 +136,8 @@ def _update_section(c: Change, release: Release, report: GateReport) -> list[str
     if u.corrects:
         rows.append(("Corrects", f"update {u.corrects}"))
     if u.retracts:
-        rows.append(("Retracts", f"update {u.retracts} (its text is withdrawn everywhere)"))
+        rows.append(("Retracts", f"update {u.retracts} (once this update publishes, nothing of it stays but a "
+                                 "\"withdrawn\" marker)"))
     for r in ap.rejected:
         rows.append(("Not counted", f"`{r.file}`: {r.reason}"))
     rows.append(("Digest", f"`{ap.digest}`"))

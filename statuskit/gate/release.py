@@ -5,9 +5,10 @@
 >>> report.held                               # what was held back, and why
 
 A :class:`Release` holds copies of the updates with everything withheld
-removed (embargoed technical text and reports, retracted text, the raw
-canonical form), so a renderer bug cannot leak what it was never given. Only
-:func:`gate` builds a Release.
+removed (embargoed technical text and reports and their digests, the raw
+canonical form; of a withdrawn update only a stub with its id and its
+retraction's time and status), so a renderer bug cannot leak what it was never
+given. Only :func:`gate` builds a Release.
 
 Publication rule, for a build at time T (content-format.md):
 1. an update is approved when every required team has a valid approval from a
@@ -15,8 +16,10 @@ Publication rule, for a build at time T (content-format.md):
 2. an incident publishes the longest prefix of updates that are approved, at or
    before T, and past their ``embargo_until``; without update 1 it does not exist;
 3. ``technical`` and ``report`` wait for ``technical_embargo_until``;
-4. an update retracted by a later approved update counts as approved and shows
-   only as retracted; its own text appears nowhere.
+4. a retraction takes effect when the retraction itself publishes (rule 2 applied
+   to it); the chain then skips the update it retracts, which contributes nothing
+   but a "withdrawn" marker dated by the retraction. Before that, the retracted
+   update is an ordinary update.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from ..model.fold import State, fold, is_active, is_upcoming, worst
-from ..model.records import FrozenDict, Component, ComponentStatus, Content, Facts, Incident, Kind, Update
+from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
 from .approvals import UpdateApprovals, all_approvals
 
 TEAM_NAMES = {"comms": "Communications", "communications": "Communications", "security": "Security",
@@ -58,16 +61,18 @@ class PublishedUpdate:
     """The incident's state after this update (published updates only)."""
     changes: tuple[ComponentChange, ...]
     """Component statuses that changed with this update, in the update's order."""
-    digest: str
-    """The approval digest of the update as stored."""
+    digest: str | None
+    """The approval digest of the update as stored; None while part of what it covers is withheld
+    (technical embargo) and for a withdrawn update: a digest confirms guesses of the text it covers."""
     approved_by: tuple[str, ...]
-    """Team ids whose approvals publish it (empty for a retracted update approved via its retraction)."""
+    """Team ids whose approvals publish it (empty for a withdrawn update: its retraction's count)."""
     technical_pending: bool
     """It has technical text or a report still under technical embargo."""
     retracted: bool
-    """Withdrawn by a later approved update: show nothing of its text."""
+    """Withdrawn by a published retraction: ``update`` is a stub (id, and the retraction's time and
+    status); nothing of the update as written is in the release."""
     retracted_by: int | None
-    """The published update that retracts it (None while that one is not yet public)."""
+    """The published update that retracts it (set exactly when ``retracted``)."""
     corrected_by: tuple[int, ...]
     """Published updates that correct it."""
 
@@ -120,12 +125,18 @@ class PublishedIncident:
         return self.state.title
 
     @property
+    def live(self) -> tuple[PublishedUpdate, ...]:
+        """The updates that are not withdrawn (the data of the incident), oldest first."""
+        return tuple(u for u in self.updates if not u.retracted)
+
+    @property
     def started_at(self) -> datetime:
-        return self.updates[0].at
+        """The first update's time; the first update not withdrawn, when update 1 is."""
+        return self.live[0].at
 
     @property
     def updated_at(self) -> datetime:
-        return self.updates[-1].at
+        return self.live[-1].at
 
     @property
     def closed(self) -> bool:
@@ -133,7 +144,7 @@ class PublishedIncident:
 
     def first_at(self, *statuses: str) -> datetime | None:
         """Time of the first update with one of ``statuses``."""
-        return next((u.at for u in self.updates if u.status in statuses), None)
+        return next((u.at for u in self.live if u.status in statuses), None)
 
     @property
     def resolved_at(self) -> datetime | None:
@@ -279,46 +290,82 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
     return release, GateReport(tuple(held), approvals, min(future, default=None))
 
 
+def withdrawn_updates(updates: Sequence[Update], ready: Callable[[Update], bool]) -> tuple[int, set[int]]:
+    """The published prefix of ``updates`` and the updates its retractions withdraw.
+
+    ``ready(u)``: u is approved, due and past its embargo. Returns (n, withdrawn): updates[:n]
+    publish, and ``withdrawn`` are those among them retracted by a retraction among them (rule 4).
+    A withdrawn update need not be ready itself; any other update of the prefix is.
+    """
+    by_id = {u.id: u for u in updates}
+    retraction: dict[int, int] = {}
+    for u in updates:
+        if u.retracts is not None:
+            retraction.setdefault(u.retracts, u.id)  # validation allows one retraction per update
+    cache: dict[int, bool] = {}
+
+    def ok(uid: int) -> bool:
+        if uid not in cache:
+            cache[uid] = ready(by_id[uid])
+        return cache[uid]
+
+    # a retraction counts only if it is itself in the prefix; shrink the candidates to a fixpoint
+    withdrawn = {k for k, r in retraction.items() if k in by_id and ok(r)}
+    while True:
+        n = 0
+        for u in updates:
+            if u.id not in withdrawn and not ok(u.id):
+                break
+            n += 1
+        published = {u.id for u in updates[:n]}
+        kept = {k for k in withdrawn if retraction[k] in published}
+        if kept == withdrawn:
+            return n, withdrawn
+        withdrawn = kept
+
+
 def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], future: list[datetime]
                    ) -> PublishedIncident | None:
     ups = inc.updates
-    # 4. approved retractions: the retracted update counts as approved
-    retracted_by: dict[int, int] = {}
-    for u in ups:
-        if u.retracts is not None and approvals[(inc.id, u.id)].approved:
-            retracted_by[u.retracts] = u.id
 
-    # 2. the longest published prefix
-    n = 0
-    for u in ups:
-        ok = approvals[(inc.id, u.id)].approved or u.id in retracted_by
-        if not ok:
+    def due(u: Update) -> bool:
+        return u.at <= at and (u.embargo_until is None or u.embargo_until <= at)
+
+    # 2. and 4. the longest published prefix; the updates its retractions withdraw
+    n, withdrawn = withdrawn_updates(ups, lambda u: approvals[(inc.id, u.id)].approved and due(u))
+    retraction = {u.retracts: u.id for u in ups[:n] if u.retracts in withdrawn}
+    if n < len(ups):
+        u = ups[n]
+        if not approvals[(inc.id, u.id)].approved:
             missing = ", ".join(approvals[(inc.id, u.id)].missing)
             held.append(Held(inc.id, u.id, "unapproved", f"missing approval from: {missing}"))
-            break
-        if u.at > at:
+        elif u.at > at:
             held.append(Held(inc.id, u.id, "scheduled", "its time is in the future", u.at))
             future.append(u.at)
-            break
-        if u.embargo_until is not None and u.embargo_until > at:
+        else:
             held.append(Held(inc.id, u.id, "embargoed", "embargoed", u.embargo_until))
             future.append(u.embargo_until)
-            break
-        n += 1
-    for u in ups[n + 1:]:
-        held.append(Held(inc.id, u.id, "after-held", f"waits for update {ups[n].id}"))
+        for v in ups[n + 1:]:
+            # an approved retraction coming due may let the chain continue past the update it retracts
+            if v.retracts is not None and approvals[(inc.id, v.id)].approved and not due(v):
+                when = max(v.at, v.embargo_until or v.at)
+                future.append(when)
+                if v.retracts == u.id:
+                    held.append(Held(inc.id, v.id, "after-held", f"waits for update {u.id} until its own time "
+                                     f"{when:%Y-%m-%dT%H:%M:%SZ}; then it publishes and withdraws update {u.id}", when))
+                    continue
+            held.append(Held(inc.id, v.id, "after-held", f"waits for update {u.id}"))
     if n == 0:
         return None
 
-    # strip what is withheld, then fold only what is published
+    # strip what is withheld, then fold only what is published and not withdrawn
     shown: list[Update] = []
     pending: dict[int, bool] = {}
     for u in ups[:n]:
+        if u.id in withdrawn:
+            continue
         changes: dict = {"canonical": FrozenDict({})}
-        if u.id in retracted_by:
-            changes.update(title=None, public=None, technical=None, report=None, facts=Facts())
-            pending[u.id] = False
-        elif u.technical_embargo_until is not None and u.technical_embargo_until > at and (u.technical or u.report):
+        if u.technical_embargo_until is not None and u.technical_embargo_until > at and (u.technical or u.report):
             changes.update(technical=None, report=None)
             pending[u.id] = True
             held.append(Held(inc.id, u.id, "technical-embargo", "technical text and report embargoed",
@@ -328,15 +375,30 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
             pending[u.id] = False
         shown.append(dataclasses.replace(u, **changes))
     states = fold(shown)
+    final = states[-1]
+    # a title withdrawn with update 1 is restated by its retraction: earlier states take the latest
+    states = [st if st.title else dataclasses.replace(st, title=final.title) for st in states]
+    final = states[-1]
+    state_of = {u.id: st for u, st in zip(shown, states)}
+    update_of = {u.id: u for u in shown}
 
-    published_ids = {u.id for u in shown}
     corrected: dict[int, list[int]] = {}
     for u in shown:
-        if u.corrects is not None:
+        if u.corrects is not None and u.corrects not in withdrawn:
             corrected.setdefault(u.corrects, []).append(u.id)
     out: list[PublishedUpdate] = []
     prev = None
-    for u, st in zip(shown, states):
+    for orig in ups[:n]:
+        if orig.id in withdrawn:
+            # the withdrawn marker: dated by its retraction, nothing of the update as written
+            r = update_of[retraction[orig.id]]
+            stub = Update(id=orig.id, at=r.at, status=r.status)
+            out.append(PublishedUpdate(
+                update=stub, state=state_of[r.id], changes=(), digest=None, approved_by=(),
+                technical_pending=False, retracted=True, retracted_by=r.id, corrected_by=(),
+            ))
+            continue
+        u, st = update_of[orig.id], state_of[orig.id]
         changes_ = []
         for cid in st.components:
             old = prev.components.get(cid, ComponentStatus.OPERATIONAL) if prev else ComponentStatus.OPERATIONAL
@@ -344,15 +406,12 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
             if cid in u.components or old != new:
                 changes_.append(ComponentChange(cid, old, new))
         ap = approvals[(inc.id, u.id)]
-        by = retracted_by.get(u.id)
         out.append(PublishedUpdate(
-            update=u, state=st, changes=tuple(changes_), digest=ap.digest,
+            update=u, state=st, changes=tuple(changes_), digest=None if pending[u.id] else ap.digest,
             approved_by=ap.approved_by, technical_pending=pending[u.id],
-            retracted=u.id in retracted_by, retracted_by=by if by in published_ids else None,
-            corrected_by=tuple(corrected.get(u.id, ())),
+            retracted=False, retracted_by=None, corrected_by=tuple(corrected.get(u.id, ())),
         ))
         prev = st
-    final = states[-1]
     return PublishedIncident(
         inc.id, inc.kind, tuple(out), final,
         active=is_active(inc.kind, shown, final, at),

@@ -4,8 +4,10 @@ An incident's state after update *n* is the fold of updates 1..n: the latest
 ``title``, ``impact``, ``status``, component statuses, ``report`` and shared
 facts win. Resolving returns every component the incident touched to
 ``operational`` unless the resolving update names another status. Updates in
-``retracted`` keep their status, impact and component statuses (the record of
-what happened) but their title, report and facts are withdrawn.
+``retracted`` contribute nothing: not their title, status, impact, component
+statuses, window, next update time, report or facts. The state after a
+retracted update is the state before it; whatever still holds, the retraction
+restates.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ class State:
     """An incident after some update."""
 
     update: int
-    """The last update folded in."""
+    """The last update folded in (0: none yet)."""
     title: str
+    """The latest title set ("" while none is: update 1's was withdrawn and nothing restated it yet)."""
     impact: str
     status: str
     components: Mapping[str, ComponentStatus]
@@ -42,7 +45,7 @@ class State:
 
 
 def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State]:
-    """The state after each of ``updates`` (which must start at update 1)."""
+    """The state after each of ``updates`` (oldest first); a state for each, retracted ones included."""
     retracted = set(retracted)
     out: list[State] = []
     title = ""
@@ -52,9 +55,16 @@ def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State
     report_update: int | None = None
     scheduled: Window | None = None
     facts = Facts()
+    status = ""
+    next_at: datetime | None = None
+    last = 0
     for u in updates:
-        withdrawn = u.id in retracted
-        if u.title is not None and not withdrawn:
+        if u.id in retracted:  # skipped entirely: the state before it stands
+            out.append(State(last, title, impact, status, FrozenDict(dict(comps)), report,
+                             report_update, scheduled, facts, next_at))
+            continue
+        last, status, next_at = u.id, u.status, u.next_update_at
+        if u.title is not None:
             title = u.title
         if u.impact is not None:
             impact = u.impact
@@ -63,14 +73,13 @@ def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State
                 comps[cid] = ComponentStatus.OPERATIONAL
         for cid, st in u.components.items():
             comps[cid] = st
-        if u.report is not None and not withdrawn:
+        if u.report is not None:
             report, report_update = u.report, u.id
         if u.scheduled is not None:
             scheduled = u.scheduled
-        if not withdrawn:
-            facts = facts.merged(u.facts)
-        out.append(State(u.id, title or "(title withdrawn)", impact, u.status, FrozenDict(dict(comps)), report,
-                         report_update, scheduled, facts, u.next_update_at))
+        facts = facts.merged(u.facts)
+        out.append(State(u.id, title, impact, status, FrozenDict(dict(comps)), report,
+                         report_update, scheduled, facts, next_at))
     return out
 
 

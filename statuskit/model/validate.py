@@ -424,6 +424,14 @@ def validate_incident(doc: Document, expected_id: str, components: set[str]) -> 
                 if upd.retracts == 1 or target.title is not None:
                     if upd.title is None:
                         c.error(path, f"update {upd.retracts} set the title, so the retracting update must set a new 'title'")
+                # a withdrawn update contributes nothing: what update 1 had to say, its retraction restates
+                if upd.retracts == 1:
+                    if upd.impact is None:
+                        c.error(path, "update 1 set the impact, so the retracting update must set 'impact' again "
+                                      "(update 1's is withdrawn with it)")
+                    if kind is Kind.MAINTENANCE and upd.scheduled is None:
+                        c.error(path, "update 1 set the maintenance window, so the retracting update must set "
+                                      "'scheduled' again (update 1's is withdrawn with it)")
     if c.problems or iid is None:
         return None, c.problems
     return Incident(iid, kind, tuple(updates), doc.file), c.problems

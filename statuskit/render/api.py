@@ -11,8 +11,8 @@ Statuspage's behaviour had to be mapped:
   (kinds ``component``, ``group``, ``incident``, ``incident_update`` with key
   ``<incident id>#<n>``): stable across rebuilds and sites.
 - **Times** are UTC with milliseconds and ``Z`` (``2026-11-24T07:30:00.000Z``), all
-  from the content: ``created_at``/``display_at`` of an update is its ``at``. A
-  retracted update's ``updated_at`` is its retraction's time.
+  from the content: ``created_at``/``display_at`` of an update is its ``at``; a
+  withdrawn update has only its retraction's time.
 - **Groups**: each component ``group`` becomes a component with ``group: true``,
   ``components: [ids]`` and the worst status of its members; members carry its
   ``group_id``. ``position`` numbers the list in display order (a group comes
@@ -29,9 +29,10 @@ Statuspage's behaviour had to be mapped:
 - A maintenance whose window has opened (or closed) without an update saying so gets
   Statuspage's automatic status ``in_progress`` (``completed``), with no invented
   update text.
-- ``incident_updates`` (newest first) lists the updates with public text, and
-  retracted updates with the body "This update was retracted on <date>." (never
-  their text). Technical-only updates are not listed; a component change they made
+- ``incident_updates`` (newest first, by time then update number) lists the updates with public text, and
+  withdrawn updates (their retraction is published) with the body "Update <n> was
+  withdrawn on <date>.", the retraction's status and every time the retraction's
+  (nothing of their own). Technical-only updates are not listed; a component change they made
   is reported on the next listed update. ``affected_components`` is null when the
   update changes no component.
 - ``status`` is :attr:`Release.overall`.
@@ -208,24 +209,23 @@ class _Api:
         out = []
         carried: dict[str, list[ComponentStatus]] = {}  # changes of unlisted (technical-only) updates
         for u in inc.updates:
+            if u.retracted:  # the withdrawn marker changes nothing (and carries no one else's change)
+                out.append(((u.at, u.id), self._update(inc, iid, u, [])))
+                continue
             for ch in u.changes:
                 carried.setdefault(ch.component, [ch.old, ch.new])[1] = ch.new
             if not shown_in_public(u):
                 continue
             changes = [ComponentChange(cid, old, new) for cid, (old, new) in carried.items()]
             carried = {}
-            out.append(self._update(inc, iid, u, changes))
-        return out[::-1]
+            out.append(((u.at, u.id), self._update(inc, iid, u, changes)))
+        # newest first; a withdrawn update's marker is dated by its retraction, so it sorts with it
+        return [doc for _, doc in sorted(out, key=lambda o: o[0], reverse=True)]
 
     def _update(self, inc: PublishedIncident, iid: str, u: PublishedUpdate, changes: list[ComponentChange]
                 ) -> dict[str, Any]:
-        updated = u.at
-        if u.retracted:
-            body = retraction_note(inc, u)
-            if u.retracted_by is not None:
-                updated = inc.update(u.retracted_by).at
-        else:
-            body = (u.public or "").strip()
+        updated = u.at  # a withdrawn update's is already its retraction's
+        body = retraction_note(inc, u) if u.retracted else (u.public or "").strip()
         return {
             "id": statuspage_id("incident_update", f"{inc.id}#{u.id}"),
             "status": u.status,

@@ -18,11 +18,13 @@ feed's ``updated``/``lastBuildDate`` is its newest entry's time (never the wall
 clock). A feed with no entries takes the newest public update of the whole site,
 or 1970-01-01T00:00:00Z on a site without any.
 
-Retracted updates keep their entry in the public feeds (so readers that cached the
-original replace it), with "This update was retracted on <date>." and the
-retraction's public text, never their own text; the entry's ``updated`` is the
-retraction's time. The technical feed leaves retracted updates out entirely: the
-release does not say whether they ever had a technical track. Technical text and
+A withdrawn update (its retraction is published) keeps its entry id in the public
+feeds (so readers that cached the original replace it), with "Update <n> was
+withdrawn on <date>." and the retraction's public text, never anything of its own:
+the entry is dated by the retraction (``published`` and ``updated``). Before its
+retraction publishes, a retracted update is an ordinary entry. The technical feed
+leaves withdrawn updates out entirely: the release does not say whether they ever
+had a technical track. Technical text and
 reports under a technical embargo are not in the release, so they cannot appear.
 Updates without public text (technical-only) appear only in the technical feed.
 """
@@ -64,7 +66,7 @@ class Entry:
     published: datetime
     """The update's ``at``."""
     updated: datetime
-    """``published``, or the retraction's time for a retracted update."""
+    """``published`` (for a withdrawn update both are its retraction's time)."""
     html: str
     """Entry content (sanitised HTML)."""
     sort_key: tuple
@@ -73,7 +75,7 @@ class Entry:
 
 def shown_in_public(u: PublishedUpdate) -> bool:
     """Whether the public outputs (history feeds, JSON API) list this update: it has public
-    text, or it was retracted (then only the retraction notice shows)."""
+    text, or it was withdrawn (then only the withdrawn marker shows)."""
     return u.retracted or bool(u.public)
 
 
@@ -84,10 +86,14 @@ def human_time(dt: datetime) -> str:
 
 
 def retraction_note(inc: PublishedIncident, u: PublishedUpdate) -> str:
-    """The one sentence shown in place of a retracted update (plain text)."""
-    if u.retracted_by is None:
-        return "This update was retracted."
-    return f"This update was retracted on {human_time(inc.update(u.retracted_by).at)}."
+    """The one sentence shown in place of a withdrawn update (plain text), dated by its retraction."""
+    return f"Update {u.id} was withdrawn on {human_time(inc.update(u.retracted_by).at)}."
+
+
+def _ref(inc: PublishedIncident, n: int) -> str:
+    """Update ``n`` in words: by its time, or by its number once withdrawn (it has no time of its own)."""
+    c = inc.update(n)
+    return f"update {c.id}" if c.retracted else f"the update of {_time_html(c.at)}"
 
 
 def _esc(text: str) -> str:
@@ -110,26 +116,27 @@ def _public_entry(site: SiteInfo, inc: PublishedIncident, u: PublishedUpdate) ->
     head = f"<p><strong>{_esc(_label(u.status))}</strong> · {_time_html(u.at)}</p>"
     updated = u.at
     if u.retracted:
-        title = f"{u.state.title}: update retracted"
-        parts = [f"<p><strong>Retracted</strong> · {_time_html(u.at)}</p>", f"<p>{_esc(retraction_note(inc, u))}</p>"]
-        if u.retracted_by is not None:
-            retraction = inc.update(u.retracted_by)
-            updated = retraction.at
+        retraction = inc.update(u.retracted_by)
+        updated = retraction.at
+        title = f"{retraction.state.title}: update {u.id} withdrawn"
+        parts = [f"<p><strong>Withdrawn</strong> · {_time_html(retraction.at)}</p>",
+                 f"<p>{_esc(retraction_note(inc, u))}</p>"]
+        if retraction.public:
             parts.append(render_markdown(retraction.public))
     else:
         title = f"{u.state.title}: {_label(u.status)}"
         parts = [head]
         if u.corrects is not None:
-            parts.append(f"<p>This update corrects the update of {_time_html(inc.update(u.corrects).at)}.</p>")
+            parts.append(f"<p>This update corrects {_ref(inc, u.corrects)}.</p>")
         if u.retracts is not None:
-            parts.append(f"<p>This update retracts the update of {_time_html(inc.update(u.retracts).at)}.</p>")
+            parts.append(f"<p>This update withdraws {_ref(inc, u.retracts)}.</p>")
         parts.append(render_markdown(u.public))
         window = u.update.scheduled
         if inc.kind is Kind.MAINTENANCE and window is not None:
             parts.append(f"<p>Planned window: {_time_html(window.start)} to {_time_html(window.end)}.</p>")
     return Entry(
-        id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=title, published=u.at, updated=updated,
-        html="\n".join(p for p in parts if p), sort_key=(u.at, inc.id, u.id),
+        id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=title, published=updated, updated=updated,
+        html="\n".join(p for p in parts if p), sort_key=(updated, inc.id, u.id),
     )
 
 
@@ -137,7 +144,7 @@ def public_entries(release: Release, site: SiteInfo, component: str | None = Non
                    limit: int | None = None) -> list[Entry]:
     """Entries of every published public update (of incidents touching ``component``), newest first;
     only the newest ``limit`` are rendered when it is given."""
-    shown = [
+    shown = [  # a withdrawn update's ``at`` is already its retraction's (the release holds no other)
         ((u.at, inc.id, u.id), inc, u)
         for inc in release.incidents if component is None or component in inc.components
         for u in inc.updates if shown_in_public(u)
@@ -274,8 +281,7 @@ def render_feeds(release: Release, site: SiteInfo) -> dict[str, bytes]:
     """Every feed of the site: relative path -> bytes."""
     # only the newest FEED_LIMIT entries of each feed are rendered (a feed keeps no more)
     history = public_entries(release, site, limit=FEED_LIMIT)
-    fallback = max((inc.update(u.retracted_by).at if u.retracted and u.retracted_by is not None else u.at
-                    for inc in release.incidents for u in inc.updates if shown_in_public(u)), default=EPOCH)
+    fallback = max((u.at for inc in release.incidents for u in inc.updates if shown_in_public(u)), default=EPOCH)
     out = _feed(history, site=site, title=f"{site.name}: history",
                 subtitle=f"Incidents and maintenance on {site.name}", link=f"{site.url}history/",
                 path="history", fallback=fallback)

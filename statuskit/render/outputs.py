@@ -10,11 +10,15 @@ The caller (the MkDocs plugin or ``statuskit export``) writes the files.
 ``approvals.json`` lists, per published update, the digest of the update as it is
 in the repository and the teams whose approvals published it, so anyone can check
 the site against the repository (``statuskit check``, or ssh-keygen with
-``statuskit teams allowed-signers``). A retracted update shows ``retracted: true``
-and its retraction; when it was published only through its retraction's approval
-(its own approvals missing, for example after its text was deleted), it says so with
-``approved_through_retraction: true``. Its digest is left out (null): a digest of
-withdrawn text lets anyone confirm a guess of that text.
+``statuskit teams allowed-signers``). No digest is published while anything it covers
+is withheld, because a digest lets anyone confirm a guess of the text (a CVE id, an
+ATT&CK id): ``digest`` is then null and ``digest_withheld`` says why --
+``"technical-embargo"`` (its technical text or report is still embargoed; the digest
+appears once they publish) or ``"withdrawn"`` (a published retraction withdrew it);
+otherwise ``digest_withheld`` is null. A withdrawn update shows ``retracted: true``,
+its retraction, ``at`` its retraction's time and no approvals of its own
+(``approved_by: []``, ``approved_through_retraction: true``): the retraction's
+approvals publish its marker.
 """
 
 from __future__ import annotations
@@ -40,14 +44,16 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
     for inc in sorted(release.incidents, key=lambda i: i.id):
         updates = []
         for u in inc.updates:
+            withheld = "withdrawn" if u.retracted else "technical-embargo" if u.technical_pending else None
             updates.append({
                 "update": u.id,
                 "at": format_time(u.at),
-                "digest": None if u.retracted else u.digest,
+                "digest": None if withheld else u.digest,
+                "digest_withheld": withheld,
                 "approved_by": sorted(u.approved_by),
                 "retracted": u.retracted,
                 "retracted_by": u.retracted_by,
-                "approved_through_retraction": u.retracted and not u.approved_by,
+                "approved_through_retraction": u.retracted,
             })
         incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
                           "updates": updates})

@@ -557,7 +557,7 @@ def _incident(ctx: _Context, inc: PublishedIncident, md) -> Page:
                 + (f", last update {latest.at.strftime('%d %b %Y %H:%M').lstrip('0')} UTC" if latest else ""))
 
 
-_RETRACTED = ' <span class="sk-pill sk-pill-retracted">Retracted</span>'
+_RETRACTED = ' <span class="sk-pill sk-pill-retracted">Withdrawn</span>'
 _CORRECTED = ' <span class="sk-pill sk-pill-corrected">Corrected</span>'
 
 
@@ -565,17 +565,21 @@ def _update_head(u: PublishedUpdate, extra: str = "") -> str:
     return f'<h3 id="update-{u.id}">{_update_status(u.status)}{extra} {time_html(u.at)}</h3>'
 
 
+def _ref(inc: PublishedIncident, n: int, page_anchor: str) -> str:
+    """A link to update ``n``: by its time, or by its number once it is withdrawn (it has no time of its own)."""
+    c = inc.update(n)
+    what = f"update {c.id}" if c.retracted else f"the update of {time_html(c.at)}"
+    return f'<a href="{page_anchor}#update-{c.id}">{what}</a>'
+
+
 def _relations(inc: PublishedIncident, u: PublishedUpdate, page_anchor: str = "") -> list[str]:
     rel = []
     if u.corrects is not None:
-        c = inc.update(u.corrects)
-        rel.append(f'Corrects <a href="{page_anchor}#update-{c.id}">the update of {time_html(c.at)}</a>.')
+        rel.append(f"Corrects {_ref(inc, u.corrects, page_anchor)}.")
     if u.retracts is not None:
-        c = inc.update(u.retracts)
-        rel.append(f'Withdraws <a href="{page_anchor}#update-{c.id}">the update of {time_html(c.at)}</a>.')
+        rel.append(f"Withdraws {_ref(inc, u.retracts, page_anchor)}.")
     for n in u.corrected_by:
-        c = inc.update(n)
-        rel.append(f'Corrected by <a href="{page_anchor}#update-{c.id}">the update of {time_html(c.at)}</a>.')
+        rel.append(f"Corrected by {_ref(inc, n, page_anchor)}.")
     return [f'<p class="sk-rel">{r}</p>' for r in rel]
 
 
@@ -594,33 +598,33 @@ def _footer(ctx: _Context, u: PublishedUpdate) -> str:
     return f'<p class="sk-approved" data-search-exclude>{approved}.</p>' if approved else ""
 
 
-def _retracted(inc: PublishedIncident, u: PublishedUpdate, md, page_anchor: str = "") -> list[str]:
-    if u.retracted_by is None:
-        return ['<p class="sk-retracted-note">This update has been withdrawn.</p>']
+def _withdrawn(ctx: _Context, inc: PublishedIncident, u: PublishedUpdate, md, page_anchor: str = "") -> str:
+    """The marker where a withdrawn update stood: dated and approved by its retraction, nothing of its own."""
     by = inc.update(u.retracted_by)
-    out = [f'<p class="sk-retracted-note">Retracted on {time_html(by.at)}. '
+    out = ['<article class="sk-update sk-retracted">',
+           f'<h3 id="update-{u.id}">Update {u.id}{_RETRACTED}</h3>',
+           f'<p class="sk-retracted-note">Update {u.id} was withdrawn on {time_html(by.at)}. '
            f'<a href="{page_anchor}#update-{by.id}">The retraction</a> says:</p>']
     if by.public:
         out.append(f'<blockquote class="sk-retraction-text">{md(by.public)}</blockquote>')
-    return out
+    out.append(_footer(ctx, by))
+    out.append("</article>")
+    return "\n".join(p for p in out if p)
 
 
 def _public_update(ctx: _Context, inc: PublishedIncident, u: PublishedUpdate, md) -> str:
-    cls = "sk-update sk-retracted" if u.retracted else "sk-update"
-    out = [f'<article class="{cls}">',
-           _update_head(u, _RETRACTED if u.retracted else _CORRECTED if u.corrected_by else "")]
     if u.retracted:
-        out += _retracted(inc, u, md)
-    else:
-        if u.public:
-            out.append(f'<div class="sk-text">{md(u.public)}</div>')
-        elif u.technical:
-            out.append('<p>A technical update for security teams: see the <a href="technical/#update-'
-                       f'{u.id}">technical page</a>.</p>')
-        elif u.technical_pending:
-            out.append("<p>A technical report for security teams will follow.</p>")
-        out += _relations(inc, u)
-        out.append(_changes(ctx, u))
+        return _withdrawn(ctx, inc, u, md)
+    out = ['<article class="sk-update">', _update_head(u, _CORRECTED if u.corrected_by else "")]
+    if u.public:
+        out.append(f'<div class="sk-text">{md(u.public)}</div>')
+    elif u.technical:
+        out.append('<p>A technical update for security teams: see the <a href="technical/#update-'
+                   f'{u.id}">technical page</a>.</p>')
+    elif u.technical_pending:
+        out.append("<p>A technical report for security teams will follow.</p>")
+    out += _relations(inc, u)
+    out.append(_changes(ctx, u))
     out.append(_footer(ctx, u))
     out.append("</article>")
     return "\n".join(p for p in out if p)
@@ -668,9 +672,7 @@ def _technical(ctx: _Context, inc: PublishedIncident, md) -> Page:
                '<h2>Technical updates</h2><div class="sk-timeline">')
     for u in reversed(inc.updates):
         if u.retracted:
-            out.append('<article class="sk-update sk-retracted">'
-                       + _update_head(u, _RETRACTED)
-                       + "\n".join(_retracted(inc, u, md, page_anchor="../")) + "</article>")
+            out.append(_withdrawn(ctx, inc, u, md, page_anchor="../"))
         elif u.technical or u.update.report is not None:
             parts = ['<article class="sk-update">', _update_head(u)]
             if u.technical:

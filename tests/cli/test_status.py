@@ -153,7 +153,10 @@ def test_status_of_a_retracted_update(make_site):
     assert ("  ✓ update 2  2024-07-31T10:00:00Z  identified    published as retracted (by update 3)\n"
             "      approvals: none; missing: comms, security\n") in out
     assert "  ✓ update 3  2024-07-31T11:00:00Z  identified    published\n" in out
-    # before the retraction's own time, the text is already withdrawn
+    # before the retraction's own time it withdraws nothing: unapproved update 2 holds the chain
     out = status(s.root, at="2024-07-31T10:30:00Z")
-    assert "  ✓ update 2  2024-07-31T10:00:00Z  identified    published as retracted (the retraction is not public yet)\n" in out
-    assert "  · update 3  2024-07-31T11:00:00Z  identified    held: its time is in the future\n" in out
+    assert "  · update 2  2024-07-31T10:00:00Z  identified    held: missing approval from: comms, security\n" in out
+    assert ("  · update 3  2024-07-31T11:00:00Z  identified    held: waits for update 2 until its own time "
+            "2024-07-31T11:00:00Z; then it publishes and withdraws update 2\n") in out
+    result = invoke("next-release", "--content", str(s.root), "--at", "2024-07-31T10:30:00Z")
+    assert result.exit_code == 0 and result.stdout == "2024-07-31T11:00:00Z\n", result.output

@@ -266,11 +266,15 @@ def test_technical_embargo_lifts_at_its_time(make_site, at, lifted):
         assert_absent(release, *SECRETS)
 
 
-def test_technical_embargo_and_digest_is_the_stored_one(make_site):
-    """The Release keeps the digest of the full update (so approvals can be re-checked), not its text."""
+def test_no_digest_while_the_technical_embargo_holds_then_the_stored_one(make_site):
+    """A digest covers the embargoed text too, so it confirms guesses of it (a CVE id): the Release
+    has none until the technical embargo lifts, then the digest of the full update as stored."""
     s = make_site({INC: three(extra2=TECHNICAL)})
     s.approve_all()
     release, report = gate(s.load(), T)
+    assert release.incident(INC).update(2).digest is None
+    assert release.incident(INC).update(1).digest == report.approvals[(INC, 1)].digest
+    release, report = gate(s.load(), utc("2024-08-10T00:00:00Z"))
     assert release.incident(INC).update(2).digest == report.approvals[(INC, 2)].digest
 
 
@@ -379,17 +383,45 @@ def test_retracted_update_with_stale_approvals_still_publishes_as_retracted(make
     assert ids(release) == [1, 2, 3] and release.incident(INC).update(2).retracted
 
 
-def test_approved_retraction_hides_the_text_before_it_is_public(make_site):
-    """An approved retraction still under embargo already withdraws the text (fail closed)."""
-    s = make_site({INC: retracted2(extra3="    embargo_until: 2024-08-05T00:00:00Z\n")})
+@pytest.mark.parametrize("extra3", ["    embargo_until: 2024-08-05T00:00:00Z\n", "at-later"])
+def test_a_retraction_takes_effect_only_when_it_publishes(make_site, extra3):
+    """Before its own time (or embargo), an approved retraction withdraws nothing and shows nothing:
+    the signed update 2 stands as published; afterwards only the withdrawn marker is left of it."""
+    text = retracted2(extra3="" if extra3 == "at-later" else extra3)
+    if extra3 == "at-later":
+        text = text.replace("at: 2024-07-31T11:00:00Z", "at: 2024-08-05T00:00:00Z")
+    s = make_site({INC: text})
     s.approve_all()
     release, report = gate(s.load(), T)
     assert ids(release) == [1, 2]
     u2 = release.incident(INC).update(2)
-    assert u2.retracted and u2.retracted_by is None
-    assert_absent(release, LEAK, "We withdrew update 2")
-    assert held(report) == [(INC, 3, "embargoed")]
+    assert not u2.retracted and u2.retracted_by is None and u2.approved_by == ("comms", "security")
+    assert_present(release, LEAK)
+    assert_absent(release, "We withdrew update 2")
+    assert held(report) == [(INC, 3, "embargoed" if extra3 != "at-later" else "scheduled")]
     assert report.next_change == utc("2024-08-05T00:00:00Z")
+    release, report = gate(s.load(), utc("2024-08-05T00:00:00Z"))
+    assert ids(release) == [1, 2, 3]
+    u2 = release.incident(INC).update(2)
+    assert u2.retracted and u2.retracted_by == 3
+    assert u2.at == release.incident(INC).update(3).at  # dated by its retraction
+    assert_absent(release, LEAK, "TECH-OF-RETRACTED", "LEAKED-AFFECTED")
+
+
+def test_retracting_a_never_signed_update_lets_the_chain_continue_once_it_publishes(make_site):
+    s = make_site({INC: retracted2(extra3="    embargo_until: 2024-08-05T00:00:00Z\n")})
+    for n in (1, 3):  # update 2 is never signed
+        s.approve(INC, n, "comms", "alice")
+        s.approve(INC, n, "security", "bob")
+    release, report = gate(s.load(), T)
+    assert ids(release) == [1]  # the unapproved update holds the chain, as any does
+    assert held(report) == [(INC, 2, "unapproved"), (INC, 3, "after-held")]
+    assert report.next_change == utc("2024-08-05T00:00:00Z")  # when the retraction comes due
+    assert_absent(release, LEAK, "We withdrew update 2")
+    release, report = gate(s.load(), utc("2024-08-05T00:00:00Z"))
+    assert ids(release) == [1, 2, 3] and release.incident(INC).update(2).retracted
+    assert report.held == ()
+    assert_absent(release, LEAK, "TECH-OF-RETRACTED", "LEAKED-AFFECTED")
 
 
 def test_retracting_update_1_withdraws_its_title(make_site):
@@ -408,6 +440,7 @@ updates:
     at: 2024-07-31T10:00:00Z
     status: investigating
     title: Appointment scheduling unavailable
+    impact: minor
     retracts: 1
     public: |
       We withdrew the first update.
@@ -418,7 +451,47 @@ updates:
     inc = release.incident(INC)
     assert inc.title == "Appointment scheduling unavailable"
     assert inc.update(1).retracted and inc.update(1).retracted_by == 2
+    # update 1 contributes nothing, not its time or impact: the incident starts with its retraction
+    assert inc.started_at == utc("2024-07-31T10:00:00Z") and inc.state.impact == "minor"
+    assert inc.update(1).at == utc("2024-07-31T10:00:00Z") and inc.update(1).status == "investigating"
     assert_absent(release, "SECRET-TITLE", "SECRET-PUBLIC-1")
+
+
+def test_after_update_1_is_withdrawn_every_state_has_the_retraction_s_title(make_site):
+    text = f"""\
+id: {INC}
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Outage at SECRET-TITLE clinic
+    impact: critical
+    components: {{scheduling: major_outage}}
+    public: |
+      SECRET-PUBLIC-1
+  - id: 2
+    at: 2024-07-31T09:30:00Z
+    status: identified
+    public: |
+      We found the cause.
+  - id: 3
+    at: 2024-07-31T10:00:00Z
+    status: identified
+    title: Appointment scheduling unavailable
+    impact: minor
+    retracts: 1
+    public: |
+      We withdrew the first update.
+"""
+    s = make_site({INC: text})
+    s.approve_all()
+    release, _ = gate(s.load(), T)
+    inc = release.incident(INC)
+    assert [u.state.title for u in inc.updates] == ["Appointment scheduling unavailable"] * 3
+    assert inc.started_at == utc("2024-07-31T09:30:00Z") and inc.state.impact == "minor"
+    assert inc.state.components == {} and release.overall.indicator == "minor"
+    assert_absent(release, "SECRET-TITLE", "SECRET-PUBLIC-1", "(title withdrawn)")
 
 
 def test_corrections_are_linked(make_site):

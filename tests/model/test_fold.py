@@ -159,10 +159,23 @@ def test_shared_facts_fold_forward():
     assert (f3.detected_at, f3.contained_at) == (t("2024-07-31T08:12:00Z"), t("2024-07-31T10:30:00Z"))
 
 
-def test_retracted_updates_keep_their_status_but_not_their_text():
+def test_retracted_updates_contribute_nothing():
     states = fold(incident(REPORTS).updates, retracted={3})
-    assert states[-1].status == "monitoring"
+    assert states[-1] == states[1]  # the state before the retracted update stands
+    assert states[-1].status == "identified" and states[-1].update == 2
     assert states[-1].report_update == 1 and states[-1].facts.contained_at is None
+
+
+def test_a_retracted_update_s_status_impact_components_and_promise_are_withdrawn():
+    states = fold(incident(OUTAGE).updates, retracted={2})
+    assert states[1] == states[0]
+    final = states[-1]
+    assert final.title == "Scheduling unavailable"  # not update 2's title
+    assert final.components == {"scheduling": S.DEGRADED_PERFORMANCE, "portal": S.DEGRADED_PERFORMANCE}
+    assert (final.status, final.impact, final.update) == ("monitoring", "minor", 3)
+    states = fold(incident(OUTAGE).updates, retracted={1})
+    assert states[0].title == "" and states[0].next_update_at is None and states[0].components == {}
+    assert states[1].impact == "none" and states[1].components == {"portal": S.PARTIAL_OUTAGE}
 
 
 # --- maintenance windows --------------------------------------------------------------------

@@ -152,3 +152,23 @@ def test_contained_before_detected_is_refused():
     assert _problems(_one_update("    detected_at: 2024-07-31T09:00:00Z\n    contained_at: 2024-07-31T08:00:00Z\n")) == [
         "x.yml:12: updates[0].contained_at: contained at 2024-07-31T08:00:00Z, before it was detected "
         "(2024-07-31T09:00:00Z)"]
+
+
+# --- retractions ----------------------------------------------------------------------------------
+
+def test_retracting_update_1_must_restate_its_title_impact_and_window():
+    """A withdrawn update contributes nothing, so what update 1 had to say its retraction says again."""
+    text = ("id: x\nkind: maintenance\nupdates:\n  - id: 1\n    at: 2024-07-31T09:05:00Z\n    status: scheduled\n"
+            "    title: T\n    impact: maintenance\n    scheduled: {from: 2024-08-01T00:00:00Z, until: 2024-08-01T02:00:00Z}\n"
+            "    public: Text.\n  - id: 2\n    at: 2024-07-31T09:10:00Z\n    status: scheduled\n    retracts: 1\n"
+            "    public: Withdrawn.\n")
+    assert _problems(text) == [
+        "x.yml:14: updates[1].retracts: update 1 set the title, so the retracting update must set a new 'title'",
+        "x.yml:14: updates[1].retracts: update 1 set the impact, so the retracting update must set 'impact' again "
+        "(update 1's is withdrawn with it)",
+        "x.yml:14: updates[1].retracts: update 1 set the maintenance window, so the retracting update must set "
+        "'scheduled' again (update 1's is withdrawn with it)",
+    ]
+    fixed = text.replace("    retracts: 1\n", "    retracts: 1\n    title: U\n    impact: maintenance\n"
+                         "    scheduled: {from: 2024-08-02T00:00:00Z, until: 2024-08-02T02:00:00Z}\n")
+    assert _problems(fixed) == []

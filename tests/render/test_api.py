@@ -279,11 +279,14 @@ def test_incidents_json_lists_incidents_and_maintenances_newest_first(demo):
 def test_a_retracted_update_shows_only_that_it_was_retracted(demo):
     incidents = demo["demo"]["incidents.json"]["incidents"]
     sign_in = next(i for i in incidents if "portal-sign-in" in i["shortlink"])
-    u2 = next(u for u in sign_in["incident_updates"] if u["created_at"] == "2026-03-03T08:45:00.000Z")
-    assert u2["body"] == "This update was retracted on 3 March 2026, 09:05 UTC."
-    assert u2["updated_at"] == "2026-03-03T09:05:00.000Z" and u2["display_at"] == "2026-03-03T08:45:00.000Z"
+    u2 = next(u for u in sign_in["incident_updates"] if u["body"].startswith("Update 2 "))
+    assert u2["body"] == "Update 2 was withdrawn on 3 March 2026, 09:05 UTC."
+    # dated by the retraction: nothing of update 2's own (not its time either)
+    assert u2["created_at"] == u2["updated_at"] == u2["display_at"] == "2026-03-03T09:05:00.000Z"
+    assert u2["id"] == statuspage_id("incident_update", "2026-03-03-portal-sign-in-failures#2")
     for docs in demo.values():
         assert "Appointment scheduling is also affected" not in json.dumps(docs)
+        assert "2026-03-03T08:45" not in json.dumps(docs)
 
 
 # --- tiny sites at chosen times -------------------------------------------------------------
@@ -416,7 +419,7 @@ def test_affected_components_come_from_the_fold(tiny):
     maintenance = incident(docs, "Scheduling database upgrade")["incident_updates"][0]
     assert maintenance["affected_components"][0]["new_status"] == "under_maintenance"
     portal = incident(docs, "Portal sign-in errors")
-    retraction = next(u for u in portal["incident_updates"] if u["created_at"] == "2024-09-01T08:45:00.000Z")
+    retraction = next(u for u in portal["incident_updates"] if u["body"].startswith("We withdrew"))
     assert retraction["affected_components"] is None  # it changes no component
 
 
@@ -424,9 +427,9 @@ def test_retracted_and_technical_only_updates(tiny):
     docs = api(tiny, utc(2024, 10, 1))
     portal = incident(docs, "Portal sign-in errors")
     ups = portal["incident_updates"]
-    assert [u["created_at"][11:16] for u in ups] == ["09:30", "08:45", "08:30", "08:00"]  # no 09:00 (technical only)
-    assert ups[2]["body"] == "This update was retracted on 1 September 2024, 08:45 UTC."
-    assert ups[2]["updated_at"] == "2024-09-01T08:45:00.000Z"
+    assert [u["created_at"][11:16] for u in ups] == ["09:30", "08:45", "08:45", "08:00"]  # no 09:00 (technical only)
+    assert ups[2]["body"] == "Update 2 was withdrawn on 1 September 2024, 08:45 UTC."
+    assert ups[2]["updated_at"] == "2024-09-01T08:45:00.000Z" and ups[2]["status"] == "identified"
     # the technical-only update's change is reported on the next listed update
     assert ups[0]["affected_components"] == [{"code": statuspage_id("component", "patient-portal"),
                                               "name": "Patient portal", "old_status": "partial_outage",
@@ -434,6 +437,52 @@ def test_retracted_and_technical_only_updates(tiny):
     assert portal["monitoring_at"] == "2024-09-01T09:00:00.000Z"
     blob = json.dumps(docs)
     assert "WRONG-TEXT-POSTED-BY-MISTAKE" not in blob and "identity provider" not in blob
+
+
+LATE_RETRACTION_YML = """\
+id: 2024-09-02-portal
+kind: incident
+updates:
+  - id: 1
+    at: 2024-09-02T08:00:00Z
+    status: investigating
+    title: Portal sign-in errors
+    impact: minor
+    public: Some sign-ins fail.
+  - id: 2
+    at: 2024-09-02T08:05:00Z
+    status: investigating
+    components: {scheduling: degraded_performance}
+    technical: Technical only.
+  - id: 3
+    at: 2024-09-02T08:10:00Z
+    status: identified
+    components: {patient-portal: major_outage}
+    public: WRONG-TEXT-POSTED-BY-MISTAKE
+  - id: 4
+    at: 2024-09-02T08:20:00Z
+    status: identified
+    public: We are working on it.
+  - id: 5
+    at: 2024-09-02T09:00:00Z
+    status: monitoring
+    retracts: 3
+    public: We withdrew an update posted by mistake.
+"""
+
+
+def test_a_withdrawn_update_is_listed_with_its_retraction_and_changes_nothing(make_site):
+    site = make_site({"2024-09-02-portal": LATE_RETRACTION_YML})
+    approve_fast(site, skip={("2024-09-02-portal", 3)})  # never signed
+    [inc] = api(site.load(), utc(2024, 10, 1))["incidents.json"]["incidents"]
+    ups = inc["incident_updates"]
+    assert [(u["created_at"][11:16], u["body"][:9]) for u in ups] == [
+        ("09:00", "We withdr"), ("09:00", "Update 3 "), ("08:20", "We are wo"), ("08:00", "Some sign")]
+    marker = ups[1]
+    assert marker["affected_components"] is None and marker["status"] == "monitoring"
+    # update 2's change (technical only) is reported on the next listed update, not on the marker
+    assert [c["name"] for c in ups[2]["affected_components"]] == ["Appointment scheduling"]
+    assert "WRONG-TEXT" not in json.dumps(inc) and "08:10" not in json.dumps(inc)
 
 
 def test_component_groups_are_group_components(tiny):

@@ -234,12 +234,13 @@ def test_a_retracted_update_shows_only_the_retraction(make_site):
     body = pages_of(make_site, {"2024-06-10-retracted": RETRACTED})["incidents/2024-06-10-retracted.md"].body
     assert "WITHDRAWNTEXT" not in body
     u2 = body[body.index('id="update-2"'):body.index('id="update-1"')]
-    assert '<span class="sk-pill sk-pill-retracted">Retracted</span>' in u2
-    assert 'Retracted on <time datetime="2024-06-10T10:00:00Z">10 Jun 2024, 10:00 UTC</time>' in u2
-    assert '<a href="#update-3">The retraction</a> says:' in u2
+    assert '<span class="sk-pill sk-pill-retracted">Withdrawn</span>' in u2
+    assert ('Update 2 was withdrawn on <time datetime="2024-06-10T10:00:00Z">10 Jun 2024, 10:00 UTC</time>. '
+            '<a href="#update-3">The retraction</a> says:') in u2
     assert "We withdrew the 09:30 update; scheduling was not affected." in u2
+    assert "Identified" not in u2 and "2024-06-10T09:30" not in body  # nothing of its own, not its time
     u3 = body[body.index('id="update-3"'):body.index('id="update-2"')]
-    assert 'Withdraws <a href="#update-2">' in u3
+    assert 'Withdraws <a href="#update-2">update 2</a>.' in u3
 
 
 def test_technical_embargo_promises_a_report_and_nothing_else(make_site):

@@ -35,6 +35,11 @@ MARKERS = {
     "future": "MARKERFUTURE",
 }
 """What each marker stands for -> the marker (compared case-insensitively)."""
+WITHHELD_TIMES = {
+    "retracted update's at": "14:33",
+    "retracted update's next_update_at": "16:47",
+}
+"""Times of a withdrawn update, as any output would write them (its marker is dated by its retraction)."""
 
 FIXTURE_MKDOCS_YML = f"""\
 site_name: Fixture status
@@ -155,9 +160,12 @@ updates:
     impact: minor
     public: Published text VISIBLEFOUR about dropped calls.
   - id: 2
-    at: 2024-07-30T14:30:00Z
-    status: identified
+    at: 2024-07-30T14:33:17Z
+    status: resolved
     title: Title MARKERRETRACTED
+    impact: critical
+    components: {patient-portal: major_outage}
+    next_update_at: 2024-07-30T16:47:29Z
     customer_actions: [{id: wrong-advice, text: Action MARKERRETRACTED}]
     public: Public MARKERRETRACTED
     technical: Technical MARKERRETRACTED
@@ -292,3 +300,22 @@ def elements(html: str) -> Elements:
     p.feed(html)
     p.close()
     return p
+
+
+def build_content_site(project: Path, at: datetime) -> Path:
+    """Build ``project``/content (e.g. a ``make_site`` folder) into a fresh site with the fixture's
+    mkdocs.yml (a real MkDocs build); returns the site folder."""
+    from statuskit.build import build_site
+
+    (project / "mkdocs.yml").write_text(FIXTURE_MKDOCS_YML, encoding="utf-8")
+    (project / "docs").mkdir(exist_ok=True)
+    out = project / f"site-{at:%Y%m%dT%H%M%S}"
+    build_site(project / "mkdocs.yml", site_dir=out, at=at)
+    return out
+
+
+def files_containing(site: Path, *needles: str) -> dict[str, list[str]]:
+    """needle -> every file of ``site`` (gzip decompressed too) that contains it, case-insensitively."""
+    files = [(rel, data.lower()) for rel, data in site_files(site)]
+    found = {n: [rel for rel, data in files if n.lower().encode() in data] for n in needles}
+    return {n: rels for n, rels in found.items() if rels}

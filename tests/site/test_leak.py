@@ -9,7 +9,7 @@ fails if the site were simply empty.
 from __future__ import annotations
 
 import pytest
-from sitetools import MARKERS, site_files
+from sitetools import MARKERS, WITHHELD_TIMES, site_files
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,12 @@ def test_marker_appears_in_no_file(files, what):
     marker = MARKERS[what].lower().encode()
     found = [rel for rel, data in files if marker in data]
     assert found == [], f"{what} text ({MARKERS[what]}) leaked into: {found}"
+
+
+@pytest.mark.parametrize("what", sorted(WITHHELD_TIMES))
+def test_withdrawn_times_appear_in_no_file(files, what):
+    found = [rel for rel, data in files if WITHHELD_TIMES[what].encode() in data]
+    assert found == [], f"the {what} ({WITHHELD_TIMES[what]}) leaked into: {found}"
 
 
 @pytest.mark.parametrize("visible", ["VISIBLEONE", "VISIBLETWO", "VISIBLETHREE", "VISIBLEFOUR", "VISIBLEFIVE"])
@@ -39,8 +45,12 @@ def test_technical_embargo_says_a_report_will_follow(fixture_site):
 
 def test_retracted_update_shows_only_the_retraction(fixture_site):
     html = (fixture_site / "incidents/2024-07-30-retracted/index.html").read_text()
-    assert 'Retracted on <time datetime="2024-07-30T15:00:00Z">' in html
+    assert 'Update 2 was withdrawn on <time datetime="2024-07-30T15:00:00Z">' in html
     assert html.count("VISIBLEFIVE") == 2  # the retraction, and quoted where update 2 stood
+    # nothing of update 2's status, impact or component statuses either: the state is updates 1 and 3
+    assert "Minor impact" in html and "Critical impact" not in html and "Resolved" not in html
+    badge = (fixture_site / "components/patient-portal/badge.svg").read_text()
+    assert "Degraded performance" in badge  # the unapproved incident's published update 1, not an outage
 
 
 def test_unpublished_incidents_have_no_pages(fixture_site):

@@ -228,6 +228,22 @@ def test_retraction_not_yet_approved_does_not_allow_deleting_text(repo):
     assert "update 3 retracts it but is not approved by every team yet" in p.message
 
 
+def test_a_retraction_not_public_yet_does_not_allow_deleting_text(repo):
+    """Until the retraction itself publishes, the retracted update is on the site as it was: deleting its
+    text would unpublish it (its approvals no longer match), so it is an edit like any other."""
+    start(repo)
+    retracted = INC.replace("    public: |\n      We found the cause: a failed database upgrade.\n", "")
+    repo.write(FILE, retracted + update(3, "2024-07-31T11:00:00Z", "identified", "Withdrawn.",
+                                        "    retracts: 2\n    embargo_until: 2024-08-05T00:00:00Z\n"))
+    repo.site.approve("outage", 3, "comms", "alice")
+    repo.site.approve("outage", 3, "security", "bob")
+    p = only(check_base(repo.site.root, "main", T), "history-edited")
+    assert "update 3 retracts it but is not approved by every team yet (under teams.yml at main) or not public " \
+           "yet (its time or embargo is later)" in p.message
+    later = T.replace(month=8, day=5)
+    assert later > T and check_base(repo.site.root, "main", later) == []
+
+
 def test_a_retracted_update_may_lose_only_its_text(repo):
     start(repo)
     retracted = INC.replace("    public: |\n      We found the cause: a failed database upgrade.\n", "")
