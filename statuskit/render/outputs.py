@@ -15,6 +15,10 @@ and its retraction; when it was published only through its retraction's approval
 (its own approvals missing, for example after its text was deleted), it says so with
 ``approved_through_retraction: true``. Its digest is left out (null): a digest of
 withdrawn text lets anyone confirm a guess of that text.
+
+``at`` is the build time T and each update's ``published_at`` the time it became
+public (the later of its ``at`` and ``embargo_until``): the next build compares
+itself with them, so published history cannot roll back (:mod:`statuskit.previous`).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
                 "retracted": u.retracted,
                 "retracted_by": u.retracted_by,
                 "approved_through_retraction": u.retracted and not u.approved_by,
+                "published_at": format_time(max(u.at, u.update.embargo_until or u.at)),
             })
         incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
                           "updates": updates})
@@ -56,6 +61,7 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
         "site": site.url,
         "required_teams": dict(sorted(release.team_names.items())),
         "incidents": incidents,
+        "at": format_time(release.at),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
