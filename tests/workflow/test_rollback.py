@@ -195,3 +195,50 @@ def test_a_bad_previous_file_is_a_clear_error(published):
     assert result.exit_code == 1
     assert result.output.startswith('error: bad.json: protocol: expected "statuskit-approval v1"; this is not the '
                                     "approvals.json of a statuskit site"), result.output
+
+
+# --- stale approvals of published updates: correct, never re-approve ---------------------------------
+
+def test_stale_advice_without_base_covers_both_cases(published):
+    edit_published_update_on_main(published)
+    result = run("check", "--at", T)
+    stale = [ln for ln in result.output.splitlines() if "[approval-stale]" in ln]
+    assert len(stale) == 2
+    assert stale[0] == ("content/approvals/outage/2/comms--alice.sig: warning: approval by alice (comms) does not "
+                        "match update 2 as it is now: the update was edited after approval, or the file was copied "
+                        "from elsewhere; if update 2 was never published, ask alice to approve again; if it is "
+                        "already public, do not re-approve: restore it as it was published and add a correcting "
+                        "update (statuskit update outage --corrects 2) [approval-stale]")
+
+
+def test_stale_approval_of_an_update_published_at_base_is_an_error(published):
+    base = git(published.path, "rev-parse", "HEAD").strip()
+    edit_published_update_on_main(published)
+    result = run("check", "--base", base, "--at", T)
+    assert result.exit_code == 1, result.output
+    line = next(ln for ln in result.output.splitlines() if "comms--alice.sig" in ln)
+    assert line == (f"content/approvals/outage/2/comms--alice.sig: approval by alice (comms) does not match update 2 "
+                    f"as it is now, and update 2 was published at {base}: its words cannot change; restore it as it "
+                    f"was published and add a correcting update (statuskit update outage --corrects 2) "
+                    f"[approval-stale]")
+    assert "approve again" not in result.output
+
+
+def test_stale_approval_of_an_update_the_live_site_published_is_an_error(published):
+    edit_published_update_on_main(published)
+    result = run("check", "--at", T, "--previous", "site/approvals.json")
+    assert result.exit_code == 1, result.output
+    assert ("as it is now, and update 2 was published by the site (site/approvals.json): its words cannot change; "
+            "restore it as it was published and add a correcting update") in result.output
+
+
+def test_stale_approval_of_a_retracted_update_is_no_error(published, keys):
+    text = published.read("incidents/outage.yml").replace("      Scheduling is working again.\n", "      [removed]\n")
+    published.write("incidents/outage.yml", text + "  - id: 3\n    at: 2024-07-31T11:00:00Z\n    status: resolved\n"
+                    "    retracts: 2\n    public: |\n      Our 10:00 update was posted too early.\n")
+    approve(published, keys)
+    published.commit("retract update 2")
+    result = run("check", "--base", "HEAD^", "--at", T)
+    assert result.exit_code == 0, result.output
+    assert ("approval by alice (comms) does not match update 2 as it is now: update 3 retracts it, so its text may "
+            "go and this approval no longer matters [approval-stale]") in result.output
