@@ -18,6 +18,7 @@ from . import __version__
 from .errors import ContentError, Problem, Severity, StatuskitError
 from .model.content import display_path
 from .model.validate import format_time, parse_time
+from .source import version_note
 
 
 # --- shared options ------------------------------------------------------------
@@ -113,7 +114,7 @@ def print_problems(problems: list[Problem], fmt: str, summary: str) -> None:
 # --- commands --------------------------------------------------------------------
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="statuskit")
+@click.version_option(__version__, prog_name="statuskit", message="%(prog)s, version %(version)s" + version_note())
 def cli():
     """statuskit: a status site kept in git, where nothing publishes until both teams approve it.
 
