@@ -51,6 +51,8 @@ def parse_source(value: str, option: str = "--statuskit-source") -> tuple[str, s
 def requirement(source: str) -> str:
     """The pip requirement line that installs ``URL@COMMIT``."""
     url, commit = parse_source(source)
+    if url.startswith("file:///"):  # pip before 23.3 rejects `git+file:///`; git reads file://localhost/ alike
+        url = "file://localhost/" + url[len("file:///"):]
     return f"statuskit @ git+{url}@{commit}"
 
 
