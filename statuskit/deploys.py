@@ -31,6 +31,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .errors import StatuskitError
 
@@ -83,7 +84,7 @@ def last_deploy(environment: str = "github-pages") -> Deploy | None:
     token = _env("GITHUB_TOKEN")
     base = f"{api}/repos/{repo}/deployments"
     for page in range(1, MAX_PAGES + 1):
-        deployments = _get(f"{base}?environment={urllib.request.quote(environment)}&per_page=100&page={page}", token)
+        deployments = _get(f"{base}?environment={quote(environment)}&per_page=100&page={page}", token)
         if not isinstance(deployments, list):
             raise StatuskitError(f"GET {base}: expected a list of deployments, got {type(deployments).__name__}")
         if not deployments:

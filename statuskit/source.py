@@ -45,6 +45,9 @@ def parse_source(value: str, option: str = "--statuskit-source") -> tuple[str, s
     parts = urlsplit(url)
     if parts.scheme not in _SCHEMES or not (parts.netloc or parts.scheme == "file") or any(c in url for c in " \n#"):
         raise StatuskitError(f"{option} {value!r}: the URL must be a git URL with https://, ssh:// or file://")
+    if parts.password:
+        raise StatuskitError(f"{option}: the URL holds a password or token; it would be committed in "
+                             ".github/statuskit-requirements.txt: give a URL without it")
     return url, commit
 
 
@@ -127,7 +130,7 @@ def version_note() -> str:
         info = _direct_url() or {}
         vcs = info.get("vcs_info") or {}
         if vcs.get("vcs") == "git" and vcs.get("commit_id"):
-            return f" (from {info.get('url')}@{vcs['commit_id']})"
+            return f" (from {info.get('url')}@{vcs['commit_id']})".replace("%", "%%")  # click formats with %
     except Exception:  # noqa: BLE001 - the version line must always print
         pass
     return ""

@@ -60,6 +60,9 @@ def test_an_explicit_source(tmp_path, installed):
     result = run("init", str(tmp_path / "s"), "--statuskit-source", f"git+ssh://git@git.example.org/sk.git@{COMMIT}")
     assert result.exit_code == 0, result.output
     assert requirement_of(tmp_path / "s") == f"statuskit @ git+ssh://git@git.example.org/sk.git@{COMMIT}"
+    secret = run("init", str(tmp_path / "t"), "--statuskit-source", f"https://me:ghp_x@git.example.org/sk.git@{COMMIT}")
+    assert secret.exit_code == 1 and "the URL holds a password or token" in secret.output and "ghp_x" not in \
+        secret.output.split("holds")[1]
     bad = run("init", str(tmp_path / "t"), "--statuskit-source", "https://git.example.org/sk.git@main")
     assert bad.exit_code == 1
     assert "--statuskit-source 'https://git.example.org/sk.git@main': expected URL@COMMIT with a full 40-hex " \
