@@ -31,6 +31,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from .errors import StatuskitError
 from .gate.release import Release
@@ -156,7 +157,7 @@ def rollbacks(previous: PreviousSite, release: Release) -> list[Rollback]:
 
 
 def refuse_or_log(previous: PreviousSite, release: Release, allow_unpublish: str | None,
-                  warn) -> list[Rollback]:
+                  warn: Callable[[str], None]) -> list[Rollback]:
     """Raise RollbackError listing every rollback, unless ``allow_unpublish`` gives a reason: then
     ``warn`` each one with that reason and return them."""
     found = rollbacks(previous, release)

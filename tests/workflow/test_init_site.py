@@ -8,7 +8,6 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statuskit import __version__
 from statuskit.cli import cli
 from statuskit.errors import StatuskitError
 from statuskit.init import EXAMPLE_KEY_COMMENT, InitOptions, example_key, init_site

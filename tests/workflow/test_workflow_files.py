@@ -151,3 +151,25 @@ def test_codeowners_cover_teams_workflows_and_site_files(root, tmp_path):
     lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     assert [ln[0] for ln in lines] == ["/content/teams.yml", "/.github/", "/mkdocs.yml", "/docs/", "/theme/"]
     assert all(len(ln) >= 3 for ln in lines)  # each path has owners from both teams
+
+
+def test_init_writes_an_importable_ruleset_for_the_publishing_branch(tmp_path):
+    """The ruleset requires the check by its job name, from GitHub Actions, on the branch the publish workflow
+    deploys; a Code Owners review; no force push or deletion; and nobody may bypass it."""
+    import json
+
+    init_site(tmp_path / "s", InitOptions(requirement="statuskit==0.0.0"))
+    gh = tmp_path / "s" / ".github"
+    ruleset = json.loads((gh / "rulesets" / "publishing-branch.json").read_text())
+    check = yaml.load((gh / "workflows" / "statuskit-check.yml").read_text(), Loader=yaml.BaseLoader)
+    publish = yaml.load((gh / "workflows" / "statuskit-publish.yml").read_text(), Loader=yaml.BaseLoader)
+    assert (ruleset["target"], ruleset["enforcement"], ruleset["bypass_actors"]) == ("branch", "active", [])
+    assert ruleset["conditions"]["ref_name"]["include"] == [f"refs/heads/{b}" for b in publish["on"]["push"]["branches"]]
+    rules = {r["type"]: r.get("parameters") for r in ruleset["rules"]}
+    assert set(rules) == {"deletion", "non_fast_forward", "pull_request", "required_status_checks"}
+    assert rules["pull_request"]["require_code_owner_review"] is True
+    assert rules["pull_request"]["required_approving_review_count"] >= 1
+    assert rules["required_status_checks"]["required_status_checks"] == [
+        {"context": check["jobs"]["check"]["name"], "integration_id": 15368}]  # 15368: the GitHub Actions app
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "Import a ruleset*: import\n     `.github/rulesets/publishing-branch.json`" in readme
