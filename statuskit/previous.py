@@ -172,6 +172,7 @@ def refuse_or_log(previous: PreviousSite, release: Release, allow_unpublish: str
                  "commit> -- content/) and add a correcting update (statuskit update INCIDENT --corrects N); to "
                  "withdraw text, add an approved retracting update (--retracts N). In an emergency only, "
                  "`statuskit build --allow-unpublish \"REASON\"` goes ahead and logs every update it unpublishes.")
+    reason = " ".join(allow_unpublish.split())  # one line: a reason cannot forge further log lines
     for r in found:
-        warn(f"--allow-unpublish: unpublishing {r} (reason: {allow_unpublish.strip()})")
+        warn(f"--allow-unpublish: unpublishing {r} (reason: {reason})")
     return found

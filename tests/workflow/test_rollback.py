@@ -139,7 +139,7 @@ def test_previous_from_the_live_site_when_the_site_dir_is_fresh(published):
 
 def test_allow_unpublish_goes_ahead_and_logs_each_update(published):
     edit_published_update_on_main(published)
-    result = run("build", "--site-dir", "site", "--at", T, "--allow-unpublish", "court order 2024-123")
+    result = run("build", "--site-dir", "site", "--at", T, "--allow-unpublish", "court order\n2024-123")
     assert result.exit_code == 0, result.output
     assert ("warning: --allow-unpublish: unpublishing incident 'outage' update 2: missing: published by the "
             "previous site (since 2024-07-31T10:00:00Z) and not published by this build as of "
