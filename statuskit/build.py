@@ -161,6 +161,9 @@ class BuildResult:
     """Files in the built site."""
 
 
+log = logging.getLogger("statuskit")
+
+
 class _Collect(logging.Handler):
     def __init__(self, on_warning: Callable[[str], None] | None) -> None:
         super().__init__(logging.WARNING)
@@ -176,10 +179,15 @@ class _Collect(logging.Handler):
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime | None = None,
-               content_dir: Path | None = None, on_warning: Callable[[str], None] | None = None) -> BuildResult:
+               content_dir: Path | None = None, on_warning: Callable[[str], None] | None = None,
+               previous: Path | None = None, allow_unpublish: str | None = None) -> BuildResult:
     """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
     atomically: a failed build leaves the previous site untouched. ``at`` and ``content_dir``
-    override the plugin's options."""
+    override the plugin's options. The build is refused when it would unpublish or change an
+    update the previous site published (``previous``: its approvals.json, default the one in
+    the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.previous`)."""
+    from .previous import read_previous, refuse_or_log
+
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -205,6 +213,10 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         plugin.at_override = at
         plugin.content_override = Path(content_dir).resolve() if content_dir is not None else None
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+        # what the previous site published: this build may not take it back
+        if previous is not None and not Path(previous).is_file():
+            raise StatuskitError(f"--previous {display_path(Path(previous))}: file not found")
+        before = read_previous(Path(previous) if previous is not None else target / "approvals.json")
         # build everything into a fresh folder next to the target, then swap it in
         with replacing(target) as tmp:
             config["site_dir"] = str(tmp)
@@ -215,6 +227,8 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
                     raise plugin.error from None
                 detail = "\n".join(handler.errors) or exc.format_message()
                 raise BuildError(f"the site could not be built; {display_path(target)} was left as it was\n{detail}") from None
+            if before is not None:
+                refuse_or_log(before, plugin.prepared.release, allow_unpublish, on_warning or log.warning)
             files = sum(len(f) for _, _, f in os.walk(tmp))
     finally:
         logger.removeHandler(handler)

@@ -129,11 +129,19 @@ def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprova
     out: list[Problem] = []
     for u in inc.updates:
         ap = approvals[u.id]
+        retractor = next((v.id for v in inc.updates if v.retracts == u.id and approvals[v.id].approved), None)
         for r in ap.rejected:
             stale = "does not verify" in r.reason
             if stale:
-                msg = (f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now: "
-                       f"the update was edited after approval, or the file was copied from elsewhere; ask {r.member} to approve again")
+                head = f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now"
+                if retractor is not None:
+                    msg = f"{head}: update {retractor} retracts it, so its text may go{_RETRACTED_STALE}"
+                else:
+                    # `check` alone cannot know whether the update is public: the advice covers both cases
+                    msg = (f"{head}: the update was edited after approval, or the file was copied from elsewhere; "
+                           f"if update {u.id} was never published, ask {r.member} to approve again; if it is "
+                           f"already public, do not re-approve: restore it as it was published and "
+                           + _correct(inc.id, u.id))
                 out.append(Problem(r.file, None, None, msg, Severity.WARNING, "approval-stale"))
             else:
                 out.append(Problem(r.file, None, None, f"approval does not count: {r.reason}",
@@ -142,6 +150,29 @@ def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprova
             out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
                                f"update {u.id} is not approved yet: missing {', '.join(ap.missing)}",
                                Severity.WARNING, "approval-missing"))
+    return out
+
+
+_RETRACTED_STALE = " and this approval no longer matters"
+
+
+def _correct(iid: str, uid: int) -> str:
+    return f"add a correcting update (statuskit update {iid} --corrects {uid})"
+
+
+def published_stale(problems: list[Problem], published: set[tuple[str, int]], where: str) -> list[Problem]:
+    """``problems`` with each stale approval of an update that ``where`` published (e.g. "at origin/main")
+    made an error: its words cannot change, so the advice is a correcting update, never a new approval."""
+    out = []
+    for p in problems:
+        parts = Path(p.file).parts
+        key = (parts[-3], int(parts[-2])) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if p.rule == "approval-stale" and key in published and not p.message.endswith(_RETRACTED_STALE):
+            head = p.message.split(":", 1)[0]
+            p = Problem(p.file, p.line, p.field,
+                        f"{head}, and update {key[1]} was published {where}: its words cannot change; restore it as "
+                        f"it was published and {_correct(*key)}", Severity.ERROR, p.rule)
+        out.append(p)
     return out
 
 

@@ -18,6 +18,7 @@ from . import __version__
 from .errors import ContentError, Problem, Severity, StatuskitError
 from .model.content import display_path
 from .model.validate import format_time, parse_time
+from .source import version_note
 
 
 # --- shared options ------------------------------------------------------------
@@ -113,7 +114,7 @@ def print_problems(problems: list[Problem], fmt: str, summary: str) -> None:
 # --- commands --------------------------------------------------------------------
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="statuskit")
+@click.version_option(__version__, prog_name="statuskit", message="%(prog)s, version %(version)s" + version_note())
 def cli():
     """statuskit: a status site kept in git, where nothing publishes until both teams approve it.
 
@@ -126,13 +127,17 @@ def cli():
 @content_option
 @at_option
 @click.option("--base", metavar="REF", help="Also fail when a published update was edited or removed since REF.")
+@click.option("--previous", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE",
+              help="The live site's approvals.json: a stale approval of an update it published is an error.")
 @format_option("text", "json", "github")
 @handle_errors
-def check(content_dir, at, base, fmt):
+def check(content_dir, at, base, previous, fmt):
     """Validate the content, verify approvals and run the lints.
 
     Errors fail the check (exit 1); warnings, such as an update still waiting for a
-    team's approval, are reported but pass.
+    team's approval, are reported but pass. A stale approval (the update changed since
+    it was signed) of an update published at --base REF, or by the site of --previous
+    FILE, is an error: a published update is corrected by a new update, not re-approved.
 
     Example: statuskit check --format github
     """
@@ -141,10 +146,19 @@ def check(content_dir, at, base, fmt):
     T = build_time(at)
     result = run_check(content_dir, T)
     if base:
+        from .checks import published_stale
         from .history import check_base
 
-        result.problems += check_base(content_dir, base, T)
+        published: set[tuple[str, int]] = set()
+        result.problems += check_base(content_dir, base, T, published)
+        result.problems = published_stale(result.problems, published, f"at {base}")
         result.problems.sort(key=Problem.sort_key)
+    if previous is not None:
+        from .checks import published_stale
+        from .previous import published_keys, read_previous
+
+        site = read_previous(previous)
+        result.problems = published_stale(result.problems, published_keys(site), f"by the site ({site.source})")
     n_inc, n_upd = result.incidents, result.updates
     summary = (f"{'ok' if result.ok else 'failed'}: {n_inc} incident(s), {n_upd} update(s); "
                f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")

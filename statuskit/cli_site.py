@@ -29,12 +29,22 @@ def _explicit_content(content_dir: Path) -> Path | None:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
 @_config_option
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The live site's approvals.json (default: approvals.json in the site folder): the build "
+                   "refuses to unpublish or change anything it lists.")
+@click.option("--allow-unpublish", metavar="REASON",
+              help="Emergencies only: build even if that unpublishes or changes published updates; each one "
+                   "is logged as a warning with REASON.")
 @handle_errors
-def build(content_dir, at, site_dir, config_file):
+def build(content_dir, at, site_dir, config_file, previous, allow_unpublish):
     """Build the status site with MkDocs, atomically: the site is built into a new folder
     next to the target and swapped in, so a failed build leaves the previous site.
 
     T is --at, else the plugin's `at` option, $STATUSKIT_AT, $SOURCE_DATE_EPOCH, or now.
+
+    The build refuses to unpublish or change an update the previous site published
+    (approvals.json in the site folder, or --previous FILE for a fresh folder); an
+    update at most becomes retracted, through an approved retracting update.
 
     Example: statuskit build --at 2026-11-27T18:00:00Z
     """
@@ -43,7 +53,8 @@ def build(content_dir, at, site_dir, config_file):
     from .model.validate import format_time
 
     result = build_site(config_file, site_dir=site_dir, at=at, content_dir=_explicit_content(content_dir),
-                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True))
+                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
+                        previous=previous, allow_unpublish=allow_unpublish)
     click.echo(f"built {display_path(result.site_dir)}: {result.pages} pages, {result.files} files, "
                f"as of {format_time(result.at)}")
 

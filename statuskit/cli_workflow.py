@@ -25,13 +25,16 @@ from .model.content import display_path
 @click.option("--security-name", default="Security lead", show_default=True, help="Their name.")
 @click.option("--security-key", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="PATH.pub",
               help="Their OpenSSH public key file (default: an example key nobody can sign with).")
+@click.option("--statuskit-source", metavar="URL@COMMIT",
+              help="The statuskit CI installs, as a git URL and a 40-hex commit (default: exactly the statuskit "
+                   "running this command, when its commit is known); written to .github/statuskit-requirements.txt.")
 @click.option("--requirement", metavar="PIP-REQUIREMENT",
-              help="What CI installs (default: statuskit==<this version>); written to .github/statuskit-requirements.txt.")
+              help="Or any pip requirement line for CI to install instead (e.g. a release you host).")
 @click.option("--owner", "owners", multiple=True, metavar="@USER-OR-TEAM",
               help="CODEOWNERS owner of teams.yml and .github/ (repeatable; default: placeholders to edit).")
 @handle_errors
 def init(directory, name, url, namespace, comms_member, comms_name, comms_key, security_member, security_name,
-         security_key, requirement, owners):
+         security_key, statuskit_source, requirement, owners):
     """Create a new status site in DIRECTORY (new or empty): mkdocs.yml, theme/, content/
     with one example component, a commented teams.yml, GitHub workflows and a README.
 
@@ -48,7 +51,7 @@ def init(directory, name, url, namespace, comms_member, comms_name, comms_key, s
         comms=Approver(comms_member, comms_name, read_public_key(comms_key, "--comms-key") if comms_key else None),
         security=Approver(security_member, security_name,
                           read_public_key(security_key, "--security-key") if security_key else None),
-        **({"requirement": requirement} if requirement else {}),
+        requirement=requirement, statuskit_source=statuskit_source,
         owners=" ".join(owners) if owners else DEFAULT_OWNERS,
     )
     written = init_site(directory, opts)
@@ -121,3 +124,28 @@ def approve_teams(team, member, key, base, yes, content_dir):
         sys.exit(1)
     path = sign_teams(content_dir, new.teams, previous, team, member, key)
     click.echo(f"wrote {display_path(path)}; commit it to the pull request")
+
+
+@cli.command("last-deploy")
+@click.option("--environment", default="github-pages", show_default=True, help="The deployment environment.")
+@click.option("--approvals", "approvals_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also save the live site's approvals.json (from that deploy's address) to FILE.")
+@handle_errors
+def last_deploy(environment, approvals_out):
+    """Print the commit of the last successful deploy (nothing before the first one), from
+    GitHub's deployments API ($GITHUB_API_URL, $GITHUB_REPOSITORY, $GITHUB_TOKEN).
+
+    The publish workflow checks against it: `statuskit check --base SHA` and
+    `statuskit build --previous FILE`.
+
+    Example: statuskit last-deploy --approvals "$RUNNER_TEMP/live-approvals.json"
+    """
+    from .deploys import download_approvals, last_deploy as find
+
+    deploy = find(environment)
+    if deploy is None:
+        click.echo(f"no successful deploy to {environment} yet: nothing was published before", err=True)
+        return
+    if approvals_out is not None:
+        download_approvals(deploy, approvals_out)
+    click.echo(deploy.sha)

@@ -182,8 +182,10 @@ def approvals_under(registry: Registry, content: Content) -> dict[tuple[str, int
 
 # --- the check -------------------------------------------------------------------------
 
-def check_base(content_dir: Path, base: str, at: datetime) -> list[Problem]:
-    """Problems with the working tree's content compared with ``base`` at time ``at``."""
+def check_base(content_dir: Path, base: str, at: datetime, published: set[tuple[str, int]] | None = None
+               ) -> list[Problem]:
+    """Problems with the working tree's content compared with ``base`` at time ``at``; ``published``, when
+    given, receives (incident, update) of every update published at ``base`` among the changed incidents."""
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         return []  # `check` already reports the missing folder
@@ -195,10 +197,11 @@ def check_base(content_dir: Path, base: str, at: datetime) -> list[Problem]:
             return [Problem(display_path(content_dir), None, None,
                             f"the content at {base} has errors, so its published history cannot be checked "
                             f"(fix {base} first): {first}", rule="history-base-invalid")]
-        return _compare(content_dir, snap.content, base, at, snap.changed)
+        return _compare(content_dir, snap.content, base, at, snap.changed, published)
 
 
-def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: set[str] | None = None) -> list[Problem]:
+def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: set[str] | None = None,
+             published_out: set[tuple[str, int]] | None = None) -> list[Problem]:
     problems: list[Problem] = []
     new = _head_content(content_dir, old, changed)
     root_disp = display_path(content_dir)
@@ -207,6 +210,8 @@ def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: s
     # which updates are published at REF, at time T
     release, old_report = gate(old, at)
     published = {inc.id: len(inc.updates) for inc in release.incidents}
+    if published_out is not None:
+        published_out.update((iid, k) for iid, n in published.items() for k in range(1, n + 1))
 
     # the incidents at HEAD: from the loaded content, or file by file when it has errors
     if new is not None:

@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__
 from .errors import Problem, Severity, SignatureError, StatuskitError
 from .gate.sshsig import public_key_blob
 from .model.content import display_path
@@ -110,14 +109,28 @@ class InitOptions:
     """Default: ``statuskit-approval@<host of url>``."""
     comms: Approver = field(default_factory=lambda: Approver("comms-lead", "Communications lead"))
     security: Approver = field(default_factory=lambda: Approver("security-lead", "Security lead"))
-    requirement: str = f"statuskit=={__version__}"
-    """The pip requirement CI installs (``.github/statuskit-requirements.txt``)."""
+    requirement: str | None = None
+    """The pip requirement CI installs (``.github/statuskit-requirements.txt``); default: exactly this
+    statuskit, ``statuskit @ git+URL@COMMIT`` from ``statuskit_source`` or the installed distribution."""
+    statuskit_source: str | None = None
+    """``URL@COMMIT`` of the statuskit CI installs; default: the running one (:mod:`statuskit.source`)."""
     owners: str = DEFAULT_OWNERS
     """CODEOWNERS owners of teams.yml and .github/."""
 
 
 def _yaml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _requirement(o: InitOptions) -> str:
+    """What CI installs: --requirement as given, else exactly the statuskit that runs (or --statuskit-source)."""
+    from .source import requirement, running_source
+
+    if o.requirement:
+        if "\n" in o.requirement or not o.requirement.strip():
+            raise StatuskitError(f"--requirement {o.requirement!r}: give one pip requirement line")
+        return o.requirement.strip()
+    return requirement(o.statuskit_source or running_source())
 
 
 def _values(o: InitOptions) -> dict[str, str]:
@@ -155,7 +168,7 @@ def _values(o: InitOptions) -> dict[str, str]:
         "security_member": o.security.member,
         "security_name_yaml": _yaml_str(o.security.name),
         "security_key_yaml": _yaml_str(o.security.key or example_key("security")),
-        "statuskit_requirement": o.requirement,
+        "statuskit_requirement": _requirement(o),
         "owners": o.owners,
     }
 

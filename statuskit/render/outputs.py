@@ -19,6 +19,10 @@ otherwise ``digest_withheld`` is null. A withdrawn update shows ``retracted: tru
 its retraction, ``at`` its retraction's time and no approvals of its own
 (``approved_by: []``, ``approved_through_retraction: true``): the retraction's
 approvals publish its marker.
+
+``at`` is the build time T and each update's ``published_at`` the time it became
+public (the later of its ``at`` and ``embargo_until``): the next build compares
+itself with them, so published history cannot roll back (:mod:`statuskit.previous`).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
                 "retracted": u.retracted,
                 "retracted_by": u.retracted_by,
                 "approved_through_retraction": u.retracted,
+                "published_at": format_time(max(u.at, u.update.embargo_until or u.at)),
             })
         incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
                           "updates": updates})
@@ -62,6 +67,7 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
         "site": site.url,
         "required_teams": dict(sorted(release.team_names.items())),
         "incidents": incidents,
+        "at": format_time(release.at),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -27,7 +27,8 @@ def demo():
 
 def test_top_level(demo):
     _, _, doc = demo
-    assert list(doc) == ["protocol", "site", "required_teams", "incidents"]
+    assert list(doc) == ["protocol", "site", "required_teams", "incidents", "at"]
+    assert doc["at"] == "2026-11-27T18:00:00Z"
     assert doc["protocol"] == "statuskit-approval v1"
     assert doc["site"] == "https://status.example.org/"
     assert doc["required_teams"] == {"comms": "Communications", "security": "Security"}
@@ -69,7 +70,8 @@ def test_a_retracted_update_says_so_and_gives_no_digest(demo):
     sign_in = next(i for i in doc["incidents"] if i["id"] == "2026-03-03-portal-sign-in-failures")
     u2 = sign_in["updates"][1]
     assert u2 == {"update": 2, "at": "2026-03-03T09:05:00Z", "digest": None, "digest_withheld": "withdrawn",
-                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True}
+                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True,
+                  "published_at": "2026-03-03T09:05:00Z"}
 
 
 RETRACTED_UNAPPROVED = INCIDENT_YML.format(id="outage") + """\
@@ -91,7 +93,8 @@ def test_approved_through_its_retraction(make_site):
     [inc] = doc["incidents"]
     u1, u2, u3 = inc["updates"]
     assert u2 == {"update": 2, "at": "2024-07-31T10:30:00Z", "digest": None, "digest_withheld": "withdrawn",
-                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True}
+                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True,
+                  "published_at": "2024-07-31T10:30:00Z"}
     assert u1["approved_by"] == u3["approved_by"] == ["comms", "security"]
     assert u3["digest"].startswith("sha256:") and not u3["retracted"] and u3["digest_withheld"] is None
 

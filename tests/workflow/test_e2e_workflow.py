@@ -26,7 +26,8 @@ def test_init_new_approve_check_build(tmp_path, keys, monkeypatch):
         monkeypatch.setenv(k, v)
     site = tmp_path / "status"
     run("init", str(site), "--name", "Example status", "--comms-member", "alice", "--comms-key",
-        f"{keys['alice'].path}.pub", "--security-member", "bob", "--security-key", f"{keys['bob'].path}.pub")
+        f"{keys['alice'].path}.pub", "--security-member", "bob", "--security-key", f"{keys['bob'].path}.pub",
+        "--requirement", "statuskit==0.0.0")
     monkeypatch.chdir(site)
     git(site, "init", "-q", "-b", "main")
     git(site, "add", "-A")

@@ -8,16 +8,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statuskit import __version__
 from statuskit.cli import cli
 from statuskit.errors import StatuskitError
 from statuskit.init import EXAMPLE_KEY_COMMENT, InitOptions, example_key, init_site
 from statuskit.model.content import load_content
 
 REPO = Path(__file__).resolve().parents[2]
+SOURCE = "https://git.example.org/statuskit.git@0123456789abcdef0123456789abcdef01234567"
 
 EXPECTED = [
     ".github/CODEOWNERS",
+    ".github/rulesets/publishing-branch.json",
     ".github/statuskit-requirements.txt",
     ".github/workflows/statuskit-check.yml",
     ".github/workflows/statuskit-publish.yml",
@@ -42,7 +43,7 @@ def run(*args: str):
 
 def test_init_writes_a_complete_site(tmp_path):
     result = run("init", str(tmp_path / "status"), "--name", "Example Health status",
-                 "--url", "https://status.health.example/")
+                 "--url", "https://status.health.example/", "--statuskit-source", SOURCE)
     assert result.exit_code == 0, result.output
     site = tmp_path / "status"
     assert files_of(site) == EXPECTED
@@ -56,14 +57,15 @@ def test_init_writes_a_complete_site(tmp_path):
     assert content.teams.namespace == "statuskit-approval@status.health.example"
     assert content.teams.required_teams == ("comms", "security")
     assert dict(content.teams.teams) == {"comms": ("comms-lead",), "security": ("security-lead",)}
-    assert (site / ".github/statuskit-requirements.txt").read_text().splitlines()[-1] == f"statuskit=={__version__}"
+    assert (site / ".github/statuskit-requirements.txt").read_text().splitlines()[-1] == (
+        "statuskit @ git+https://git.example.org/statuskit.git@0123456789abcdef0123456789abcdef01234567")
     assert "@your-org/status-comms-leads" in (site / ".github/CODEOWNERS").read_text()
     assert (site / "theme/main.html").read_text().rstrip().endswith('{% extends "statuskit/base.html" %}')
     assert "@@" not in "".join((site / f).read_text() for f in EXPECTED)
 
 
 def test_example_keys_are_marked_and_check_warns_about_them(tmp_path):
-    init_site(tmp_path / "s", InitOptions())
+    init_site(tmp_path / "s", InitOptions(statuskit_source=SOURCE))
     teams = (tmp_path / "s/content/teams.yml").read_text()
     assert f'- "{example_key("comms")}"' in teams and EXAMPLE_KEY_COMMENT in teams
     assert "THE KEYS BELOW MARKED EXAMPLE-KEY ARE PLACEHOLDERS" in teams
@@ -97,7 +99,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "notes.txt").write_text("mine")
     with pytest.raises(StatuskitError, match=r"s is not empty; statuskit init writes only into a new or empty folder"):
-        init_site(tmp_path / "s", InitOptions())
+        init_site(tmp_path / "s", InitOptions(statuskit_source=SOURCE))
     result = run("init", str(tmp_path / "s"))
     assert result.exit_code == 1 and "is not empty" in result.output
     assert files_of(tmp_path / "s") == ["notes.txt"]
@@ -118,14 +120,14 @@ def test_init_refuses_one_key_for_both_teams(tmp_path, keys):
 
 def test_init_writes_the_repository_s_workflows(tmp_path):
     """The workflows `init` writes are the ones this repository runs; only the requirements file differs."""
-    init_site(tmp_path / "s", InitOptions())
+    init_site(tmp_path / "s", InitOptions(statuskit_source=SOURCE))
     for name in ("statuskit-check.yml", "statuskit-publish.yml"):
         assert (tmp_path / "s/.github/workflows" / name).read_bytes() == (REPO / ".github/workflows" / name).read_bytes()
     assert (REPO / ".github/statuskit-requirements.txt").read_text().splitlines()[-1] == "."
 
 
 def test_init_site_builds(tmp_path, monkeypatch):
-    init_site(tmp_path / "s", InitOptions(name="Example status"))
+    init_site(tmp_path / "s", InitOptions(name="Example status", statuskit_source=SOURCE))
     monkeypatch.chdir(tmp_path / "s")
     result = run("build", "--site-dir", "site", "--at", "2026-01-01T00:00:00Z")
     assert result.exit_code == 0, result.output

@@ -37,7 +37,7 @@ def workflows(request, tmp_path_factory) -> list[Path]:
     if request.param == "repository":
         return sorted((REPO / ".github" / "workflows").glob("*.yml"))
     site = tmp_path_factory.mktemp("init") / "site"
-    init_site(site, InitOptions())
+    init_site(site, InitOptions(requirement="statuskit==0.0.0"))
     return sorted((site / ".github" / "workflows").glob("*.yml"))
 
 
@@ -75,19 +75,35 @@ def test_least_privilege(workflows):
             perms = job["permissions"]
             if name == "deploy":
                 assert perms == {"pages": "write", "id-token": "write"}
+            elif wf.name == "statuskit-publish.yml":
+                assert perms == {"contents": "read", "deployments": "read"}, f"{wf.name}: {name}"
             else:
                 assert perms == {"contents": "read"}, f"{wf.name}: {name}"
             for step in job["steps"]:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] == "false"
-        assert "pull_request_target" not in doc["on"]
+            assert "secrets." not in wf.read_text()
+        if wf.name == "statuskit-publish.yml":
+            assert "pull_request_target" not in doc["on"] and "pull_request" not in doc["on"]
+
+
+def test_the_merge_guard_runs_the_target_branch_s_workflow(workflows):
+    """`pull_request_target`: GitHub runs this file as it is on the target branch, so a pull request cannot
+    edit the check that guards it (with `pull_request` it runs the pull request's copy)."""
+    check = yaml.load(workflows[0].read_text(), Loader=yaml.BaseLoader)
+    assert list(check["on"]) == ["pull_request_target"]
+    assert "zizmor: ignore[dangerous-triggers] -- deliberate" in workflows[0].read_text()
 
 
 def test_pr_check_runs_the_target_branch_s_statuskit(workflows):
     check = yaml.load(workflows[0].read_text(), Loader=yaml.BaseLoader)
     steps = check["jobs"]["check"]["steps"]
-    assert steps[0]["with"] == {"ref": "${{ github.event.pull_request.base.sha }}", "path": "trusted",
-                                "persist-credentials": "false"}
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert [c["with"] for c in checkouts] == [
+        {"ref": "${{ github.event.pull_request.base.sha }}", "path": "trusted", "persist-credentials": "false"},
+        {"ref": "refs/pull/${{ github.event.pull_request.number }}/merge", "path": "pr", "fetch-depth": "2",
+         "persist-credentials": "false"},
+    ]
     install = next(s for s in steps if "pip install" in s.get("run", ""))
     assert install["working-directory"] == "trusted"
     assert "-r .github/statuskit-requirements.txt" in install["run"]
@@ -96,8 +112,64 @@ def test_pr_check_runs_the_target_branch_s_statuskit(workflows):
                     'statuskit preview --base HEAD^1 >> "$GITHUB_STEP_SUMMARY"']
 
 
-def test_codeowners_cover_teams_and_workflows():
-    lines = [ln.split() for ln in (REPO / ".github" / "CODEOWNERS").read_text().splitlines()
-             if ln.strip() and not ln.startswith("#")]
-    assert {ln[0] for ln in lines} == {"/content/teams.yml", "/.github/"}
+def test_no_step_runs_code_from_the_pull_request(workflows):
+    """Every step either uses a pinned action, runs in trusted/, or runs only the installed statuskit on pr/
+    as data: nothing executes a file of the pull request, adds it to PATH or installs from it."""
+    check = yaml.load(workflows[0].read_text(), Loader=yaml.BaseLoader)
+    for step in check["jobs"]["check"]["steps"]:
+        if "uses" in step:
+            assert not step["uses"].startswith("./"), step  # no local action: it would come from a checkout
+            continue
+        run, where = step["run"], step.get("working-directory")
+        assert where in ("trusted", "pr"), step
+        assert "GITHUB_PATH" not in run and "GITHUB_ENV" not in run and "pr/" not in run, step
+        if where == "pr":
+            assert run.startswith("statuskit ") and "\n" not in run.strip(), step
+            assert not re.search(r"\b(python|pip|mkdocs|make|bash|sh|source|npm|\./)\b", run), step
+        assert "env" not in step, step
+
+
+def test_the_publish_workflow_checks_against_the_last_deploy(workflows):
+    publish = yaml.load(workflows[1].read_text(), Loader=yaml.BaseLoader)
+    steps = publish["jobs"]["build"]["steps"]
+    assert steps[0]["with"] == {"fetch-depth": "0", "persist-credentials": "false"}
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert 'statuskit last-deploy --environment github-pages --approvals "$RUNNER_TEMP/live-approvals.json"' in runs
+    assert 'statuskit check --base "$DEPLOYED" --format github' in runs
+    assert 'args+=(--previous "$RUNNER_TEMP/live-approvals.json")' in runs
+    last = next(s for s in steps if "last-deploy" in s.get("run", ""))
+    assert last["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+
+
+@pytest.mark.parametrize("root", ["repository", "init"])
+def test_codeowners_cover_teams_workflows_and_site_files(root, tmp_path):
+    if root == "init":
+        init_site(tmp_path / "s", InitOptions(requirement="statuskit==0.0.0"))
+        path = tmp_path / "s" / ".github" / "CODEOWNERS"
+    else:
+        path = REPO / ".github" / "CODEOWNERS"
+    lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    assert [ln[0] for ln in lines] == ["/content/teams.yml", "/.github/", "/mkdocs.yml", "/docs/", "/theme/"]
     assert all(len(ln) >= 3 for ln in lines)  # each path has owners from both teams
+
+
+def test_init_writes_an_importable_ruleset_for_the_publishing_branch(tmp_path):
+    """The ruleset requires the check by its job name, from GitHub Actions, on the branch the publish workflow
+    deploys; a Code Owners review; no force push or deletion; and nobody may bypass it."""
+    import json
+
+    init_site(tmp_path / "s", InitOptions(requirement="statuskit==0.0.0"))
+    gh = tmp_path / "s" / ".github"
+    ruleset = json.loads((gh / "rulesets" / "publishing-branch.json").read_text())
+    check = yaml.load((gh / "workflows" / "statuskit-check.yml").read_text(), Loader=yaml.BaseLoader)
+    publish = yaml.load((gh / "workflows" / "statuskit-publish.yml").read_text(), Loader=yaml.BaseLoader)
+    assert (ruleset["target"], ruleset["enforcement"], ruleset["bypass_actors"]) == ("branch", "active", [])
+    assert ruleset["conditions"]["ref_name"]["include"] == [f"refs/heads/{b}" for b in publish["on"]["push"]["branches"]]
+    rules = {r["type"]: r.get("parameters") for r in ruleset["rules"]}
+    assert set(rules) == {"deletion", "non_fast_forward", "pull_request", "required_status_checks"}
+    assert rules["pull_request"]["require_code_owner_review"] is True
+    assert rules["pull_request"]["required_approving_review_count"] >= 1
+    assert rules["required_status_checks"]["required_status_checks"] == [
+        {"context": check["jobs"]["check"]["name"], "integration_id": 15368}]  # 15368: the GitHub Actions app
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "Import a ruleset*: import\n     `.github/rulesets/publishing-branch.json`" in readme
