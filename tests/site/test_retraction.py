@@ -120,7 +120,8 @@ def test_an_unsigned_retracted_update_reaches_no_output(make_site, tmp_path):
     # approvals.json: update 2 has no approvals, no digest and no time of its own
     u2 = approvals(site, INCIDENT)[1]
     assert u2 == {"update": 2, "at": "2024-07-31T10:00:00Z", "digest": None, "digest_withheld": "withdrawn",
-                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True}
+                  "approved_by": [], "retracted": True, "retracted_by": 3, "approved_through_retraction": True,
+                  "published_at": "2024-07-31T10:00:00Z"}
 
 
 MAINTENANCE = "2024-08-10-db-upgrade"
