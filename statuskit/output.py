@@ -110,6 +110,15 @@ def output_kind(folder: Path) -> str | None:
 
 # --- what may be replaced ---------------------------------------------------------------------
 
+def _shown(path: Path) -> Path:
+    """``path`` as messages show it: relative to the working directory when inside it."""
+    path = Path(path)
+    if path.is_absolute():
+        with contextlib.suppress(ValueError):
+            return path.relative_to(Path.cwd())
+    return path
+
+
 def _related(a: Path, b: Path) -> bool:
     """a is b, inside b, or holds b."""
     return a == b or b in a.parents or a in b.parents
@@ -129,8 +138,8 @@ def check_replaceable(target: Path, kind: str = "site", inputs: Iterable[Path] =
     """Refuse to replace ``target`` unless statuskit may (rules 1-3 of the module docstring);
     returns the folder that will be replaced (symbolic links resolved)."""
     _marker_line(kind)
-    shown = Path(target)
-    target = _resolve(shown)
+    shown = _shown(target)
+    target = _resolve(Path(target))
     cwd = Path.cwd().resolve()
     # 2. never the working directory or its parents, nor an input, nor .git/.github
     if target == cwd or target in cwd.parents:
@@ -163,7 +172,7 @@ def check_replaceable(target: Path, kind: str = "site", inputs: Iterable[Path] =
             "folder or delete it yourself",
             hint="A site built by statuskit before it wrote this marker has none: delete that folder once.")
     if got != kind:
-        raise StatuskitError(f"refusing to replace {shown}: it holds a statuskit {got}, not a {kind}; "
+        raise StatuskitError(f"refusing to replace {shown}: it holds statuskit {got} output, not {kind} output; "
                              "choose another folder or delete it yourself")
     return target
 
@@ -246,7 +255,7 @@ def replacing(target: Path, kind: str = "site", inputs: Iterable[Path] = ()) -> 
     """A fresh folder next to ``target``, holding the marker of ``kind``; on leaving without an
     exception it replaces ``target``. ``inputs`` are the files and folders the build reads
     (content, docs_dir, custom_dir, mkdocs.yml): ``target`` may not be, hold or be inside one."""
-    shown = Path(target)
+    shown = _shown(target)
     inputs = tuple(inputs)
     real = check_replaceable(shown, kind, inputs)
     parent = real.parent
