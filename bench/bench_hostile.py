@@ -55,7 +55,7 @@ def cases() -> dict[str, dict[str, str]]:
                 f"      unknown-{i:05d}x: major_outage\n" for i in range(4000)) + "    public: x\n"},
         "unknown-keys-20000": {"incidents/hostile.yml": HEAD + "".join(f"    key{i:05d}: 1\n" for i in range(20_000))
                                + "    public: x\n"},
-        "flow-sequence-200000": {"incidents/hostile.yml": HEAD + "    acknowledge: [" + ", ".join(
+        "flow-sequence-50000": {"incidents/hostile.yml": HEAD + "    acknowledge: [" + ", ".join(
             ["public-over-promis"] * 50_000) + "]\n    public: x\n"},
         "long-text-lint": {"incidents/hostile.yml": _public(("We guarantee it is fixed and safe now. " * 400)[:MAX_TEXT_CHARS - 1])},
     }

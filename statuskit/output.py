@@ -186,7 +186,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # e.g. EPERM: it exists, owned by someone else
+    except (OSError, OverflowError, ValueError):  # EPERM: it exists, someone else's; or no pid at all
         return True
     return True
 
