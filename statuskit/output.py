@@ -193,7 +193,7 @@ def _alive(pid: int) -> bool:
 
 def _clean_stale(parent: Path, name: str) -> None:
     """4. Delete ``.<name>.<pid>-<random>.tmp/.old`` folders whose process is gone (only
-    empty ones or ones with the marker)."""
+    empty ones, ones with the marker, or ones holding nothing but a marker file being written)."""
     pattern = re.compile(rf"\.{re.escape(name)}\.(\d{{1,10}})-[a-z0-9_]{{8}}\.(?:tmp|old)")
     try:
         entries = list(os.scandir(parent))
@@ -205,7 +205,11 @@ def _clean_stale(parent: Path, name: str) -> None:
             continue
         path = Path(entry.path)
         try:
-            if any(path.iterdir()) and output_kind(path) is None:
+            inside = [p.name for p in path.iterdir()]
+            # a build killed while it wrote the marker leaves the marker file alone, maybe empty
+            if inside and inside != [MARKER] and output_kind(path) is None:
+                continue
+            if inside == [MARKER] and (path / MARKER).is_symlink():
                 continue
         except OSError:
             continue

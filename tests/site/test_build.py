@@ -280,9 +280,35 @@ def test_stale_temporary_folders_of_killed_builds_are_cleaned(full_project):
         if marker:
             (full_project / name / ".statuskit-output").write_text(marker)
     (full_project / f".site.{dead}-empty000.tmp").mkdir()
+    (full_project / f".site.{dead}-partial0.tmp").mkdir()  # killed while writing the marker
+    (full_project / f".site.{dead}-partial0.tmp" / ".statuskit-output").write_text("")
     result = build(full_project, "--at", AT)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in full_project.iterdir() if p.name.startswith((".site", ".other"))) == sorted(kept)
+
+
+def test_a_killed_build_leaves_nothing_after_the_next_build(full_project):
+    """A real build, killed (SIGKILL) once its temporary folder exists; the next build cleans up."""
+    import contextlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "statuskit", "build", "--at", AT], cwd=full_project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(full_project.glob(".site.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if not list(full_project.glob(".site.*.tmp")):
+        pytest.skip("the build ended before it could be killed")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in full_project.iterdir() if p.name.startswith(".site")) == []
+    assert (full_project / "site" / "index.html").is_file()
 
 
 def test_export_replaces_its_own_folder_and_refuses_the_content(full_project):
