@@ -144,7 +144,7 @@ def export_site(content_dir: Path, out_dir: Path, at: datetime, site: SiteInfo, 
                     "in_nav": p.in_nav} for p in prepared.pages]},
         indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     # write: everything into a fresh folder, then swap
-    with replacing(out_dir) as tmp:
+    with replacing(out_dir, kind="export", inputs=[content_dir]) as tmp:
         write_files(tmp, files)
     return prepared
 
@@ -213,12 +213,17 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         plugin.at_override = at
         plugin.content_override = Path(content_dir).resolve() if content_dir is not None else None
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+        # what the build reads: the site folder may not be, hold or be inside any of it
+        content = plugin.content_override or os.environ.get("STATUSKIT_CONTENT") or plugin.config.content
+        inputs = [config_file, Path(config.docs_dir), config_file.resolve().parent / content]
+        if config.theme.custom_dir:
+            inputs.append(Path(config.theme.custom_dir))
         # what the previous site published: this build may not take it back
         if previous is not None and not Path(previous).is_file():
             raise StatuskitError(f"--previous {display_path(Path(previous))}: file not found")
         before = read_previous(Path(previous) if previous is not None else target / "approvals.json")
         # build everything into a fresh folder next to the target, then swap it in
-        with replacing(target) as tmp:
+        with replacing(target, kind="site", inputs=inputs) as tmp:
             config["site_dir"] = str(tmp)
             try:
                 mkdocs_build(config)

@@ -76,6 +76,10 @@ def handle_errors(f):
         except StatuskitError as exc:
             click.echo(f"error: {exc}" if not isinstance(exc, ContentError) else str(exc), err=True)
             sys.exit(1)
+        except OSError as exc:  # a file the command reads or writes: say what happened, no traceback
+            from .output import describe_os_error
+            click.echo(f"error: {describe_os_error(exc, doing='')}", err=True)
+            sys.exit(1)
     return wrapper
 
 

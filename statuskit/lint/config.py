@@ -21,7 +21,6 @@ A list always adds to the default list; ``{replace: [...]}`` replaces it, and
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any, Mapping
 from ..errors import Problem, Severity, StatuskitError
 from ..model.content import display_path
 from ..model.load import Document, parse_yaml, read_yaml
-from ..model.validate import show_value
+from ..model.validate import SUGGESTIONS_PER_FILE, closest, show_value
 from .text import PhraseBook, PhraseError, phrase_pattern
 
 RULES: Mapping[str, str] = MappingProxyType({
@@ -232,12 +231,15 @@ class _Validator:
         self.doc = doc
         self.defaults = defaults
         self.problems: list[Problem] = []
+        self.suggestions = SUGGESTIONS_PER_FILE
+        """Unknown values left that get a "did you mean" (bounded work on a huge file)."""
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
     def unknown(self, path: tuple, got: str, allowed: tuple[str, ...], what: str) -> None:
-        close = difflib.get_close_matches(got, allowed, n=1, cutoff=0.6)
+        self.suggestions -= 1
+        close = closest(got, allowed) if self.suggestions >= 0 else []
         hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
         self.error(path, f"unknown {what} '{got}'{hint}")
 

@@ -13,7 +13,6 @@ An update retracted by a later update in the file is not linted: its text is wit
 
 from __future__ import annotations
 
-import difflib
 import functools
 import ipaddress
 import re
@@ -25,7 +24,7 @@ from typing import Iterator
 from ..errors import Problem, Severity
 from ..model.fold import State, fold
 from ..model.records import CLOSED_STATUSES, Incident, Kind, Report, Update
-from ..model.validate import format_time
+from ..model.validate import SUGGESTIONS_PER_FILE, closest, format_time
 from .config import RULES, LintConfig
 from .text import EXACT_WORDS, clause_before, line_of, normalise, quote, sentence_around, sentences, stem
 
@@ -245,7 +244,8 @@ def _is_security(u: Update) -> bool:
 def _check_acknowledge(ctx: _Ctx) -> None:
     for rule in ctx.u.acknowledge:
         if rule not in RULES:
-            close = difflib.get_close_matches(rule, list(RULES), n=1, cutoff=0.6)
+            # bounded work: the incident's first findings get a suggestion, later ones none
+            close = closest(rule, RULES) if len(ctx.out) < SUGGESTIONS_PER_FILE else []
             hint = f"; did you mean '{close[0]}'?" if close else f"; known rules: {', '.join(RULES)}"
             ctx.out.append(Problem(ctx.inc.file, ctx.u.field_lines.get("acknowledge", ctx.u.line),
                                    ctx.path("acknowledge"), f"unknown lint rule '{rule}'{hint}",

@@ -7,6 +7,7 @@ for bad content. Messages compare what was found with what was expected.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -122,19 +123,81 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+MAX_TEXT_CHARS = 10_000
+"""Longest text field (about 1,500 words); longer text makes a build slow for every reader's page."""
+MAX_TEXT_BRACKETS = 100
+"""Most '[' in one text field: Markdown's link handling costs (number of '[') x (length)."""
+
+SUGGEST_MAX_WORD = 64
+"""Longest unknown value that gets a "did you mean" (ids and keys are shorter; a longer one is no typo)."""
+SUGGEST_EXACT = 32
+"""Up to this many options every one is compared; among more, only the few nearest in sorted
+order, read forwards and backwards (a typo keeps the start or the end of a name)."""
+SUGGEST_NEAR = 4
+"""Neighbours taken on each side, forwards and backwards, among more than SUGGEST_EXACT options."""
+SUGGESTIONS_PER_FILE = 20
+"""Unknown values in one file that get a "did you mean"; the rest are reported without one."""
+
+_prepared_memo: tuple = (None, 0, None)
+"""(options object, its length, prepared): the option set of the last call, prepared once."""
+
+
+def _prepared(options: Any) -> tuple[tuple[str, ...], list[tuple[str, int]] | None, list[tuple[str, int]] | None]:
+    """(options in tie order, (option, index) sorted, (reversed option, index) sorted); a set's tie order
+    is sorted order. The last option set is kept: callers pass the same set for every value."""
+    global _prepared_memo
+    if len(options) <= SUGGEST_EXACT:
+        return tuple(sorted(options) if isinstance(options, (set, frozenset)) else options), None, None
+    memo = _prepared_memo
+    if memo[0] is options and memo[1] == len(options):
+        return memo[2]
+    ordered = tuple(sorted(options) if isinstance(options, (set, frozenset)) else options)
+    prepared = (ordered, sorted((o, i) for i, o in enumerate(ordered)),
+                sorted((o[::-1], i) for i, o in enumerate(ordered)))
+    _prepared_memo = (options, len(options), prepared)
+    return prepared
+
+
+def _near(word: str, ordered: tuple[str, ...], forwards: list[tuple[str, int]],
+          backwards: list[tuple[str, int]]) -> list[str]:
+    """The options next to ``word`` in sorted order, read forwards and backwards, in tie order."""
+    picked: set[int] = set()
+    for keys, key in ((forwards, word), (backwards, word[::-1])):
+        at = bisect.bisect_left(keys, (key, -1))
+        picked.update(i for _, i in keys[max(0, at - SUGGEST_NEAR):at + SUGGEST_NEAR])
+    return [ordered[i] for i in sorted(picked)]
+
+
 def _closest(word: str, options: Any) -> list[str]:
     """The option most like ``word`` (difflib's ratio >= 0.6), as a list of zero or one.
 
     Unlike ``difflib.get_close_matches``, a tie goes to the option listed first
-    (``ip`` suggests ``ipv4``, not ``ipv6``).
+    (``ip`` suggests ``ipv4``, not ``ipv6``); a set is listed in sorted order.
+    Bounded work whatever the content: nothing for a ``word`` longer than
+    SUGGEST_MAX_WORD, and among more than SUGGEST_EXACT options only the nearest
+    few are compared (the same answer as comparing all for a typo of a name).
     """
+    if len(word) > SUGGEST_MAX_WORD:
+        return []
+    ordered, forwards, backwards = _prepared(options)
+    candidates = ordered if forwards is None else _near(word, ordered, forwards, backwards)
     best: list[str] = []
     score = 0.6
-    for option in options:
-        ratio = difflib.SequenceMatcher(None, word, option).ratio()
-        if ratio > score or (ratio == score and not best):
+    matcher = difflib.SequenceMatcher(None, word)
+    for option in candidates:
+        matcher.set_seq2(option)
+        # the quick ratios are upper bounds of the ratio: skip what cannot win
+        for bound in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio):
+            ratio = bound()
+            if ratio < score or (ratio == score and best):
+                break
+        else:
             best, score = [option], ratio
     return best
+
+
+closest = _closest
+"""Public name of :func:`_closest`, for the lint configuration's suggestions."""
 
 
 def show_value(value: Any) -> str:
@@ -158,14 +221,20 @@ class _Checker:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
+        self.suggestions = SUGGESTIONS_PER_FILE
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
+    def closest(self, word: str, options: Any) -> list[str]:
+        """:func:`_closest`, for the first SUGGESTIONS_PER_FILE unknown values of the file."""
+        self.suggestions -= 1
+        return _closest(word, options) if self.suggestions >= 0 else []
+
     def keys(self, mapping: dict, path: tuple, allowed: tuple[str, ...], what: str) -> None:
         for key in mapping:
             if key not in allowed:
-                close = _closest(str(key), allowed)
+                close = self.closest(str(key), allowed)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
                 self.error(path + (key,), f"unknown key '{key}' in {what}{hint}")
 
@@ -195,7 +264,23 @@ class _Checker:
             return None
         if not allow_hidden and not self.visible(value, path, what):
             return None
+        if not self.bounded(value, path, what):
+            return None
         return normalise_text(value)
+
+    def bounded(self, value: str, path: tuple, what: str) -> bool:
+        """Refuse a text too long or with too many '[' for Markdown to render in well under a
+        second (Python-Markdown's link handling is quadratic in '[')."""
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(path, f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,} "
+                             "(shorten it or spread it over several updates)")
+            return False
+        brackets = value.count("[")
+        if brackets > MAX_TEXT_BRACKETS:
+            self.error(path, f"{what} has {brackets:,} '[' characters; the limit is {MAX_TEXT_BRACKETS} "
+                             "(each link uses one: write fewer links)")
+            return False
+        return True
 
     def visible(self, value: str, path: tuple, what: str) -> bool:
         """Refuse control and bidi-override characters: they can make an approver read
@@ -227,7 +312,7 @@ class _Checker:
             self.error(path, f"{what} must be one of: {', '.join(choices)}; got {show_value(value)}")
             return None
         if value not in choices:
-            close = _closest(value, choices)
+            close = self.closest(value, choices)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             self.error(path, f"{what} {show_value(value)} is not one of: {', '.join(choices)}{hint}")
             return None
@@ -331,7 +416,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
         ids = c.strings(tm, path, "a list of member ids")
         for i, mid in enumerate(ids):
             if mid not in members and isinstance(mem, dict) and mid not in mem:
-                close = _closest(mid, list(members))
+                close = c.closest(mid, members)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 c.error(path + (i,), f"unknown member '{mid}' (not under members){hint}")
         teams[tid] = tuple(ids)
@@ -500,7 +585,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
             for cid, st in m.items():
                 cpath = path + ("components", cid)
                 if cid not in components:
-                    close = _closest(str(cid), sorted(components))
+                    close = c.closest(str(cid), components)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     c.error(cpath, f"unknown component '{cid}' (not in components.yml){hint}")
                     continue

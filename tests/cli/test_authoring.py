@@ -428,3 +428,17 @@ def test_update_keeps_a_kept_block_and_the_comment_of_a_later_key(content):
     All fixed.
 # kind comes last""" + tail
     assert _earlier(content)[:-1] == digests
+
+
+def test_a_failed_write_is_explained_not_an_internal_error(content, monkeypatch):
+    import errno
+    import os
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+    monkeypatch.setattr(Path, "write_text", full)
+    result = new("Appointment scheduling unavailable", "--impact", "major", "--public", "We are investigating.",
+                 "--at", "2024-07-31T09:05:00Z")
+    assert result.exit_code == 1
+    assert result.output == ("error: content/incidents/2024-07-31-appointment-scheduling-unavailable.yml: "
+                             "no space left on device\n")

@@ -308,3 +308,87 @@ def test_mangled_content_never_crashes(tmp_path, monkeypatch):
         else:
             path.unlink()
     assert codes == {0, 1}
+
+
+# --- hostile content: bounded, with a message (speed is measured in bench/bench_hostile.py) ---------
+
+from statuskit.model.validate import MAX_TEXT_BRACKETS, MAX_TEXT_CHARS, SUGGESTIONS_PER_FILE  # noqa: E402
+
+_HOSTILE_HEAD = (CASES / "good" / "content" / "incidents" / "outage.yml").read_text().split("    public: |\n")[0]
+
+
+def _hostile(tmp_path, monkeypatch, public: str | None = None, components: str = "      scheduling: major_outage\n",
+             extra: str = "") -> Path:
+    content = _copy_case("good", tmp_path, monkeypatch)
+    body = _HOSTILE_HEAD.replace("id: outage", "id: hostile", 1).replace("    components:\n      scheduling: major_outage\n",
+                                                                         "    components:\n" + components)
+    if public is not None:
+        body += "    public: |\n" + "".join(f"      {line}\n" for line in public.splitlines())
+    (content / "incidents" / "hostile.yml").write_text(body + extra, encoding="utf-8")
+    return content
+
+
+def test_a_text_of_300000_brackets_is_refused_at_validation(tmp_path, monkeypatch):
+    _hostile(tmp_path, monkeypatch, public="[" * 300_000)
+    result = check()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "content/incidents/hostile.yml:12: updates[0].public: public text is 300,001 characters long; the limit is "
+        f"{MAX_TEXT_CHARS:,} (shorten it or spread it over several updates)")
+
+
+def test_a_text_with_too_many_brackets_is_refused(tmp_path, monkeypatch):
+    _hostile(tmp_path, monkeypatch, public="See [the notice](https://example.org/). " * (MAX_TEXT_BRACKETS + 1))
+    result = check()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"content/incidents/hostile.yml:12: updates[0].public: public text has {MAX_TEXT_BRACKETS + 1} '[' "
+        f"characters; the limit is {MAX_TEXT_BRACKETS} (each link uses one: write fewer links)")
+
+
+def test_a_text_at_the_limits_is_accepted(tmp_path, monkeypatch):
+    text = "See [the notice] now. " * MAX_TEXT_BRACKETS
+    _hostile(tmp_path, monkeypatch, public=text + "x" * (MAX_TEXT_CHARS - len(text) - 1))
+    result = check()
+    assert result.exit_code == 0, result.output
+
+
+def test_did_you_mean_is_given_for_the_first_unknown_values_of_a_file_only(tmp_path, monkeypatch):
+    n = SUGGESTIONS_PER_FILE + 10
+    _hostile(tmp_path, monkeypatch, public="x", components="".join(f"      schedul{i:02d}ng: major_outage\n"
+                                                                   for i in range(n)))
+    result = check()
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "unknown component" in line]
+    assert len(lines) == n
+    assert all(line.endswith("; did you mean 'scheduling'?") for line in lines[:SUGGESTIONS_PER_FILE])
+    assert all(line.endswith("(not in components.yml)") for line in lines[SUGGESTIONS_PER_FILE:])
+
+
+def test_did_you_mean_among_thousands_of_components(tmp_path, monkeypatch):
+    """4,000 components and 4,000 unknown ones: every error reported, typos still matched."""
+    content = _hostile(tmp_path, monkeypatch, public="x", components="      portl: major_outage\n      telehealth-vidoe: major_outage\n" + "".join(
+        f"      unknown-{i:05d}x: major_outage\n" for i in range(4000)))
+    comps = (content / "components.yml").read_text() + "".join(
+        f"  - id: component-{i:05d}\n    name: Component {i}\n" for i in range(4000)) + \
+        "  - id: telehealth-video\n    name: Telehealth\n"
+    (content / "components.yml").write_text(comps)
+    result = check()
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "unknown component" in line]
+    assert len(lines) == 4002
+    assert lines[0].endswith("unknown component 'portl' (not in components.yml); did you mean 'portal'?")
+    assert lines[1].endswith("unknown component 'telehealth-vidoe' (not in components.yml); did you mean 'telehealth-video'?")
+
+
+def test_lint_suggestions_are_bounded_too(tmp_path, monkeypatch):
+    content = _copy_case("good", tmp_path, monkeypatch)
+    n = SUGGESTIONS_PER_FILE + 5
+    (content / "lint.yml").write_text("severity:\n" + "".join(f"  public-over-promis{'e' * i}x: error\n"
+                                                                for i in range(1, n + 1)))
+    result = check()
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "unknown lint rule" in line]
+    assert len(lines) == n
+    assert all("; did you mean 'public-over-promise'?" in line for line in lines[:SUGGESTIONS_PER_FILE])
+    assert all("; did you mean" not in line for line in lines[SUGGESTIONS_PER_FILE:])

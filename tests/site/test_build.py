@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
 from datetime import datetime, timezone
@@ -132,6 +134,266 @@ def test_refuses_to_replace_a_project_folder(project):
     assert result.exit_code == 1
     assert "refusing to replace" in result.output and "mkdocs.yml" in result.output
     assert (project / "content" / "teams.yml").is_file()
+
+
+# --- what a build may replace: a mistyped folder never deletes anything --------------------------
+
+AT = "2024-08-01T12:00:00Z"
+
+
+@pytest.fixture
+def full_project(project, monkeypatch) -> Path:
+    """The project with a custom_dir theme, .github and .git, as the working directory."""
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("  font: false\n", "  font: false\n  custom_dir: theme\n"))
+    for rel, text in {"theme/main.html": "{% extends 'base.html' %}\n", ".github/workflows/ci.yml": "on: push\n",
+                      ".git/HEAD": "ref: refs/heads/main\n"}.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    monkeypatch.chdir(project)
+    return project
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file and folder under ``root`` (folders as None), to show nothing changed."""
+    return {p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None) for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize("site_dir, says", [
+    ("content/incidents", "is inside content"),
+    ("content", "is an input"),
+    ("content/approvals", "is inside content"),
+    ("docs", "is an input"),
+    ("theme", "is an input"),
+    (".github", "is an input"),
+    (".git", "is an input"),
+    (".", "is the working directory or one of its parents"),
+    ("..", "is the working directory or one of its parents"),
+])
+def test_an_input_folder_is_never_replaced(full_project, site_dir, says):
+    before = snapshot(full_project.parent)
+    result = build(full_project, "--site-dir", site_dir, "--at", AT)
+    assert result.exit_code == 1, result.output
+    assert f"error: refusing to replace {site_dir}: it {says}" in result.output
+    assert snapshot(full_project.parent) == before
+
+
+def test_a_folder_holding_the_project_is_never_replaced(full_project, tmp_path):
+    """Even with a marker planted in it (anyone can write one)."""
+    (tmp_path / ".statuskit-output").write_text("statuskit site v1\n")
+    before = snapshot(tmp_path)
+    result = build(full_project, "--site-dir", str(tmp_path), "--at", AT)
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace" in result.output
+    assert snapshot(tmp_path) == before
+
+
+def test_an_input_is_never_replaced_even_with_a_marker(full_project):
+    (full_project / "docs" / ".statuskit-output").write_text("statuskit site v1\n")
+    before = snapshot(full_project)
+    result = build(full_project, "--site-dir", "docs", "--at", AT)
+    assert result.exit_code == 1 and "refusing to replace docs: it is an input" in result.output
+    assert snapshot(full_project) == before
+
+
+def test_a_folder_statuskit_did_not_write_is_refused(full_project, tmp_path):
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    (home / ".bashrc").write_text("alias ll='ls -l'\n")
+    (home / "notes" / "todo.txt").write_text("keep me\n")
+    before = snapshot(home)
+    result = build(full_project, "--site-dir", str(home), "--at", AT)
+    assert result.exit_code == 1, result.output
+    assert (f"error: refusing to replace {home}: it is not a folder statuskit wrote (no .statuskit-output); "
+            "choose an empty folder or delete it yourself\n") in result.output
+    assert snapshot(home) == before
+
+
+def test_a_site_built_before_the_marker_is_refused_once(full_project):
+    """Decision: an old site/ (no marker) is not replaced; the message says to delete it once."""
+    (full_project / "site").mkdir()
+    (full_project / "site" / "index.html").write_text("old site")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 1
+    assert "not a folder statuskit wrote" in result.output and "delete that folder once" in result.output
+    assert (full_project / "site" / "index.html").read_text() == "old site"
+
+
+def test_an_empty_folder_and_a_statuskit_site_are_replaced(full_project):
+    (full_project / "site").mkdir()
+    first = build(full_project, "--at", AT)
+    assert first.exit_code == 0, first.output
+    assert (full_project / "site" / ".statuskit-output").read_text() == "statuskit site v1\n"
+    (full_project / "site" / "sentinel").write_text("from the first build")
+    second = build(full_project, "--at", AT)
+    assert second.exit_code == 0, second.output
+    assert not (full_project / "site" / "sentinel").exists()
+    assert (full_project / "site" / "index.html").is_file()
+    assert sorted(p.name for p in full_project.iterdir() if not p.name.startswith(".")) == \
+        ["content", "docs", "mkdocs.yml", "site", "theme"]
+
+
+def test_a_symlinked_site_dir_replaces_the_link_target(full_project, tmp_path):
+    served = tmp_path / "www" / "status"
+    served.mkdir(parents=True)
+    (full_project / "site").symlink_to(served, target_is_directory=True)
+    for _ in range(2):  # the second build replaces the folder the first one wrote
+        result = build(full_project, "--at", AT)
+        assert result.exit_code == 0, result.output
+    assert (full_project / "site").is_symlink() and (full_project / "site").resolve() == served
+    assert (served / "index.html").is_file() and (served / ".statuskit-output").is_file()
+    assert sorted(p.name for p in served.parent.iterdir()) == ["status"]
+    assert sorted(p.name for p in full_project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_symlink_to_nothing_is_refused(full_project, tmp_path):
+    (full_project / "site").symlink_to(tmp_path / "nowhere")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 1
+    assert f"refusing to replace site: it is a symbolic link to {tmp_path / 'nowhere'}, which does not exist" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_symlink_to_an_input_is_refused(full_project):
+    (full_project / "site").symlink_to(full_project / "content", target_is_directory=True)
+    before = snapshot(full_project / "content")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 1 and "refusing to replace site: it is an input" in result.output
+    assert snapshot(full_project / "content") == before
+
+
+def test_stale_temporary_folders_of_killed_builds_are_cleaned(full_project):
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    stale = {f".site.{dead}-abcd1234.tmp": "statuskit site v1\n", f".site.{dead}-efgh5678.old": "statuskit site v1\n"}
+    kept = {f".site.{os.getpid()}-live0000.tmp": "statuskit site v1\n",  # a live build's
+            f".site.{dead}-notmine0.tmp": None,                           # not statuskit's: no marker
+            ".site.k2j4h5x.tmp": "statuskit site v1\n",                   # not our name pattern
+            f".other.{dead}-abcd1234.tmp": "statuskit site v1\n"}         # another target's
+    for name, marker in {**stale, **kept}.items():
+        (full_project / name).mkdir()
+        (full_project / name / "page.html").write_text("x")
+        if marker:
+            (full_project / name / ".statuskit-output").write_text(marker)
+    (full_project / f".site.{dead}-empty000.tmp").mkdir()
+    (full_project / f".site.{dead}-partial0.tmp").mkdir()  # killed while writing the marker
+    (full_project / f".site.{dead}-partial0.tmp" / ".statuskit-output").write_text("")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in full_project.iterdir() if p.name.startswith((".site", ".other"))) == sorted(kept)
+
+
+def test_a_killed_build_leaves_nothing_after_the_next_build(full_project):
+    """A real build, killed (SIGKILL) once its temporary folder exists; the next build cleans up."""
+    import contextlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "statuskit", "build", "--at", AT], cwd=full_project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(full_project.glob(".site.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if not list(full_project.glob(".site.*.tmp")):
+        pytest.skip("the build ended before it could be killed")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in full_project.iterdir() if p.name.startswith(".site")) == []
+    assert (full_project / "site" / "index.html").is_file()
+
+
+def test_export_replaces_its_own_folder_and_refuses_the_content(full_project):
+    args = ["--at", AT, "--content", "content", "--config-file", "mkdocs.yml"]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["export", "out", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    assert (full_project / "out" / ".statuskit-output").read_text() == "statuskit export v1\n"
+    before = snapshot(full_project / "content")
+    result = CliRunner().invoke(cli, ["export", "content/approvals", *args], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "error: refusing to replace content/approvals: it is inside content" in result.output
+    assert snapshot(full_project / "content") == before
+
+
+def test_a_site_folder_is_not_replaced_by_another_kind(full_project):
+    assert build(full_project, "--at", AT).exit_code == 0
+    result = CliRunner().invoke(cli, ["export", "site", "--at", AT], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "error: refusing to replace site: it holds statuskit site output, not export output" in result.output
+    assert (full_project / "site" / "index.html").is_file()
+
+
+# --- I/O failures, explained -------------------------------------------------------------------------
+
+def _raise_on(monkeypatch, obj, name, err, when=lambda *a: True):
+    real = getattr(obj, name)
+
+    def fake(*args, **kwargs):
+        if when(*args):
+            raise OSError(err, os.strerror(err), str(args[0]) if args else None)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(obj, name, fake)
+
+
+@pytest.mark.parametrize("err, reason", [(errno.ENOSPC, "no space left on device"),
+                                         (errno.EACCES, "permission denied")])
+def test_a_failed_write_says_what_happened_and_keeps_the_site(full_project, monkeypatch, err, reason):
+    assert build(full_project, "--at", AT).exit_code == 0
+    before = snapshot(full_project / "site")
+    _raise_on(monkeypatch, Path, "write_bytes", err, lambda path, *a: path.name == "summary.json")
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 1
+    assert re.search(rf"error: could not write site/api/v2/summary\.json: {reason}; site was left as it was\n",
+                     result.output), result.output
+    assert snapshot(full_project / "site") == before
+    assert sorted(p.name for p in full_project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_read_only_parent_says_so(full_project, monkeypatch):
+    import tempfile
+    monkeypatch.setattr(tempfile, "mkdtemp", _erofs_mkdtemp)
+    result = build(full_project, "--at", AT)
+    assert result.exit_code == 1
+    assert f"error: could not write {full_project}: the file system is read-only; site was left as it was" \
+        in result.output
+    assert not (full_project / "site").exists()
+
+
+def _erofs_mkdtemp(*args, dir=None, **kwargs):
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
+
+
+def test_a_lost_race_with_a_concurrent_build_is_explained(full_project, monkeypatch):
+    """A second build swaps its site in between the first build's two renames."""
+    from statuskit import output
+    from statuskit.build import build_site
+
+    real_replace = os.replace
+    raced = []
+
+    def replace(src, dst):
+        real_replace(src, dst)
+        if not raced and Path(src).name == "site":  # the first build moved the old site aside
+            raced.append(True)
+            build_site(full_project / "mkdocs.yml", at=resolve_time(AT))   # the other build, to the end
+    monkeypatch.setattr(output.os, "replace", replace)
+    assert build(full_project, "--at", AT).exit_code == 0  # the previous site
+    raced.clear()
+    result = build(full_project, "--at", AT)
+    assert raced and result.exit_code == 1
+    assert ("error: could not put the new site in place at site: another build replaced it at the same time; "
+            "site now holds that build's output") in result.output
+    assert output.output_kind(full_project / "site") == "site" and (full_project / "site" / "index.html").is_file()
+    assert [p.name for p in full_project.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_google_fonts_are_refused(project):
