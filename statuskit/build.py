@@ -78,6 +78,15 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def _read_raw(path: Path) -> dict:
+    """mkdocs.yml as written, tags read as None ({} when it is not a mapping)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise StatuskitError(f"{display_path(path)}: not valid YAML: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
 def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
     """(site_name, site_url) from an mkdocs.yml, or (None, None) when it does not exist."""
     if not path.is_file():
@@ -247,6 +256,14 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
+        # hooks run (and INHERIT reads another file) while MkDocs loads the config: refuse them first
+        raw = _read_raw(config_file)
+        early = [m for m in config_refusals(
+            config_file.name, plugin_at=None, content="content", content_given=True, content_default=True,
+            hooks=list(raw.get("hooks") or ()), inherit="INHERIT" in raw, repo_url=None, extra_javascript=[],
+            extra_css=[], extra={}, theme={}, mermaid=False)]
+        if early:
+            raise StatuskitError("\n".join(early))
         # read mkdocs.yml and find the statuskit plugin
         try:
             config = load_config(config_file=str(config_file))
