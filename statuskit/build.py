@@ -259,7 +259,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         # hooks run (and INHERIT reads another file) while MkDocs loads the config: refuse them first
         raw = _read_raw(config_file)
         early = [m for m in config_refusals(
-            config_file.name, plugin_at=None, content="content", content_given=True, content_default=True,
+            display_path(config_file), plugin_at=None, content="content", content_given=True, content_default=True,
             hooks=list(raw.get("hooks") or ()), inherit="INHERIT" in raw, repo_url=None, extra_javascript=[],
             extra_css=[], extra={}, theme={}, mermaid=False)]
         if early:

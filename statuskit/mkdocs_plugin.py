@@ -217,8 +217,10 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         raw = _raw_config(config.config_file_path)
         given = self.content_override or os.environ.get("STATUSKIT_CONTENT")
         # 6. no third-party requests, and nothing in mkdocs.yml that moves the gate
+        from .model.content import display_path
+
         problems = config_refusals(
-            config_name, plugin_at=self.config.at, content=self.config.content, content_given=bool(given),
+            display_path(Path(config.config_file_path)) if config.config_file_path else config_name, plugin_at=self.config.at, content=self.config.content, content_given=bool(given),
             content_default=(root / self.config.content).resolve() == (root / "content").resolve(),
             hooks=list(config.hooks or ()), inherit=isinstance(raw, dict) and "INHERIT" in raw,
             repo_url=config.repo_url, extra_javascript=list(config.extra_javascript), extra_css=list(config.extra_css),

@@ -20,17 +20,23 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .parallel import pmap
+
 __all__ = ["scan_site", "scan_html", "scan_css"]
 
-_TAG = re.compile(r"<(script|link|img|iframe|frame|source|video|audio|track|embed|object|input|image|use|base|meta"
-                  r"|style|body|table|td|th|svg|feimage)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
-_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+# these run on the page's bytes, lower-cased (ASCII only: fast; tags and schemes are case-insensitive)
+_TAG = re.compile(rb"<(script|link|img|iframe|frame|source|video|audio|track|embed|object|input|image|use|base|meta"
+                  rb"|style|body|table|td|th|feimage)\b([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>")
+_STYLE_ATTR = re.compile(rb"""style\s*=\s*("[^"]*"|'[^']*')""")
+_SUSPECT = re.compile(rb"//|\\|&|[\t\n\r]/|/[\t\n\r]|\(|@import")
+"""What a value must hold to name another origin: ``//``, a backslash (``https:\\host``), an entity,
+a tab or newline that browsers strip (``/\t/``), or CSS ``url(``/``@import``."""
+_SCRIPT_BODY = re.compile(rb"<script\b[^>]*>(.*?)</script\s*>", re.DOTALL)
+_STYLE_BODY = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.DOTALL)
+_JS_URL = re.compile(rb"""["'`]\s*((?:https?:)?//[^"'`\s]+)""")
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
                       re.IGNORECASE)
-_JS_URL = re.compile(r"""["'`]\s*((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
-_SCRIPT_BODY = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_STYLE_BODY = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
 _NAVIGATION_RELS = {"canonical", "alternate", "next", "prev", "author", "license", "help", "me", "bookmark",
                     "search", "external", "nofollow", "noopener", "noreferrer", "tag"}
@@ -75,9 +81,11 @@ class _Scanner:
                 self.url(candidate.split()[0], what)
 
     def css(self, text: str, what: str) -> None:
-        if "url" not in text.lower() and "@import" not in text.lower():
+        if "\\" in text:  # CSS escapes: u\72l( is url(
+            text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+        low = text.lower()
+        if "url" not in low and "@import" not in low:
             return
-        text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
         for m in _CSS_URL.finditer(text):
             self.url(next(g for g in m.groups() if g is not None), what)
 
@@ -92,12 +100,19 @@ def _attrs(text: str) -> dict[str, str]:
     return out
 
 
-def scan_html(text: str, site_url: str) -> list[tuple[str, str]]:
-    """(url, what) for each resource the page loads from another origin."""
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "replace")
+
+
+def scan_html(page: str | bytes, site_url: str) -> list[tuple[str, str]]:
+    """(url, what) for each resource the page loads from another origin (URLs shown lower-cased)."""
     s = _Scanner(site_url)
-    for m in _TAG.finditer(text):
-        tag = m.group(1).lower()
-        a = _attrs(m.group(2))
+    data = (page.encode("utf-8") if isinstance(page, str) else page).lower()
+    for m in _TAG.finditer(data):
+        if not _SUSPECT.search(m.group(2)):
+            continue  # relative URLs only: nothing here can name another origin
+        tag = _text(m.group(1))
+        a = _attrs(_text(m.group(2)))
         if tag == "link":
             rels = set((a.get("rel") or "").lower().split())
             if not rels or not rels <= _NAVIGATION_RELS:
@@ -118,14 +133,13 @@ def scan_html(text: str, site_url: str) -> list[tuple[str, str]]:
                     s.url(a[name], f"<{tag} {name}>")
         if "style" in a:
             s.css(a["style"], f"<{tag} style>")
-    if "style=" in text.lower():  # style="" on tags the pattern above does not name
-        for m in _STYLE_ATTR.finditer(text):
-            s.css(html.unescape(m.group(1)[1:-1]), "style attribute")
-    for m in _STYLE_BODY.finditer(text):
-        s.css(m.group(1), "<style>")
-    for m in _SCRIPT_BODY.finditer(text):
+    for m in _STYLE_ATTR.finditer(data):  # style="" on tags the pattern above does not name
+        s.css(html.unescape(_text(m.group(1)[1:-1])), "style attribute")
+    for m in _STYLE_BODY.finditer(data):
+        s.css(_text(m.group(1)), "<style>")
+    for m in _SCRIPT_BODY.finditer(data):
         for u in _JS_URL.finditer(m.group(1)):
-            s.url(u.group(1), "URL in an inline <script>")
+            s.url(_text(u.group(1)), "URL in an inline <script>")
     return sorted(set(s.found))
 
 
@@ -136,17 +150,18 @@ def scan_css(text: str, site_url: str) -> list[tuple[str, str]]:
     return sorted(set(s.found))
 
 
+def _scan_file(shared: tuple[str, str], path: str) -> list[tuple[str, str, str]]:
+    root, site_url = shared
+    with open(path, "rb") as fh:
+        data = fh.read()
+    found = scan_css(_text(data), site_url) if path.endswith(".css") else scan_html(data, site_url)
+    rel = Path(path).relative_to(root).as_posix()
+    return [(rel, url, what) for url, what in found]
+
+
 def scan_site(root: Path, site_url: str) -> list[tuple[str, str, str]]:
-    """(relative path, url, what) for every third-party load in the .html and .css files under ``root``."""
-    out = []
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            if not name.endswith((".html", ".htm", ".css")):
-                continue
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace")
-            found = scan_css(text, site_url) if name.endswith(".css") else scan_html(text, site_url)
-            rel = Path(path).relative_to(root).as_posix()
-            out += [(rel, url, what) for url, what in found]
-    return sorted(out)
+    """(relative path, url, what) for every third-party load in the .html and .css files under ``root``
+    (over several processes for a large site)."""
+    paths = [os.path.join(d, n) for d, _dirs, names in os.walk(root) for n in names
+             if n.endswith((".html", ".htm", ".css"))]
+    return sorted(f for part in pmap(_scan_file, paths, (str(root), site_url)) for f in part)
