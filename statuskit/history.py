@@ -166,8 +166,11 @@ class GitTree:
                                    input="".join(f"{o}\n" for o in oids.values()).encode())
             data, pos = batch.stdout, 0
             for path in oids:
-                header_end = data.index(b"\n", pos)
-                size = int(data[pos:header_end].split()[2])
+                header_end = data.index(b"\n", pos) if b"\n" in data[pos:] else -1
+                header = data[pos:header_end].split() if header_end >= 0 else []
+                if batch.returncode != 0 or len(header) != 3:
+                    raise GitError(f"git cannot read {self._full(path)} at {self.sha[:12]} (fetch the full revision)")
+                size = int(header[2])
                 self._blobs[path] = data[header_end + 1:header_end + 1 + size]
                 pos = header_end + 1 + size + 1
         return sorted(out)

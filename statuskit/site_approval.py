@@ -430,8 +430,9 @@ def check_step(chain: Chain, base: Mapping[int, Step], head: Mapping[int, Step],
                            + how, rule=f"{chain.kind}-unapproved"))
     # 3. signed by every required team of teams.yml at REF
     elif ap.missing:
+        what = f"{chain.what} changed since {ref} and" if base_digest != head_digest else "the new step"
         out.append(Problem(file, line, None,
-                           f"{chain.what} changed since {ref} and {disp} lacks approval by: {', '.join(ap.missing)} "
+                           f"{what} {disp} lacks approval by: {', '.join(ap.missing)} "
                            f"(under teams.yml at {ref}): " + how, rule=f"{chain.kind}-unapproved"))
     return out
 
