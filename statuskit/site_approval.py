@@ -623,7 +623,8 @@ def plan_site_step(content_dir: Path, base: str | None = None) -> SitePlan:
         last_doc = parse_manifest(SITE, last)[0] if last is not None else None
         unchanged = before == now and last_doc is not None and last_doc["digest"] == state_digest(now)
         return SitePlan(seq, manifest_bytes(SITE, seq, state_digest(before), state_digest(now), now), teams,
-                        f"teams.yml at {base}", tuple(changed_paths(before, now)), base, unchanged)
+                        f"teams.yml at {base}", tuple(_with_line_counts(changed_paths(before, now), base_files, files)),
+                        base, unchanged)
     teams = load_content(content_dir, only=set()).teams
     top = steps.get(max(steps)) if steps else None
     doc = parse_manifest(SITE, top)[0] if top is not None else None
@@ -640,6 +641,29 @@ def plan_site_step(content_dir: Path, base: str | None = None) -> SitePlan:
     prev = doc[SITE.body] if doc is not None else {}
     return SitePlan(seq, manifest_bytes(SITE, seq, replaces, state_digest(now), now), teams, "teams.yml",
                     tuple(changed_paths(prev, now)), f"step {top.seq}" if doc is not None else "nothing approved", False)
+
+
+def _with_line_counts(changes: list[str], old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[str]:
+    """'~ path' with '(+a -b lines)' for text files, so an approver sees how much changed."""
+    import difflib
+
+    out = []
+    for c in changes:
+        path = c[2:]
+        try:
+            a = old[path].decode("utf-8").splitlines() if path in old else []
+            b = new[path].decode("utf-8").splitlines() if path in new else []
+        except UnicodeDecodeError:
+            out.append(f"{c} (binary)")
+            continue
+        plus = minus = 0
+        for line in difflib.unified_diff(a, b, lineterm="", n=0):
+            if line.startswith("+") and not line.startswith("+++"):
+                plus += 1
+            elif line.startswith("-") and not line.startswith("---"):
+                minus += 1
+        out.append(f"{c} (+{plus} -{minus} lines)")
+    return out
 
 
 def sign_site(content_dir: Path, plan: SitePlan, team: str, member: str, key: Path | None) -> tuple[Path, list[Path]]:

@@ -80,7 +80,7 @@ def test_a_pull_request_editing_only_a_site_file_needs_both_teams(project, path)
                                 "main` and commits content/approvals/_site/2/") \
         or p.message.startswith(f"the site files changed since main (+ {path})")
     out = approve(project, "comms", "alice")
-    assert path in out
+    assert f"changes since main:\n  {'+' if path == 'docs/x.md' else '~'} {path} (+" in out and " lines)\n" in out
     assert rules(check_base(project.site.root, "main", T)) == ["site-unapproved"]  # security still missing
     approve(project, "security", "bob")
     assert check_base(project.site.root, "main", T) == []
