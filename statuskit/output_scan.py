@@ -1,6 +1,6 @@
 """The backstop against third-party requests: scan a built site before it is swapped in.
 
-Every ``.html`` and ``.css`` file is read for resources the reader's browser would load from
+Every ``.html``, ``.svg`` and ``.css`` file is read for resources the reader's browser would load from
 another origin than the site's: ``<script src>``, ``<link href>`` (stylesheets, icons,
 preloads -- every ``rel`` but plain navigation), ``<img>``/``<source>``/``<video>``/``<audio>``/
 ``<track>``/``<iframe>``/``<embed>``/``<object>``/``<input type=image>`` sources, ``srcset``,
@@ -160,8 +160,8 @@ def _scan_file(shared: tuple[str, str], path: str) -> list[tuple[str, str, str]]
 
 
 def scan_site(root: Path, site_url: str) -> list[tuple[str, str, str]]:
-    """(relative path, url, what) for every third-party load in the .html and .css files under ``root``
+    """(relative path, url, what) for every third-party load in the .html, .svg and .css files under ``root``
     (over several processes for a large site)."""
     paths = [os.path.join(d, n) for d, _dirs, names in os.walk(root) for n in names
-             if n.endswith((".html", ".htm", ".css"))]
+             if n.endswith((".html", ".htm", ".svg", ".css"))]
     return sorted(f for part in pmap(_scan_file, paths, (str(root), site_url)) for f in part)

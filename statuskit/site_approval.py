@@ -50,7 +50,9 @@ from .model.records import Teams
 __all__ = [
     "Chain", "SITE", "TEAMS", "Tree", "WorkTree", "Step", "StepApprovals", "collect_site_files", "file_hashes",
     "state_digest", "read_steps", "manifest_bytes", "step_statement", "verify_step", "check_step",
-    "site_status", "require_site_approval", "sign_step", "CONFIG_FILE",
+    "site_status", "require_site_approval", "sign_step", "CONFIG_FILE", "SiteStatus", "SitePlan", "plan_site_step",
+    "sign_site", "site_warnings", "site_change_problems", "describe_site_status", "content_rel", "changed_paths",
+    "parse_manifest",
 ]
 
 CONFIG_FILE = "mkdocs.yml"

@@ -182,3 +182,18 @@ def test_a_preview_is_refused_into_the_site_dir(project):
     result = build(project, "--preview")
     assert result.exit_code == 2 and "a preview needs --site-dir DIR" in result.output
     assert not (project / "site").exists()
+
+
+def test_the_scanner_reads_html_svg_and_css_files(tmp_path):
+    from statuskit.output_scan import scan_site
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "logo.svg").write_text('<svg><image href="https://evil.example/i.png"/></svg>')
+    (tmp_path / "b.css").write_text('a{background:u\\72l(https://cdn.example/x.png)}')
+    (tmp_path / "c.html").write_text('<P><IMG SRC="HTTPS://Cdn.Example/Y.png"></P><a href="https://ok.example/">ok</a>')
+    (tmp_path / "d.js").write_text('fetch("https://evil.example/not-scanned")')
+    assert scan_site(tmp_path, "https://status.example.org/") == [
+        ("a/logo.svg", "https://evil.example/i.png", "<image href>"),
+        ("b.css", "https://cdn.example/x.png", "CSS url()/@import"),
+        ("c.html", "https://cdn.example/y.png", "<img src>"),
+    ]
