@@ -116,7 +116,9 @@ def main() -> int:
         ("preview --base main (git, 1 update appended)", [sk, "preview", "--base", "main", "--at", AT], None, repo),
     ]
     if args.build:
-        cases.append(("build", [sk, "build", "--at", AT], Restore(created=(root / "site",)), root))
+        cases.append(("build --preview (site files not signed here)",
+                      [sk, "build", "--preview", "--site-dir", "preview", "--at", AT],
+                      Restore(created=(root / "preview",)), root))
     print(f"statuskit commands, {args.incidents} incidents (cold: STATUSKIT_CACHE=0)")
     env = {"STATUSKIT_CACHE": "0", **GIT_ENV}
     for label, cmd, undo, cwd in cases:

@@ -64,7 +64,8 @@ def main() -> int:
     global T0
     with tempfile.TemporaryDirectory(dir=project) as tmp:
         T0 = time.perf_counter()
-        result = build_site(project / "mkdocs.yml", site_dir=Path(tmp) / "site", at=parse_time(AT))
+        result = build_site(project / "mkdocs.yml", site_dir=Path(tmp) / "site", at=parse_time(AT),
+                            content_dir=content, preview=True)  # unsigned site files: a preview
         print(f"{_mem()}  done: {result.pages} pages, {result.files} files")
     return 0
 

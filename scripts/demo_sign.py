@@ -3,9 +3,11 @@
 Creates fresh ed25519 keys for the demo team members (or reuses those kept in
 --keys-dir, so that re-signing after an edit changes only the edited updates'
 signatures: ed25519 signatures are deterministic), writes their public keys into
-content/teams.yml (comments and layout kept), and signs every demo update for
+content/teams.yml (comments and layout kept), signs every demo update for
 both teams -- except the drafts listed in DRAFTS, which get only the approvals
-named there. Run it after changing the demo content:
+named there -- and signs the site files (mkdocs.yml, docs/, theme/,
+components.yml, .github/) as step content/approvals/_site/1/. Run it after
+changing the demo content or any of the site files:
 
     .venv/bin/python scripts/demo_sign.py [--content content] [--keys-dir DIR]
 
@@ -28,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from statuskit.gate.digest import digest, statement  # noqa: E402
 from statuskit.gate.sshsig import public_key_line, sign  # noqa: E402
 from statuskit.model.content import load_content  # noqa: E402
+from statuskit.site_approval import SITE, WorkTree, collect_site_files, content_rel, file_hashes, manifest_bytes, \
+    state_digest, step_statement  # noqa: E402
 
 DRAFTS = {
     # (incident, update): the (team, member) approvals it has so far
@@ -94,7 +98,22 @@ def main() -> int:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(sign(keys[mid], teams.namespace, msg))
                 count += 1
-    print(f"re-keyed {len(keys)} members and wrote {count} approvals under {approvals}")
+    # the site files: step 1 of the _site chain, signed by the first member of each team
+    project = root.resolve().parent
+    files, problems = collect_site_files(WorkTree(project), content_rel(project, root))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    state = file_hashes(files)
+    manifest = manifest_bytes(SITE, 1, state_digest(state), state_digest(state), state)
+    step = approvals / SITE.folder / "1"
+    step.mkdir(parents=True)
+    (step / "manifest.json").write_bytes(manifest)
+    for team in teams.required_teams:
+        mid = teams.teams[team][0]
+        (step / f"{team}--{mid}.sig").write_text(sign(keys[mid], teams.namespace, step_statement(SITE, manifest, team, mid)))
+    print(f"re-keyed {len(keys)} members and wrote {count} approvals under {approvals}, and "
+          f"{step}/ for {len(files)} site files")
     if not args.keys_dir:
         print("the private keys were not kept; pass --keys-dir DIR (outside the repository) to keep and reuse them")
     return 0

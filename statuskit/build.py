@@ -7,9 +7,11 @@
 and ``export``): content in, release and finished pages out. Nothing is written
 until everything is gathered, and every write goes through :mod:`statuskit.output`.
 
-The build time T, for the MkDocs plugin: the plugin option ``at``, else the
-environment variable ``STATUSKIT_AT``, else ``SOURCE_DATE_EPOCH``, else now
-(whole seconds). ``statuskit build --at T`` hands T to the plugin directly.
+The build time T, for the MkDocs plugin: the environment variable ``STATUSKIT_AT``,
+else ``SOURCE_DATE_EPOCH``, else now (whole seconds); ``statuskit build --at T`` hands
+T to the plugin directly. It is the operator's choice: a plugin option ``at`` in
+mkdocs.yml is refused (:func:`config_refusals`), as are the other settings that move
+the gate or make readers' browsers call a third party.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import base64
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +33,7 @@ from .gate.release import GateReport, Release, gate
 from .model.content import display_path, load_content
 from .model.validate import format_time, parse_time
 from .output import replacing, write_files
+from .output_scan import scan_site
 from .render.pages import Page, render_pages
 from .render.site import SiteInfo
 
@@ -74,6 +78,15 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def _read_raw(path: Path) -> dict:
+    """mkdocs.yml as written, tags read as None ({} when it is not a mapping)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise StatuskitError(f"{display_path(path)}: not valid YAML: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
 def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
     """(site_name, site_url) from an mkdocs.yml, or (None, None) when it does not exist."""
     if not path.is_file():
@@ -86,6 +99,56 @@ def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
         return None, None
     name, url = data.get("site_name"), data.get("site_url")
     return (name if isinstance(name, str) else None), (url if isinstance(url, str) else None)
+
+
+# --- what a publishing build refuses in mkdocs.yml ----------------------------------------------
+
+_SCHEME = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[\\/]{2})")
+
+
+def _remote(url: object) -> bool:
+    """Whether ``url`` names another resource than a file of the site (a scheme, or ``//host``)."""
+    return isinstance(url, str) and bool(_SCHEME.match(url))
+
+
+def config_refusals(config_name: str, *, plugin_at: object, content: str, content_given: bool,
+                    content_default: bool, hooks: list, inherit: bool, repo_url: object, extra_javascript: list,
+                    extra_css: list, extra: dict, theme: dict, mermaid: bool) -> list[str]:
+    """Settings of mkdocs.yml that move the gate or make the reader's browser call a third party:
+    ``config_name: key: message`` for each (a publishing build and a preview refuse them all)."""
+    out = []
+    if plugin_at is not None:
+        out.append(f"{config_name}: plugins.statuskit.at: the build time comes only from the operator (`statuskit "
+                   "build --at`, $STATUSKIT_AT, $SOURCE_DATE_EPOCH or the clock), never from the repository: a "
+                   "build time in the future would lift every embargo; remove `at:`")
+    if not content_default and not content_given:
+        out.append(f"{config_name}: plugins.statuskit.content: {content!r}: the content is read from the folder "
+                   "`content` next to mkdocs.yml (another folder would bring its own teams.yml and approvals); "
+                   "remove `content:`, or give the folder on the command line (--content or $STATUSKIT_CONTENT)")
+    if hooks:
+        out.append(f"{config_name}: hooks: runs Python code from the repository during the build; remove `hooks:`")
+    if inherit:
+        out.append(f"{config_name}: INHERIT: reads settings from another file, outside the approved site files; "
+                   "copy those settings into mkdocs.yml")
+    if repo_url:
+        out.append(f"{config_name}: repo_url: Material fetches repository facts from the forge's API in every "
+                   "reader's browser, a third-party request; remove `repo_url:` (link the repository from a page)")
+    for key, items in (("extra_javascript", extra_javascript), ("extra_css", extra_css)):
+        for i, item in enumerate(items):
+            url = getattr(item, "path", item)
+            if _remote(url):
+                out.append(f"{config_name}: {key}[{i}]: {url!r} is loaded from another host; a status page makes no "
+                           "third-party requests: copy the file into the theme folder and name it by its path")
+    if isinstance(extra, dict) and extra.get("analytics"):
+        out.append(f"{config_name}: extra.analytics: sends every reader's visit to an analytics service; remove it")
+    for key in ("logo", "favicon"):
+        if _remote(theme.get(key)):
+            out.append(f"{config_name}: theme.{key}: {theme.get(key)!r} is loaded from another host; put the image "
+                       "in the theme folder and name it by its path")
+    if mermaid:
+        out.append(f"{config_name}: markdown_extensions: pymdownx.superfences: a `mermaid` fence makes Material load "
+                   "Mermaid from unpkg.com in the reader's browser; remove the custom fence")
+    return out
 
 
 # --- the shared pipeline -------------------------------------------------------------------------
@@ -180,12 +243,15 @@ class _Collect(logging.Handler):
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime | None = None,
                content_dir: Path | None = None, on_warning: Callable[[str], None] | None = None,
-               previous: Path | None = None, allow_unpublish: str | None = None) -> BuildResult:
+               previous: Path | None = None, allow_unpublish: str | None = None,
+               preview: bool = False) -> BuildResult:
     """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
     atomically: a failed build leaves the previous site untouched. ``at`` and ``content_dir``
     override the plugin's options. The build is refused when it would unpublish or change an
     update the previous site published (``previous``: its approvals.json, default the one in
-    the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.previous`)."""
+    the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.previous`).
+    A ``preview`` needs no site approval, is marked on every page, is compared with no previous
+    site and is never written into the configured ``site_dir``."""
     from .previous import read_previous, refuse_or_log
 
     from mkdocs.commands.build import build as mkdocs_build
@@ -199,6 +265,14 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
+        # hooks run (and INHERIT reads another file) while MkDocs loads the config: refuse them first
+        raw = _read_raw(config_file)
+        early = [m for m in config_refusals(
+            display_path(config_file), plugin_at=None, content="content", content_given=True, content_default=True,
+            hooks=list(raw.get("hooks") or ()), inherit="INHERIT" in raw, repo_url=None, extra_javascript=[],
+            extra_css=[], extra={}, theme={}, mermaid=False)]
+        if early:
+            raise StatuskitError("\n".join(early))
         # read mkdocs.yml and find the statuskit plugin
         try:
             config = load_config(config_file=str(config_file))
@@ -212,7 +286,12 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         # a --content given on the command line is relative to the working directory, not to mkdocs.yml
         plugin.at_override = at
         plugin.content_override = Path(content_dir).resolve() if content_dir is not None else None
+        plugin.preview = preview
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+        if preview and target.resolve() == Path(config.site_dir).resolve():
+            raise StatuskitError(f"refusing to write a preview into {display_path(target)}, the folder the site is "
+                                 "published from (site_dir in mkdocs.yml); give another folder: "
+                                 "statuskit build --preview --site-dir DIR")
         # what the build reads: the site folder may not be, hold or be inside any of it
         content = plugin.content_override or os.environ.get("STATUSKIT_CONTENT") or plugin.config.content
         inputs = [config_file, Path(config.docs_dir), config_file.resolve().parent / content]
@@ -221,9 +300,9 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         # what the previous site published: this build may not take it back
         if previous is not None and not Path(previous).is_file():
             raise StatuskitError(f"--previous {display_path(Path(previous))}: file not found")
-        before = read_previous(Path(previous) if previous is not None else target / "approvals.json")
+        before = None if preview else read_previous(Path(previous) if previous is not None else target / "approvals.json")
         # build everything into a fresh folder next to the target, then swap it in
-        with replacing(target, kind="site", inputs=inputs) as tmp:
+        with replacing(target, kind="preview" if preview else "site", inputs=inputs) as tmp:
             config["site_dir"] = str(tmp)
             try:
                 mkdocs_build(config)
@@ -232,6 +311,15 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
                     raise plugin.error from None
                 detail = "\n".join(handler.errors) or exc.format_message()
                 raise BuildError(f"the site could not be built; {display_path(target)} was left as it was\n{detail}") from None
+            # 6. the backstop: nothing in the output loads from another origin
+            found = scan_site(tmp, config.site_url or "")
+            if found:
+                shown = "\n".join(f"  {rel}: {what} {url}" for rel, url, what in found[:20])
+                more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+                raise BuildError(f"the built site loads resources from other hosts, a third-party request in every "
+                                 f"reader's browser; {display_path(target)} was left as it was:\n{shown}{more}",
+                                 hint="Remove the load from the file that produced it (a theme override, a docs page "
+                                      "or mkdocs.yml), or copy the resource into the theme folder.")
             if before is not None:
                 refuse_or_log(before, plugin.prepared.release, allow_unpublish, on_warning or log.warning)
             files = sum(len(f) for _, _, f in os.walk(tmp))

@@ -147,8 +147,12 @@ def check(content_dir, at, base, previous, fmt):
     """
     from .checks import run_check
 
+    from .site_approval import site_warnings
+
     T = build_time(at)
     result = run_check(content_dir, T)
+    if not base:
+        result.problems += site_warnings(content_dir)
     if base:
         from .checks import published_stale
         from .history import check_base
@@ -204,12 +208,15 @@ def status(incident, content_dir, at, fmt):
     if incident and incident not in {i.id for i in content.incidents}:
         raise StatuskitError(f"no incident '{incident}' in {display_path(content_dir / 'incidents')}")
     rows = status_rows(content, release, report, incident)
+    site = _site_line(content_dir, content.teams)
     if fmt == "json":
-        click.echo(json.dumps({"at": format_time(T), "incidents": rows,
+        click.echo(json.dumps({"at": format_time(T), "site": site, "incidents": rows,
                                "next_change": format_time(report.next_change) if report.next_change else None},
                               indent=2, ensure_ascii=False))
         return
     click.echo(f"as of {format_time(T)}")
+    if site is not None:
+        click.echo(f"site: {site['text']}")
     for row in rows:
         click.echo(f"\n{row['incident']} ({row['kind']})  {row['file']}")
         for u in row["updates"]:
@@ -225,6 +232,21 @@ def status(incident, content_dir, at, fmt):
                 click.echo(f"      technical embargo until {u['technical_embargo_until']}")
             for p in u["lints"]:
                 click.echo(f"      lint: line {p['line']}: {p['severity']}: {p['message']} [{p['rule']}]")
+
+
+def _site_line(content_dir: Path, teams) -> dict | None:
+    """The site state for `status` (None without mkdocs.yml next to the content folder)."""
+    from .site_approval import CONFIG_FILE, describe_site_status, site_status
+
+    root = Path(content_dir).resolve().parent
+    if not (root / CONFIG_FILE).is_file():
+        return None
+    try:
+        st = site_status(root, content_dir, teams)
+    except StatuskitError as exc:
+        return {"approved": False, "digest": None, "step": None, "text": exc.message}
+    return {"approved": st.approved, "digest": st.digest, "step": st.step.seq if st.step else None,
+            "text": describe_site_status(st, content_dir)}
 
 
 def _components_option(f):

@@ -35,12 +35,19 @@ def _explicit_content(content_dir: Path) -> Path | None:
 @click.option("--allow-unpublish", metavar="REASON",
               help="Emergencies only: build even if that unpublishes or changes published updates; each one "
                    "is logged as a warning with REASON.")
+@click.option("--preview", is_flag=True,
+              help="Build a preview that is not published: it needs no approval of the site files, every page says "
+                   "PREVIEW — NOT PUBLISHED and asks search engines not to index it; give --site-dir (never site_dir).")
 @handle_errors
-def build(content_dir, at, site_dir, config_file, previous, allow_unpublish):
+def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, preview):
     """Build the status site with MkDocs, atomically: the site is built into a new folder
     next to the target and swapped in, so a failed build leaves the previous site.
 
-    T is --at, else the plugin's `at` option, $STATUSKIT_AT, $SOURCE_DATE_EPOCH, or now.
+    It publishes only site files (mkdocs.yml, docs/, the theme, components.yml, the
+    workflows) that both teams approved (`statuskit approve-site`), and refuses settings and
+    output that would load anything from another host.
+
+    T is --at, else $STATUSKIT_AT, $SOURCE_DATE_EPOCH, or now.
 
     The build refuses to unpublish or change an update the previous site published
     (approvals.json in the site folder, or --previous FILE for a fresh folder); an
@@ -52,11 +59,13 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish):
     from .model.content import display_path
     from .model.validate import format_time
 
+    if preview and site_dir is None:
+        raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
     result = build_site(config_file, site_dir=site_dir, at=at, content_dir=_explicit_content(content_dir),
                         on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
-                        previous=previous, allow_unpublish=allow_unpublish)
-    click.echo(f"built {display_path(result.site_dir)}: {result.pages} pages, {result.files} files, "
-               f"as of {format_time(result.at)}")
+                        previous=previous, allow_unpublish=allow_unpublish, preview=preview)
+    click.echo(f"built {'a PREVIEW (not for publishing) in ' if preview else ''}{display_path(result.site_dir)}: "
+               f"{result.pages} pages, {result.files} files, as of {format_time(result.at)}")
 
 
 @cli.command()
@@ -68,6 +77,7 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish):
 @handle_errors
 def serve(content_dir, at, config_file, dev_addr):
     """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
+    Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it.
 
     Example: statuskit serve --at 2026-11-27T18:00:00Z
     """
@@ -78,6 +88,7 @@ def serve(content_dir, at, config_file, dev_addr):
     from .model.validate import format_time
 
     # the preview rebuilds with a fresh plugin each time: hand the options over the environment
+    os.environ["STATUSKIT_PREVIEW"] = "1"  # not published: no site approval needed, marked on every page
     if at is not None:
         os.environ["STATUSKIT_AT"] = format_time(at)
     if _explicit_content(content_dir) is not None:

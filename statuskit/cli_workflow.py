@@ -1,4 +1,4 @@
-"""The pull-request workflow commands: init, preview, approve-teams (imported at the end of cli.py)."""
+"""The pull-request workflow commands: init, preview, approve-teams, approve-site (imported at the end of cli.py)."""
 
 from __future__ import annotations
 
@@ -83,47 +83,91 @@ def preview(base, content_dir, at):
 @click.option("--member", required=True, help="Your member id in teams.yml (before the change).")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
               help="Private key (default ~/.ssh/id_ed25519); an agent works through ssh-keygen.")
-@click.option("--base", metavar="REF",
-              help="The revision whose teams.yml must approve the change (e.g. origin/main); it shows what changed "
-                   "and signs in its namespace. Default: the teams.yml in the working tree.")
+@click.option("--base", required=True, metavar="REF",
+              help="The revision whose teams.yml must approve the change (the target branch, e.g. origin/main); "
+                   "it shows what changed, numbers the step and signs in its namespace.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @content_option
 @handle_errors
 def approve_teams(team, member, key, base, yes, content_dir):
     """Sign the new teams.yml: a change to who may approve needs one member of every
-    required team (of teams.yml before the change) to sign the new registry.
+    required team (of teams.yml at REF) to sign the new registry.
 
-    Writes content/approvals/_teams/<digest>/<team>--<member>.sig, over the statement
-    "statuskit-teams v1 / digest: sha256:<digest of the registry> / team / member".
+    Writes content/approvals/_teams/<n>/manifest.json (step n = the last step at REF + 1:
+    the registry at REF, the new registry and its digest) and <team>--<member>.sig over
+    "statuskit-teams v2 / manifest: sha256:<digest of manifest.json> / team / member".
 
     Example: statuskit approve-teams --team security --member bob --base origin/main
     """
     from .errors import ContentError, StatuskitError
+    from .history import GitTree, base_snapshot
     from .model.content import load_content_report
+    from .site_approval import TEAMS, read_steps
     from .teams_approval import describe_registry, registry_digest, sign_teams
 
     new, problems = load_content_report(content_dir)
     if new is None:
         raise ContentError(problems)
-    previous = new.teams
-    if base:
-        from .history import base_snapshot
-
-        with base_snapshot(content_dir, base) as snap:
-            if snap.content is None:
-                raise StatuskitError(f"the content at {base} " + ("has errors" if snap.existed else "does not exist")
-                                     + "; there is no teams.yml there to approve the change")
-            previous = snap.content.teams
+    with base_snapshot(content_dir, base) as snap:
+        if snap.content is None:
+            raise StatuskitError(f"the content at {base} " + ("has errors" if snap.existed else "does not exist")
+                                 + "; there is no teams.yml there to approve the change")
+        previous = snap.content.teams
+        seq = max(read_steps(GitTree(snap.repo, snap.sha, snap.prefix), "approvals", TEAMS)[0], default=0) + 1
     click.echo(f"teams.yml ({display_path(content_dir / 'teams.yml')}), registry {registry_digest(new.teams)}")
-    click.echo(describe_registry(new.teams, previous if base else None))
-    if base and registry_digest(previous) == registry_digest(new.teams):
+    click.echo(describe_registry(new.teams, previous))
+    if registry_digest(previous) == registry_digest(new.teams):
         click.echo(f"\nteams.yml is unchanged since {base}: nothing to approve")
         return
-    if not yes and not click.confirm(f"\nApprove this teams.yml for team '{team}' as '{member}'?"):
+    if not yes and not click.confirm(f"\nApprove this teams.yml (step {seq}) for team '{team}' as '{member}'?"):
         click.echo("not approved", err=True)
         sys.exit(1)
-    path = sign_teams(content_dir, new.teams, previous, team, member, key)
-    click.echo(f"wrote {display_path(path)}; commit it to the pull request")
+    path, removed = sign_teams(content_dir, new.teams, previous, seq, team, member, key, f"teams.yml at {base}")
+    for p in removed:
+        click.echo(f"removed {display_path(p)}: it approved another version of step {seq}")
+    click.echo(f"wrote {display_path(path)}; commit it with {display_path(path.parent / 'manifest.json')} "
+               "to the pull request")
+
+
+@cli.command("approve-site")
+@click.option("--team", required=True, help="The team you approve for.")
+@click.option("--member", required=True, help="Your member id in teams.yml.")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key (default ~/.ssh/id_ed25519); an agent works through ssh-keygen.")
+@click.option("--base", metavar="REF",
+              help="The target branch (e.g. origin/main): the step follows its last one, replaces its site files "
+                   "and is signed under its teams.yml. Default: follow the last step in the working tree.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@content_option
+@handle_errors
+def approve_site(team, member, key, base, yes, content_dir):
+    """Sign the site's own files: mkdocs.yml, docs/, the theme folder, components.yml and the
+    publishing workflows. Nothing publishes until both teams approved exactly these files.
+
+    Shows which files changed since the previous approved state, writes
+    content/approvals/_site/<n>/manifest.json (or keeps the identical one another approver
+    wrote) and <team>--<member>.sig over "statuskit-site v1 / manifest: sha256:<digest of
+    manifest.json> / team / member".
+
+    Example: statuskit approve-site --team comms --member priya --base origin/main
+    """
+    from .site_approval import plan_site_step, sign_site
+
+    plan = plan_site_step(content_dir, base)
+    click.echo(f"site files, step {plan.seq} of {display_path(content_dir / 'approvals' / '_site')}/; "
+               f"changes since {plan.since}:")
+    click.echo("\n".join(f"  {c}" for c in plan.changes) or "  none")
+    if plan.unchanged:
+        click.echo(f"\nthe site files are unchanged since {base} and approved there: nothing to approve")
+        return
+    if not yes and not click.confirm(f"\nApprove these site files (step {plan.seq}) for team '{team}' as '{member}'?"):
+        click.echo("not approved", err=True)
+        sys.exit(1)
+    path, removed = sign_site(content_dir, plan, team, member, key)
+    for p in removed:
+        click.echo(f"removed {display_path(p)}: it approved another version of step {plan.seq}")
+    click.echo(f"wrote {display_path(path)}; commit it with {display_path(path.parent / 'manifest.json')} "
+               "to the pull request")
 
 
 @cli.command("last-deploy")

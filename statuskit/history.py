@@ -12,7 +12,11 @@ folder), and fails when
 3. teams.yml changed without approval of the new registry by every required team
    of REF's registry (see :mod:`statuskit.teams_approval`);
 4. an update counts as approved only under teams.yml as changed here: approvals
-   are verified against teams.yml at REF, so a change cannot add its own approver.
+   are verified against teams.yml at REF, so a change cannot add its own approver;
+5. the site's own files (mkdocs.yml, docs/, the theme, components.yml, the
+   workflows) changed without step ``_site/<n>`` signed under teams.yml at REF, or
+   an approved ``_site/<n>`` or ``_teams/<n>`` step was removed or edited (see
+   :mod:`statuskit.site_approval`).
 
 >>> problems = check_base(Path("content"), "origin/main", at)
 >>> [str(p) for p in problems]
@@ -39,6 +43,7 @@ from .model.content import display_path, load_content_report, load_site_files
 from .model.load import read_yaml
 from .model.records import Content, Incident, Update
 from .model.validate import TEXT_KEYS, validate_incident
+from .site_approval import TEAMS, WorkTree, read_steps, site_change_problems
 from .teams_approval import registry_digest, teams_change_problems
 
 __all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
@@ -99,7 +104,7 @@ def _changed_incidents(repo: Path, sha: str, prefix: str) -> set[str] | None:
             ids.add(parts[1][:-4])
         elif len(parts) >= 3 and parts[0] == "approvals":
             ids.add(parts[1])
-    ids.discard("_teams")
+    ids.difference_update(("_teams", "_site"))
     return ids if len(ids) <= MAX_PATHS else None
 
 
@@ -131,6 +136,51 @@ def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] |
     return root
 
 
+class GitTree:
+    """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.site_approval.Tree`)."""
+
+    def __init__(self, repo: Path, sha: str, prefix: str) -> None:
+        self.repo, self.sha, self.prefix = repo, sha, prefix
+        self._blobs: dict[str, bytes] = {}
+
+    def _full(self, rel: str) -> str:
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
+    def walk(self, rel: str) -> list[tuple[str, str]]:
+        proc = _git(self.repo, "ls-tree", "-r", "-z", "--full-tree", self.sha, "--", self._full(rel))
+        if proc.returncode != 0:
+            raise GitError(f"git ls-tree {self.sha[:12]} failed: {proc.stderr.strip()}")
+        out, oids = [], {}
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        for entry in filter(None, proc.stdout.split("\0")):
+            meta, path = entry.split("\t", 1)
+            mode, kind, oid = meta.split()
+            path = path[cut:]
+            if path != rel and not path.startswith(rel.rstrip("/") + "/"):
+                continue
+            out.append((path, "file" if mode in ("100644", "100755") else "link" if mode == "120000" else "other"))
+            if out[-1][1] == "file" and kind == "blob":
+                oids[path] = oid
+        if oids:  # one git process reads every blob listed
+            batch = subprocess.run(["git", "-C", str(self.repo), "cat-file", "--batch"], capture_output=True,
+                                   input="".join(f"{o}\n" for o in oids.values()).encode())
+            data, pos = batch.stdout, 0
+            for path in oids:
+                header_end = data.index(b"\n", pos) if b"\n" in data[pos:] else -1
+                header = data[pos:header_end].split() if header_end >= 0 else []
+                if batch.returncode != 0 or len(header) != 3:
+                    raise GitError(f"git cannot read {self._full(path)} at {self.sha[:12]} (fetch the full revision)")
+                size = int(header[2])
+                self._blobs[path] = data[header_end + 1:header_end + 1 + size]
+                pos = header_end + 1 + size + 1
+        return sorted(out)
+
+    def read(self, rel: str) -> bytes | None:
+        if rel not in self._blobs:
+            self.walk(rel)
+        return self._blobs.get(rel)
+
+
 @dataclass
 class BaseSnapshot:
     """The content folder as it was at REF (its changed incidents), loaded and validated."""
@@ -148,6 +198,10 @@ class BaseSnapshot:
     changed: set[str] | None = None
     """Ids of the incidents that differ from REF in the working tree; only these were read at REF
     (None: every incident was read)."""
+    repo: Path | None = None
+    """The repository's top level."""
+    prefix: str = ""
+    """The content folder relative to it ('' at the top)."""
 
     def is_changed(self, incident: str) -> bool:
         return self.changed is None or incident in self.changed
@@ -164,14 +218,15 @@ def base_snapshot(content_dir: Path, ref: str) -> Iterator[BaseSnapshot]:
     with tempfile.TemporaryDirectory(prefix="statuskit-base-") as tmp:
         root = _export(repo, sha, prefix, Path(tmp), changed)
         if root is None:
-            yield BaseSnapshot(ref, sha, None, [], existed=False, changed=changed)
+            yield BaseSnapshot(ref, sha, None, [], existed=False, changed=changed, repo=repo, prefix=prefix)
             return
         content, problems = load_content_report(root)
         shown = display_path(root)
         where = f"{ref}:{prefix or '.'}"
         problems = [Problem(p.file.replace(shown, where, 1), p.line, p.field, p.message, p.severity, p.rule)
                     for p in problems if p.severity is Severity.ERROR]
-        yield BaseSnapshot(ref, sha, content, problems if content is None else [], existed=True, changed=changed)
+        yield BaseSnapshot(ref, sha, content, problems if content is None else [], existed=True, changed=changed,
+                           repo=repo, prefix=prefix)
 
 
 def approvals_under(registry: Registry, content: Content) -> dict[tuple[str, int], UpdateApprovals]:
@@ -197,11 +252,20 @@ def check_base(content_dir: Path, base: str, at: datetime, published: set[tuple[
             return [Problem(display_path(content_dir), None, None,
                             f"the content at {base} has errors, so its published history cannot be checked "
                             f"(fix {base} first): {first}", rule="history-base-invalid")]
-        return _compare(content_dir, snap.content, base, at, snap.changed, published)
+        base_tree = GitTree(snap.repo, snap.sha, snap.prefix)
+        problems = _compare(content_dir, snap.content, base, at, snap.changed, published, base_tree)
+        # 5. the site's own files changed only with both teams' approval (statuskit.site_approval)
+        if snap.prefix:
+            here = content_dir.resolve()
+            problems += site_change_problems(
+                GitTree(snap.repo, snap.sha, snap.prefix.rpartition("/")[0]), WorkTree(here.parent), here.name,
+                base_tree, WorkTree(content_dir), Registry(snap.content.teams), display_path(here.parent),
+                display_path(content_dir), base)
+        return problems
 
 
 def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: set[str] | None = None,
-             published_out: set[tuple[str, int]] | None = None) -> list[Problem]:
+             published_out: set[tuple[str, int]] | None = None, base_tree: GitTree | None = None) -> list[Problem]:
     problems: list[Problem] = []
     new = _head_content(content_dir, old, changed)
     root_disp = display_path(content_dir)
@@ -242,7 +306,7 @@ def _compare(content_dir: Path, old: Content, ref: str, at: datetime, changed: s
                                       retraction_publishes, old_report.approvals, new, ref)
 
     if new is not None:
-        problems += _teams_problems(content_dir, old, new, ref)
+        problems += _teams_problems(content_dir, old, new, ref, base_tree)
     return problems
 
 
@@ -409,12 +473,16 @@ def _approvals_kept(iid: str, k: int, old_approvals: Mapping, new: Content, ref:
     return out
 
 
-def _teams_problems(content_dir: Path, old: Content, new: Content, ref: str) -> list[Problem]:
-    out: list[Problem] = []
+def _teams_problems(content_dir: Path, old: Content, new: Content, ref: str, base_tree: GitTree | None) -> list[Problem]:
     teams_path = Path(content_dir, "teams.yml")
     disp = f"{display_path(content_dir)}/teams.yml"
     line = _first_changed_line(content_dir, old, teams_path)
-    out += teams_change_problems(old.teams, new.teams, content_dir, disp, line, ref)
+    # 3. a registry change is step <base_seq + 1> of the _teams chain, signed under teams.yml at REF
+    base_steps = read_steps(base_tree, "approvals", TEAMS)[0] if base_tree is not None else {}
+    head_steps, layout = read_steps(WorkTree(content_dir), "approvals", TEAMS)
+    root_disp = display_path(content_dir)
+    out = [Problem(f"{root_disp}/{p.file}", p.line, p.field, p.message, p.severity, p.rule) for p in layout]
+    out += teams_change_problems(old.teams, new.teams, base_steps, head_steps, content_dir, disp, line, ref)
     if registry_digest(old.teams) == registry_digest(new.teams):
         return out
     # 4. approvals count under teams.yml at REF: a change cannot approve itself

@@ -5,11 +5,17 @@ plugins:
   - search
   - statuskit:
       content: content                # the content folder, relative to mkdocs.yml
-      at: 2026-11-27T18:00:00Z         # optional build time T
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
 ```
 
-T is the option ``at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now.
+T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now:
+the operator's choice, never the repository's (the option ``at`` is refused).
+
+A build publishes only the site files both teams approved (:mod:`statuskit.site_approval`),
+refuses settings that move the gate or call a third party (:func:`statuskit.build.config_refusals`),
+and, in ``statuskit build``, scans the output for third-party loads before it is swapped in. A
+preview (``statuskit build --preview``, ``statuskit serve``) skips the site approval, and every
+page says so: a "PREVIEW — NOT PUBLISHED" banner and ``<meta name="robots" content="noindex">``.
 
 The adapter stays thin; every hook hands off to the core:
 
@@ -33,6 +39,7 @@ The adapter stays thin; every hook hands off to the core:
   the theme once per kind of page and fills in each page (byte-identical output).
 - ``on_post_page``: a generated page lets go of its body once written.
 - ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
+- ``on_post_page`` / ``on_post_template``: in a preview, the banner and noindex on every page.
 - ``on_serve``: ``mkdocs serve`` also watches the content folder.
 """
 
@@ -41,10 +48,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
 from jinja2 import pass_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -54,7 +63,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from .build import Prepared, prepare, render_outputs, resolve_time, site_info
+from .build import Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
 from .errors import StatuskitError
 from .mkdocs_shell import TEMPLATE as SHELL_TEMPLATE
 from .mkdocs_shell import Shells
@@ -73,7 +82,8 @@ class StatuskitConfig(base.Config):
     content = c.Type(str, default="content")
     """The content folder, relative to mkdocs.yml (``$STATUSKIT_CONTENT`` overrides it)."""
     at = c.Optional(c.Type((str, datetime)))
-    """Build time T (ISO 8601 with offset); default ``$STATUSKIT_AT``, ``$SOURCE_DATE_EPOCH`` or now."""
+    """Refused: the build time comes from ``--at``, ``$STATUSKIT_AT``, ``$SOURCE_DATE_EPOCH`` or now
+    (kept so that the refusal is a clear message)."""
     page_id = c.Optional(c.Type(str))
     """Statuspage-style page id for the JSON API; default derived from ``site_url``."""
 
@@ -116,6 +126,38 @@ class GeneratedPage(MkDocsPage):
         self.file.content_string = ""
 
 
+PREVIEW_BANNER = ('<div class="sk-preview-banner" role="alert" style="background:#b00020;color:#fff;'
+                  'font-weight:bold;text-align:center;padding:.5em;font-size:1rem">PREVIEW — NOT PUBLISHED</div>')
+PREVIEW_META = '<meta name="robots" content="noindex">'
+
+
+def _mark_preview(output: str) -> str:
+    """A preview page: noindex in the head, the banner at the top of the body."""
+    output = re.sub(r"<head\b[^>]*>", lambda m: m.group(0) + PREVIEW_META, output, count=1, flags=re.IGNORECASE)
+    return re.sub(r"<body\b[^>]*>", lambda m: m.group(0) + PREVIEW_BANNER, output, count=1, flags=re.IGNORECASE)
+
+
+def _raw_config(path) -> dict:
+    """mkdocs.yml as written (tags read as None), for what MkDocs' own config does not keep."""
+    from .build import _TolerantLoader
+
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader) if path else {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _site_dir(raw: dict) -> str:
+    value = raw.get("site_dir")
+    return value if isinstance(value, str) else "site"
+
+
+def _mermaid(mdx_configs) -> bool:
+    fences = ((mdx_configs or {}).get("pymdownx.superfences") or {}).get("custom_fences") or []
+    return any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences)
+
+
 @functools.lru_cache(maxsize=8)
 def _url_path(base: str) -> str:
     return urlsplit(base).path
@@ -156,6 +198,9 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         self._search_index = None
         """Material's search index, when statuskit indexes its own pages (see on_page_context)."""
         self.shells: Shells | None = None
+        self.preview: bool = os.environ.get("STATUSKIT_PREVIEW") == "1"
+        """A preview (``statuskit build --preview``, ``statuskit serve``): site approval is not required,
+        and every page carries the PREVIEW banner and noindex."""
 
     @property
     def at(self) -> datetime | None:
@@ -167,30 +212,59 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
 
     def on_config(self, config):
         theme = config.theme
-        # 6. no third-party requests: Material loads Google Fonts unless told not to
+        root = Path(config.config_file_path or ".").resolve().parent
+        config_name = Path(config.config_file_path or "mkdocs.yml").name
+        raw = _raw_config(config.config_file_path)
+        given = self.content_override or os.environ.get("STATUSKIT_CONTENT")
+        # 6. no third-party requests, and nothing in mkdocs.yml that moves the gate
+        from .model.content import display_path
+
+        problems = config_refusals(
+            display_path(Path(config.config_file_path)) if config.config_file_path else config_name, plugin_at=self.config.at, content=self.config.content, content_given=bool(given),
+            content_default=(root / self.config.content).resolve() == (root / "content").resolve(),
+            hooks=list(config.hooks or ()), inherit=isinstance(raw, dict) and "INHERIT" in raw,
+            repo_url=config.repo_url, extra_javascript=list(config.extra_javascript), extra_css=list(config.extra_css),
+            extra=dict(config.extra or {}), theme={k: theme.get(k) for k in ("logo", "favicon")},
+            mermaid=_mermaid(config.mdx_configs))
         if theme.name == "material" and theme.get("font") is not False:
-            raise self._fail(StatuskitError(
-                "theme.font must be false: a status page makes no third-party requests (Material would load "
-                "Google Fonts); add `font: false` under `theme:` in mkdocs.yml"))
-        if theme.name == "material" and config.repo_url:
-            log.warning("repo_url makes Material fetch repository facts from the forge's API in the reader's "
-                        "browser, a third-party request; a status page should not set it")
+            problems.insert(0, "theme.font must be false: a status page makes no third-party requests (Material would "
+                               "load Google Fonts); add `font: false` under `theme:` in mkdocs.yml")
+        if problems:
+            raise self._fail(StatuskitError("\n".join(problems)))
         if not config.use_directory_urls:
             raise self._fail(StatuskitError("use_directory_urls must be true: statuskit pages live at /incidents/<id>/"))
+        if self.preview and os.environ.get("STATUSKIT_PREVIEW") == "1" and \
+                Path(config.site_dir).resolve() == (root / _site_dir(raw)).resolve():
+            raise self._fail(StatuskitError(f"refusing to write a preview into {_site_dir(raw)}/, the folder the site is "
+                                            "published from; give another folder (statuskit build --preview --site-dir DIR)"))
         # the package's templates come after the site's custom_dir and before the theme's own
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
-        root = Path(config.config_file_path or ".").resolve().parent
-        content = self.content_override or os.environ.get("STATUSKIT_CONTENT") or self.config.content
+        content = self.content_override or given or self.config.content
         self.content_dir = (root / content) if not Path(content).is_absolute() else Path(content)
         try:
-            at = self.at_override or resolve_time(self.config.at)
+            at = self.at_override or resolve_time(None)
             site = site_info(config.site_name, config.site_url or "", self.config.page_id)
             self.prepared = prepare(self.content_dir, at, site)
+            # the site's own files are the ones both teams approved (a preview is not published)
+            if not self.preview:
+                self._require_site_approval(config, root, config_name)
         except StatuskitError as exc:
             raise self._fail(exc) from None
         self.page_count = len(self.prepared.pages)
         return config
+
+    def _require_site_approval(self, config, root: Path, config_name: str) -> None:
+        from .model.content import load_site_files
+        from .site_approval import require_site_approval, site_status
+
+        def rel(path) -> str | None:
+            return None if path is None else Path(os.path.relpath(Path(path).resolve(), root)).as_posix()
+
+        teams = load_site_files(self.content_dir)[1]
+        st = site_status(root, self.content_dir, teams, config_name=config_name,
+                         folders=(rel(config.docs_dir), rel(config.theme.custom_dir)))
+        require_site_approval(st, self.content_dir)
 
     def _meta(self, page: Page) -> dict:
         meta = page.meta(escaped=True)  # Material prints page.meta.title without escaping
@@ -254,7 +328,13 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
     def on_post_page(self, output, *, page, config):
         if isinstance(page, GeneratedPage):
             page.release()
-        return output
+        return _mark_preview(output) if self.preview else output
+
+    @event_priority(-100)
+    def on_post_template(self, output_content, *, template_name, config):
+        if self.preview and template_name.endswith(".html"):
+            return _mark_preview(output_content)
+        return output_content
 
     def on_env(self, env, *, config, files):
         self.shells = Shells(env)

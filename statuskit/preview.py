@@ -176,10 +176,11 @@ def preview_markdown(content_dir: Path, base: str, at: datetime) -> str:
         out = head + [""]
         if old is not None and registry_digest(old.teams) != registry_digest(new.teams):
             tap = verify_teams_approvals(old.teams, new.teams, Path(content_dir))
+            valid, missing = (tap.valid, tap.missing) if tap is not None else ((), old.teams.required_teams)
             out += ["### teams.yml changed", "",
-                    f"New registry `{tap.digest}`. Approved by: "
-                    + (", ".join(f"{team_name(t)} ({m})" for t, m in tap.valid) or "nobody yet")
-                    + f"; missing: {', '.join(team_name(t) for t in tap.missing) or 'none'}.", "", "```",
+                    f"New registry `{registry_digest(new.teams)}`. Approved by: "
+                    + (", ".join(f"{team_name(t)} ({m})" for t, m in valid) or "nobody yet")
+                    + f"; missing: {', '.join(team_name(t) for t in missing) or 'none'}.", "", "```",
                     describe_registry(new.teams, old.teams), "```", ""]
         changes = changed_updates(old, new, snap.is_changed)
         if not changes:

@@ -3,52 +3,48 @@
 A pull request must not be able to add its own approver. So a change to the
 validated registry (namespace, required teams, members, keys, teams, revoked
 keys) counts only when one member of every required team *of the registry
-before the change* has signed the new registry's digest, with a key that
-registry lists. Comments and formatting in teams.yml do not change the digest.
+before the change* has signed it, with a key that registry lists. Comments and
+formatting in teams.yml do not change the registry's digest.
 
-The statement (UTF-8, ``\\n`` line ends, a final newline) is::
+Changes are numbered steps of the ``_teams`` chain (:mod:`statuskit.site_approval`,
+the same mechanism as the site files): ``content/approvals/_teams/<seq>/manifest.json``
+is ``{"kind": "teams", "sequence", "replaces": <registry digest before>, "digest":
+<new registry digest>, "registry": <registry_json>}``, and each approver signs::
 
-    statuskit-teams v1
-    digest: sha256:<64 hex: sha256 of the canonical JSON of the new registry>
+    statuskit-teams v2
+    manifest: sha256:<hex of the manifest.json bytes>
     team: security
     member: bob
 
-signed with ``ssh-keygen -Y sign -n <namespace of the registry before the change>``
-and stored as ``content/approvals/_teams/<64 hex>/<team>--<member>.sig``. Like
-an update's approval, the statement is never stored: the verifier rebuilds it
-from teams.yml and the file's path. (``_teams`` cannot collide with an
-incident id, which never starts with ``_``.)
+with ``ssh-keygen -Y sign -n <namespace of the registry before the change>``. The
+sequence number and ``replaces`` make each signature good for one transition only:
+restoring an earlier teams.yml is a new step that needs new signatures.
 
 >>> d = registry_digest(content.teams)
->>> teams_statement(d, "security", "bob")
-b'statuskit-teams v1\\ndigest: sha256:...\\nteam: security\\nmember: bob\\n'
->>> problems = teams_change_problems(base_teams, head_teams, Path("content"))
+>>> problems = teams_change_problems(base_teams, head_teams, base_steps, head_steps, ...)
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
-from .approve import ssh_keygen_sign
-from .errors import Problem, SignatureError, StatuskitError
-from .gate.approvals import Registry, assign_teams
-from .gate.digest import canonical_json
-from .gate.sshsig import parse_armored, verify
-from .model.content import APPROVAL_NAME_RE, MAX_SIG_BYTES, display_path
+from .errors import Problem, StatuskitError
+from .gate.approvals import Registry
+from .model.content import display_path
 from .model.records import Teams
+from .site_approval import TEAMS, Step, StepApprovals, WorkTree, check_step, manifest_bytes, read_steps, sign_step, \
+    state_digest, step_statement, verify_step
 
 __all__ = [
     "TEAMS_APPROVALS_DIR", "TEAMS_STATEMENT_HEADER", "registry_json", "registry_digest", "teams_statement",
-    "teams_approval_dir", "TeamsApprovals", "verify_teams_approvals", "teams_change_problems", "sign_teams",
+    "teams_manifest", "verify_teams_approvals", "teams_change_problems", "sign_teams", "describe_registry",
 ]
 
-TEAMS_APPROVALS_DIR = "_teams"
+TEAMS_APPROVALS_DIR = TEAMS.folder
 """Folder under content/approvals/ that holds approvals of teams.yml changes."""
-TEAMS_STATEMENT_HEADER = "statuskit-teams v1"
+TEAMS_STATEMENT_HEADER = TEAMS.header
 
 
 def _nfc(s: str) -> str:
@@ -77,125 +73,48 @@ def registry_json(teams: Teams) -> dict:
 
 def registry_digest(teams: Teams) -> str:
     """``sha256:<hex>`` of the canonical JSON of the registry (sorted keys, compact, UTF-8)."""
-    return "sha256:" + hashlib.sha256(canonical_json(registry_json(teams))).hexdigest()
+    return state_digest(registry_json(teams))
 
 
-def teams_statement(digest_: str, team: str, member: str) -> bytes:
-    """The exact bytes a member signs to approve a registry; rebuilt by the verifier."""
-    return f"{TEAMS_STATEMENT_HEADER}\ndigest: {digest_}\nteam: {team}\nmember: {member}\n".encode("utf-8")
+def teams_manifest(seq: int, previous: Teams, new: Teams) -> bytes:
+    """The ``manifest.json`` of step ``seq``: from ``previous`` to ``new``."""
+    return manifest_bytes(TEAMS, seq, registry_digest(previous), registry_digest(new), registry_json(new))
 
 
-def teams_approval_dir(root: Path, digest_: str) -> Path:
-    """``content/approvals/_teams/<hex>``."""
-    return Path(root) / "approvals" / TEAMS_APPROVALS_DIR / digest_.split(":", 1)[1]
+def teams_statement(manifest: bytes, team: str, member: str) -> bytes:
+    """The exact bytes a member signs to approve a teams.yml step; rebuilt by the verifier."""
+    return step_statement(TEAMS, manifest, team, member)
 
 
-@dataclass(frozen=True)
-class TeamsApprovals:
-    """Who approved a new registry, as verified against the previous one."""
-
-    digest: str
-    """Digest of the new registry."""
-    valid: tuple[tuple[str, str], ...]
-    """(team, member) pairs whose signatures verify."""
-    rejected: tuple[tuple[str, str], ...]
-    """(file, reason) for files that do not count."""
-    missing: tuple[str, ...]
-    """Required teams (of the previous registry) without an approval by a distinct person."""
-
-    @property
-    def approved(self) -> bool:
-        return not self.missing
+def verify_teams_approvals(previous: Teams, new: Teams, root: Path) -> StepApprovals | None:
+    """The working tree's step from ``previous`` to ``new`` (the highest whose manifest names that
+    transition), verified against the previous registry; None when there is none."""
+    steps, _ = read_steps(WorkTree(Path(root)), "approvals", TEAMS)
+    before, after = registry_digest(previous), registry_digest(new)
+    disp = display_path(Path(root) / "approvals" / TEAMS.folder)
+    for seq in sorted(steps, reverse=True):
+        ap = verify_step(TEAMS, Registry(previous), steps[seq], f"{disp}/{seq}", "teams.yml before the change")
+        if ap.manifest is not None and (ap.manifest["replaces"], ap.manifest["digest"]) == (before, after):
+            return ap
+    return None
 
 
-def _check_one(registry: Registry, digest_: str, team: str, member: str, data: bytes) -> None:
-    """Raise SignatureError unless ``data`` approves the registry ``digest_`` (approvals.md rules 1-4)."""
-    t = registry.teams
-    sig = parse_armored(data)  # 1. SSHSIG v1, sha256/sha512
-    if sig.namespace != t.namespace:
-        raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} "
-                             "(teams.yml before the change)")
-    # 3. member of a required team of the previous registry
-    if team not in t.required_teams:
-        raise SignatureError(f"team '{team}' is not one of the required teams ({', '.join(t.required_teams)})")
-    if member not in t.teams.get(team, ()):
-        raise SignatureError(f"'{member}' is not a member of team '{team}' in teams.yml before the change")
-    # 2. one of the member's keys, not revoked
-    if sig.public_key in registry.revoked:
-        raise SignatureError("signed with a revoked key")
-    if sig.public_key not in registry.member_keys.get(member, frozenset()):
-        raise SignatureError(f"signed with a key that is not one of {member}'s keys in teams.yml before the change")
-    # 4. verifies over the rebuilt statement
-    verify(sig, teams_statement(digest_, team, member))
+def teams_change_problems(previous: Teams, new: Teams, base_steps: Mapping[int, Step], head_steps: Mapping[int, Step],
+                          root: Path, teams_file: str, line: int | None, ref: str) -> list[Problem]:
+    """Problems with the ``_teams`` chain: a registry change needs step ``<base_seq + 1>`` naming
+    exactly this transition, signed under ``previous`` (teams.yml at REF)."""
+    changes = _registry_changes(previous, new) or ["the registry"]
+    return check_step(TEAMS, base_steps, head_steps, registry_digest(previous), registry_digest(new),
+                      Registry(previous), display_path(Path(root) / "approvals"), ref, teams_file, line, changes)
 
 
-def verify_teams_approvals(previous: Teams, new: Teams, root: Path) -> TeamsApprovals:
-    """Verify content/approvals/_teams/<digest of new>/ against the previous registry."""
-    d = registry_digest(new)
-    registry = Registry(previous)
-    folder = teams_approval_dir(root, d)
-    valid: list[tuple[str, str]] = []
-    rejected: list[tuple[str, str]] = []
-    entries = sorted(os.scandir(folder), key=lambda e: e.name) if folder.is_dir() else []
-    for e in entries:
-        if e.name.startswith("."):
-            continue
-        disp = display_path(Path(e.path))
-        m = APPROVAL_NAME_RE.match(e.name)
-        if not m or not e.is_file():
-            rejected.append((disp, "approval files are named <team>--<member>.sig"))
-            continue
-        if e.stat().st_size > MAX_SIG_BYTES:
-            rejected.append((disp, f"approval file is larger than {MAX_SIG_BYTES} bytes"))
-            continue
-        with open(e.path, "rb") as fh:
-            data = fh.read()
-        try:
-            _check_one(registry, d, m.group(1), m.group(2), data)
-        except SignatureError as exc:
-            rejected.append((disp, exc.message))
-        else:
-            valid.append((m.group(1), m.group(2)))
-    covered, missing = assign_teams(previous.required_teams, valid)
-    return TeamsApprovals(d, tuple(sorted(valid)), tuple(rejected), missing)
-
-
-def teams_change_problems(previous: Teams, new: Teams, root: Path, teams_file: str, line: int | None,
-                          ref: str) -> list[Problem]:
-    """Problems when ``new`` differs from ``previous`` without the previous registry's approval."""
+def sign_teams(root: Path, new: Teams, previous: Teams, seq: int, team: str, member: str,
+               key: Path | None, where: str = "the teams.yml before the change") -> tuple[Path, list[Path]]:
+    """Sign step ``seq`` (``previous`` -> ``new``) as ``member`` of ``team`` in ``previous``."""
     if registry_digest(previous) == registry_digest(new):
-        return []
-    ap = verify_teams_approvals(previous, new, root)
-    folder = display_path(teams_approval_dir(root, ap.digest))
-    out = [Problem(f, None, None, f"approval of the teams.yml change does not count: {why}", rule="teams-approval-invalid")
-           for f, why in ap.rejected]
-    if ap.missing:
-        out.append(Problem(
-            teams_file, line, None,
-            f"teams.yml changed since {ref} (new registry {ap.digest}) without approval by: {', '.join(ap.missing)}. "
-            f"A change to who may approve needs one member of every required team of {ref} to sign it: each runs "
-            f"`statuskit approve-teams --team TEAM --member MEMBER` and commits {folder}/<team>--<member>.sig",
-            rule="teams-unapproved"))
-    return out
-
-
-def sign_teams(root: Path, new: Teams, previous: Teams, team: str, member: str, key: Path | None) -> Path:
-    """Sign the registry ``new`` as ``member`` of ``team`` in ``previous``; write and return the .sig path."""
-    if team not in previous.required_teams:
-        raise StatuskitError(f"team '{team}' is not a required team ({', '.join(previous.required_teams)})")
-    if member not in previous.teams.get(team, ()):
-        raise StatuskitError(f"'{member}' is not in team '{team}' in the teams.yml that must approve the change")
-    d = registry_digest(new)
-    msg = teams_statement(d, team, member)
-    data = ssh_keygen_sign(key, previous.namespace, msg)
-    try:
-        _check_one(Registry(previous), d, team, member, data)
-    except SignatureError as exc:
-        raise StatuskitError(f"the new signature would not count: {exc.message}") from None
-    out = teams_approval_dir(root, d) / f"{team}--{member}.sig"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
+        raise StatuskitError("teams.yml is unchanged: nothing to approve")
+    return sign_step(TEAMS, Path(root) / "approvals", seq, teams_manifest(seq, previous, new), Registry(previous),
+                     team, member, key, where)
 
 
 def describe_registry(new: Teams, previous: Teams | None) -> str:

@@ -68,6 +68,64 @@ updates:
 """A two-update incident; format with id=..."""
 
 
+def sign_site(content: Path, keys: dict[str, Key], signers=(("comms", "alice"), ("security", "bob"))) -> Path:
+    """Approve the site files of the project around ``content`` (its parent folder: mkdocs.yml, docs/,
+    the theme, components.yml, .github/) as the next ``_site/<n>`` step, with real signatures by
+    ``signers`` in the namespace of the content's teams.yml. Every test that builds a site signs
+    through this helper; call it again after editing a site file. Returns the step folder."""
+    from statuskit.site_approval import SITE, WorkTree, collect_site_files, content_rel, file_hashes, \
+        manifest_bytes, parse_manifest, read_steps, state_digest, step_statement
+
+    project = Path(content).resolve().parent
+    files, problems = collect_site_files(WorkTree(project), content_rel(project, content))
+    assert not problems, problems
+    state = file_hashes(files)
+    steps, _ = read_steps(WorkTree(Path(content)), "approvals", SITE)
+    seq = max(steps, default=0) + 1
+    last = parse_manifest(SITE, steps[seq - 1])[0] if seq > 1 else None
+    manifest = manifest_bytes(SITE, seq, last["digest"] if last else state_digest(state), state_digest(state), state)
+    namespace = load_content(Path(content), only=set()).teams.namespace
+    step = Path(content) / "approvals" / SITE.folder / str(seq)
+    step.mkdir(parents=True)
+    (step / "manifest.json").write_bytes(manifest)
+    for team, member in signers:
+        (step / f"{team}--{member}.sig").write_text(
+            sign(keys[member].private, namespace, step_statement(SITE, manifest, team, member)))
+    return step
+
+
+def sign_teams_step(content: Path, keys: dict[str, Key], team: str, member: str, previous, seq: int = 1, *,
+                    signer: str | None = None, replaces: str | None = None) -> Path:
+    """Approve the working tree's teams.yml as step ``_teams/<seq>`` (from the registry ``previous``),
+    in-process, as ``member`` of ``team`` with the key of ``signer`` (default: ``member``), in
+    ``previous``'s namespace. ``replaces`` overrides the manifest's (to forge a wrong one)."""
+    from statuskit.site_approval import TEAMS, manifest_bytes, step_statement
+    from statuskit.teams_approval import registry_digest, registry_json
+
+    new = load_content(Path(content), only=set()).teams
+    manifest = manifest_bytes(TEAMS, seq, replaces or registry_digest(previous), registry_digest(new),
+                              registry_json(new))
+    step = Path(content) / "approvals" / TEAMS.folder / str(seq)
+    step.mkdir(parents=True, exist_ok=True)
+    (step / "manifest.json").write_bytes(manifest)
+    path = step / f"{team}--{member}.sig"
+    path.write_text(sign(keys[signer or member].private, previous.namespace,
+                         step_statement(TEAMS, manifest, team, member)))
+    return path
+
+
+@pytest.fixture
+def site_signer(keys):
+    """``site_signer(content)``: :func:`sign_site` with the session's keys (for any test folder)."""
+    return lambda content, signers=(("comms", "alice"), ("security", "bob")): sign_site(content, keys, signers)
+
+
+@pytest.fixture
+def teams_signer(keys):
+    """``teams_signer(content, team, member, previous, seq, ...)``: :func:`sign_teams_step` with the session's keys."""
+    return lambda content, *args, **kw: sign_teams_step(content, keys, *args, **kw)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_cache(monkeypatch):
     """Tests never read or write the user's caches (`cache_dir` turns them on in a test's own folder)."""
@@ -152,6 +210,14 @@ class Site:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(sign(self.keys[signer or member].private, namespace, msg))
         return path
+
+    def sign_site(self, signers=(("comms", "alice"), ("security", "bob"))) -> Path:
+        """Approve the site files of the project around this content folder (:func:`sign_site`)."""
+        return sign_site(self.root, self.keys, signers)
+
+    def sign_teams(self, team: str, member: str, previous, seq: int = 1, **kw) -> Path:
+        """Approve this teams.yml as step ``seq`` from ``previous`` (:func:`sign_teams_step`)."""
+        return sign_teams_step(self.root, self.keys, team, member, previous, seq, **kw)
 
     def approve_all(self, incident: str | None = None, upto: int | None = None) -> None:
         """Approve every update (of one incident, up to ``upto``) by alice (comms) and bob (security)."""

@@ -65,24 +65,31 @@ class Registry:
 
     def check(self, incident: str, update_id: int, digest_: str, f: ApprovalFile) -> None:
         """Raise SignatureError unless ``f`` is a valid approval of this update."""
+        self.check_signed(f.team, f.member, f.data, statement(incident, update_id, digest_, f.team, f.member))
+
+    def check_signed(self, team: str, member: str, data: bytes, message: bytes, where: str = "teams.yml") -> None:
+        """Raise SignatureError unless ``data`` is ``member`` of ``team`` signing ``message`` (the four
+        rules of reference/approvals.md; also for teams.yml and site-file approvals). ``where`` names
+        this registry in messages."""
         t = self.teams
-        sig = parse_armored(f.data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
+        sig = parse_armored(data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
         if sig.namespace != t.namespace:
-            raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} (teams.yml)")
+            raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} ({where})")
         # 3. the member belongs to the team, and the team is required
-        if f.team not in t.required_teams:
-            raise SignatureError(f"team '{f.team}' is not one of the required teams ({', '.join(t.required_teams)})")
-        if f.member not in t.members:
-            raise SignatureError(f"'{f.member}' is not a member in teams.yml")
-        if f.member not in t.teams.get(f.team, ()):
-            raise SignatureError(f"'{f.member}' is not a member of team '{f.team}'")
+        if team not in t.required_teams:
+            raise SignatureError(f"team '{team}' is not one of the required teams ({', '.join(t.required_teams)})")
+        if member not in t.members:
+            raise SignatureError(f"'{member}' is not a member in {where}")
+        if member not in t.teams.get(team, ()):
+            raise SignatureError(f"'{member}' is not a member of team '{team}'"
+                                 + ("" if where == "teams.yml" else f" in {where}"))
         # 2. the embedded key is one of the member's keys, not revoked
         if sig.public_key in self.revoked:
-            raise SignatureError("signed with a revoked key (teams.yml revoked_keys)")
-        if sig.public_key not in self.member_keys[f.member]:
-            raise SignatureError(f"signed with a key that is not one of {f.member}'s keys in teams.yml")
+            raise SignatureError(f"signed with a revoked key ({where} revoked_keys)")
+        if sig.public_key not in self.member_keys[member]:
+            raise SignatureError(f"signed with a key that is not one of {member}'s keys in {where}")
         # 4. the signature verifies over the rebuilt statement
-        self._verify(sig, statement(incident, update_id, digest_, f.team, f.member))
+        self._verify(sig, message)
 
 
 @lru_cache(maxsize=4096)

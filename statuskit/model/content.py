@@ -282,8 +282,8 @@ def stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Probl
         return []
     problems = []
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        # _teams/ holds approvals of teams.yml changes (statuskit.teams_approval; never an incident id)
-        if entry.name.startswith(".") or entry.name == "_teams" or entry.name in loaded or f"{entry.name}.yml" in files:
+        # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.site_approval)
+        if entry.name.startswith(".") or entry.name in ("_teams", "_site") or entry.name in loaded or f"{entry.name}.yml" in files:
             continue
         if not entry.is_dir():
             problems.append(Problem(display_path(Path(entry.path)), None, None, "unexpected file in approvals/ "

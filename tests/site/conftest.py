@@ -46,6 +46,7 @@ def fixture_project(tmp_path_factory, keys) -> Path:
     (root / "mkdocs.yml").write_text(FIXTURE_MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir()
     write_fixture_content(root / "content", keys)
+    sign_site(root / "content", keys)  # noqa: F821 - re-exported from tests/conftest.py
     return root
 
 

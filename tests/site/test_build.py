@@ -112,17 +112,14 @@ def build(project: Path, *args: str):
 
 
 def test_failed_build_leaves_the_previous_site(project):
-    # the plugin's own `at` option sets T when --at is not given
-    yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text().replace("  - statuskit\n", "  - statuskit:\n      at: 2024-08-01T12:00:00Z\n"))
-    first = build(project, "--site-dir", str(project / "site"))
+    first = build(project, "--site-dir", str(project / "site"), "--at", "2024-08-01T12:00:00Z")
     assert first.exit_code == 0, first.output
     assert first.output.endswith("as of 2024-08-01T12:00:00Z\n")
     (project / "site" / "sentinel").write_text("old site")
     bad = project / "content/incidents/2024-07-30-embargoed.yml"
     bad.write_text(bad.read_text().replace("status: identified", "status: identifed"))
 
-    result = build(project, "--site-dir", str(project / "site"))
+    result = build(project, "--site-dir", str(project / "site"), "--at", "2024-08-01T12:00:00Z")
     assert result.exit_code == 1
     assert re.search(r"content/incidents/2024-07-30-embargoed\.yml:\d+: updates\[1\]\.status: ", result.output)
     assert (project / "site" / "sentinel").read_text() == "old site"
@@ -405,8 +402,9 @@ def test_google_fonts_are_refused(project):
     assert not (project / "site").exists()
 
 
-def test_a_docs_page_in_the_way_is_an_error(project):
+def test_a_docs_page_in_the_way_is_an_error(project, site_signer):
     (project / "docs" / "history.md").write_text("# mine\n")
+    site_signer(project / "content")
     result = build(project, "--at", "2024-08-01T12:00:00Z")
     assert result.exit_code == 1
     assert "docs/history.md: statuskit generates this page; remove or rename the file" in result.output

@@ -88,7 +88,7 @@ def test_shells_change_no_byte(demo_site, tmp_path, monkeypatch):
     assert [rel for rel in sorted(a) if a[rel] != b[rel]] == []
 
 
-def test_a_template_printing_other_page_values_gets_each_pages_own(fixture_project, tmp_path):
+def test_a_template_printing_other_page_values_gets_each_pages_own(fixture_project, tmp_path, site_signer):
     project = tmp_path / "project"
     shutil.copytree(fixture_project, project, ignore=shutil.ignore_patterns("site"))
     (project / "overrides").mkdir()
@@ -98,6 +98,7 @@ def test_a_template_printing_other_page_values_gets_each_pages_own(fixture_proje
         '{{ page.file.src_uri }}">{% endif %}{% endblock %}\n')
     yml = project / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    site_signer(project / "content")
     out = tmp_path / "site"
     build_site(yml, site_dir=out, at=FIXTURE_AT)
     pages = sorted(out.glob("incidents/*/index.html"))

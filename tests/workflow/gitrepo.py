@@ -43,6 +43,15 @@ class Repo:
     def branch(self, name: str = "change") -> None:
         git(self.path, "switch", "-q", "-c", name)
 
+    def teams_at(self, ref: str = "main"):
+        """The validated teams.yml of the content folder at ``ref``."""
+        from statuskit.model.load import parse_yaml
+        from statuskit.model.validate import validate_teams
+
+        rel = self.site.root.relative_to(self.path).as_posix()
+        doc, _ = parse_yaml(git(self.path, "show", f"{ref}:{rel}/teams.yml").encode(), "teams.yml")
+        return validate_teams(doc)[0]
+
     def read(self, rel: str) -> str:
         return (self.site.root / rel).read_text(encoding="utf-8")
 

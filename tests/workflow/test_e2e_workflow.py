@@ -44,6 +44,14 @@ def test_init_new_approve_check_build(tmp_path, keys, monkeypatch):
     run("approve", iid, "--team", "security", "--member", "bob", "--key", str(keys["bob"].path), "--yes")
     assert sorted(p.name for p in (site / "content/approvals" / iid / "1").iterdir()) == [
         "comms--alice.sig", "security--bob.sig"]
+    # the site files were never approved: both teams sign them before the first publish
+    assert "[site-unapproved]" in run("check", "--at", T)
+    run("approve-site", "--team", "comms", "--member", "alice", "--key", str(keys["alice"].path), "--base", "main",
+        "--yes")
+    run("approve-site", "--team", "security", "--member", "bob", "--key", str(keys["bob"].path), "--base", "main",
+        "--yes")
+    assert sorted(p.name for p in (site / "content/approvals/_site/1").iterdir()) == [
+        "comms--alice.sig", "manifest.json", "security--bob.sig"]
     git(site, "add", "-A")
     git(site, "commit", "-q", "-m", "Website outage: update 1, approved")
 

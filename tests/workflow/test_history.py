@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from statuskit.cli import cli
 from statuskit.errors import GitError
 from statuskit.history import check_base
-from statuskit.teams_approval import registry_digest, teams_approval_dir, teams_statement
-from statuskit.gate.sshsig import sign
+from statuskit.teams_approval import registry_digest
 from statuskit.model.content import load_content
 
 from gitrepo import T, git
@@ -265,14 +264,9 @@ def test_removing_the_approval_of_a_published_update_fails(repo):
 
 # --- teams.yml ---------------------------------------------------------------------------------
 
-def sign_teams_change(site, team: str, member: str, signer: str | None = None) -> Path:
-    """Sign the working tree's teams.yml in-process as ``member`` of ``team`` (key of ``signer``)."""
-    new = load_content(site.root).teams
-    d = registry_digest(new)
-    path = teams_approval_dir(site.root, d) / f"{team}--{member}.sig"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(sign(site.keys[signer or member].private, new.namespace, teams_statement(d, team, member)))
-    return path
+def sign_teams_change(repo, team: str, member: str, signer: str | None = None, seq: int = 1) -> Path:
+    """Sign the working tree's teams.yml as step ``seq`` from teams.yml at main, in-process."""
+    return repo.site.sign_teams(team, member, repo.teams_at("main"), seq, signer=signer)
 
 
 def add_mallory(site, team: str = "comms") -> None:
@@ -291,17 +285,18 @@ def test_teams_change_without_approvals_fails(repo):
     p = only(check_base(repo.site.root, "main", T), "teams-unapproved")
     assert p.file == "content/teams.yml"
     assert p.line == repo.read("teams.yml").splitlines().index("  mallory:") + 1
-    d = registry_digest(load_content(repo.site.root).teams)
-    assert p.message.startswith(f"teams.yml changed since main (new registry {d}) without approval by: comms, security")
-    assert f"content/approvals/_teams/{d.split(':')[1]}/<team>--<member>.sig" in p.message
+    assert p.message.startswith("teams.yml changed since main (+ member mallory (Mallory), + mallory joins team comms) "
+                                "without the approval of both teams: each required team runs `statuskit approve-teams "
+                                "--team TEAM --member MEMBER --base main` and commits content/approvals/_teams/1/")
 
 
 def test_teams_change_approved_by_both_teams_of_base_passes(repo):
     start(repo)
     add_mallory(repo.site)
-    sign_teams_change(repo.site, "comms", "alice")
-    assert rules(check_base(repo.site.root, "main", T)) == ["teams-unapproved"]  # security still missing
-    sign_teams_change(repo.site, "security", "bob")
+    sign_teams_change(repo, "comms", "alice")
+    p = only(check_base(repo.site.root, "main", T), "teams-unapproved")  # security still missing
+    assert "content/approvals/_teams/1 lacks approval by: security (under teams.yml at main)" in p.message
+    sign_teams_change(repo, "security", "bob")
     assert check_base(repo.site.root, "main", T) == []
     # plain `check` ignores the _teams folder (it is not an incident)
     assert CliRunner().invoke(cli, ["check", "--at", "2024-08-01T00:00:00Z"]).exit_code == 0
@@ -310,31 +305,109 @@ def test_teams_change_approved_by_both_teams_of_base_passes(repo):
 def test_teams_change_cannot_be_approved_by_the_member_it_adds(repo):
     start(repo)
     add_mallory(repo.site)
-    sign_teams_change(repo.site, "comms", "mallory")
-    sign_teams_change(repo.site, "security", "bob")
+    sign_teams_change(repo, "comms", "mallory")
+    sign_teams_change(repo, "security", "bob")
     problems = check_base(repo.site.root, "main", T)
     assert rules(problems) == ["teams-approval-invalid", "teams-unapproved"]
     bad = next(p for p in problems if p.rule == "teams-approval-invalid")
-    assert bad.message == ("approval of the teams.yml change does not count: 'mallory' is not a member of team "
-                           "'comms' in teams.yml before the change")
+    assert bad.file == "content/approvals/_teams/1/comms--mallory.sig"
+    assert bad.message == "approval of teams.yml does not count: 'mallory' is not a member in teams.yml at main"
 
 
 def test_teams_approval_of_another_registry_does_not_count(repo):
     start(repo)
     add_mallory(repo.site)
-    old = teams_approval_dir(repo.site.root, registry_digest(load_content(repo.site.root).teams))
-    sign_teams_change(repo.site, "comms", "alice")
-    sign_teams_change(repo.site, "security", "bob")
+    sign_teams_change(repo, "comms", "alice")
+    sign_teams_change(repo, "security", "bob")
     add_mallory(repo.site, team="security")  # a different registry: the signatures were over the other one
-    assert rules(check_base(repo.site.root, "main", T)) == ["teams-unapproved"]
-    assert old.is_dir()
+    p = only(check_base(repo.site.root, "main", T), "teams-unapproved")
+    assert p.file == "content/approvals/_teams/1/manifest.json"
+    assert "but teams.yml here is sha256:" in p.message
+
+
+def teams_step(repo, message: str, change) -> None:
+    """One legitimate pull request: change teams.yml, both teams of main sign step <last + 1>, merge."""
+    repo.branch(f"teams-{message}")
+    change()
+    seq = len(list((repo.site.root / "approvals" / "_teams").glob("*"))) + 1 \
+        if (repo.site.root / "approvals" / "_teams").is_dir() else 1
+    sign_teams_change(repo, "comms", "alice", seq=seq)
+    sign_teams_change(repo, "security", "bob", seq=seq)
+    assert check_base(repo.site.root, "main", T) == [], message
+    repo.commit(message)
+    git(repo.path, "switch", "-q", "main")
+    git(repo.path, "merge", "-q", "--ff-only", f"teams-{message}")
+
+
+def test_an_old_teams_yml_cannot_be_put_back_with_its_old_signatures(repo):
+    """R0 -> R1 (signed) -> R0 (signed) -> R1 again, signing nothing: the replay fails."""
+    repo.site.incident("outage", INC)
+    repo.site.approve_all()
+    repo.commit("R0")
+    r0 = repo.read("teams.yml")
+    teams_step(repo, "R1", lambda: add_mallory(repo.site))
+    r1 = repo.read("teams.yml")
+    teams_step(repo, "R0-again", lambda: repo.write("teams.yml", r0))
+    repo.branch("replay")
+    repo.write("teams.yml", r1)  # byte for byte R1; _teams/1 still holds its signatures
+    p = only(check_base(repo.site.root, "main", T), "teams-unapproved")
+    assert "commits content/approvals/_teams/3/" in p.message
+    # copying step 1's files into step 3 does not help: the manifest names sequence 1
+    shutil.copytree(repo.site.root / "approvals/_teams/1", repo.site.root / "approvals/_teams/3")
+    problems = check_base(repo.site.root, "main", T)
+    assert "manifest.json: sequence is 1, but the folder is 3" in " ".join(p.message for p in problems)
+    assert "teams-approval-invalid" in rules(problems)
+
+
+def test_a_teams_step_with_the_wrong_sequence_or_start_is_refused(repo):
+    start(repo)
+    add_mallory(repo.site)
+    base = repo.teams_at("main")
+    for who, team in (("alice", "comms"), ("bob", "security")):
+        repo.site.sign_teams(team, who, base, seq=2)
+    problems = check_base(repo.site.root, "main", T)
+    assert rules(problems) == ["teams-approval-invalid", "teams-unapproved"]
+    p = next(p for p in problems if p.rule == "teams-approval-invalid")
+    assert p.message.startswith("step 2 of teams.yml does not follow main, whose last step is none: the next step is 1")
+    shutil.rmtree(repo.site.root / "approvals/_teams")
+    for who, team in (("alice", "comms"), ("bob", "security")):
+        repo.site.sign_teams(team, who, base, seq=1, replaces="sha256:" + "0" * 64)
+    p = only(check_base(repo.site.root, "main", T), "teams-approval-invalid")
+    assert p.file == "content/approvals/_teams/1/manifest.json"
+    assert p.message.startswith("replaces sha256:" + "0" * 64 + ", but teams.yml at main is sha256:")
+
+
+def test_an_approved_teams_step_cannot_be_removed_or_edited(repo):
+    repo.site.incident("outage", INC)
+    repo.site.approve_all()
+    repo.commit("R0")
+    teams_step(repo, "R1", lambda: add_mallory(repo.site))
+    repo.branch("tamper")
+    (repo.site.root / "approvals/_teams/1/security--bob.sig").unlink()
+    p = only(check_base(repo.site.root, "main", T), "teams-approval-removed")
+    assert p.file == "content/approvals/_teams/1/security--bob.sig"
+    assert "was removed since main" in p.message
+    git(repo.path, "checkout", "main", "--", "content/approvals")
+    (repo.site.root / "approvals/_teams/1/manifest.json").write_text("{}")
+    p = only(check_base(repo.site.root, "main", T), "teams-approval-removed")
+    assert "was edited since main" in p.message
+
+
+def test_the_old_teams_layout_is_refused_with_an_explanation(repo):
+    start(repo)
+    old = repo.site.root / "approvals/_teams" / ("ab" * 32)
+    old.mkdir(parents=True)
+    (old / "comms--alice.sig").write_text("x")
+    p = only(check_base(repo.site.root, "main", T), "teams-approval-old-layout")
+    assert p.file == f"content/approvals/_teams/{'ab' * 32}"
+    assert "approvals are now numbered steps (_teams/<n>/manifest.json" in p.message
 
 
 def test_approvals_are_verified_against_teams_at_base(repo):
     start(repo)
     add_mallory(repo.site)
-    sign_teams_change(repo.site, "comms", "alice")
-    sign_teams_change(repo.site, "security", "bob")
+    sign_teams_change(repo, "comms", "alice")
+    sign_teams_change(repo, "security", "bob")
     # update 3 approved by mallory (comms, new here) and bob: approved under the new teams.yml only
     repo.write(FILE, INC + update(3, "2024-07-31T11:00:00Z", "resolved", "Fixed."))
     repo.site.approve("outage", 3, "comms", "mallory")
@@ -427,8 +500,8 @@ def test_removing_a_member_who_published_history_is_reported(repo):
     text = repo.read("teams.yml").replace("  comms: [alice, carol]", "  comms: [carol]")
     assert text != repo.read("teams.yml")
     repo.site.write("teams.yml", text)
-    sign_teams_change(repo.site, "comms", "alice")
-    sign_teams_change(repo.site, "security", "bob")
+    sign_teams_change(repo, "comms", "alice")
+    sign_teams_change(repo, "security", "bob")
     problems = [p for p in check_base(repo.site.root, "main", T) if p.rule == "teams-change-unpublishes"]
     assert [p.field for p in problems] == ["updates[0]", "updates[1]"]
     assert "would stop publishing: have a current member of comms approve it first" in problems[0].message

@@ -92,7 +92,9 @@ def test_init_with_real_keys(tmp_path, keys):
     assert "/content/teams.yml  @acme/comms @acme/sec" in (tmp_path / "s/.github/CODEOWNERS").read_text()
     assert (tmp_path / "s/.github/statuskit-requirements.txt").read_text().splitlines()[-1] == "statuskit==9.9.9"
     check = run("check", "--content", str(tmp_path / "s/content"))
-    assert check.exit_code == 0 and check.output.endswith("; 0 error(s), 0 warning(s)\n"), check.output
+    assert check.exit_code == 0 and check.output.endswith("; 0 error(s), 1 warning(s)\n"), check.output
+    # init writes no approvals: the teams sign the site files before the first publish
+    assert "the site files have never been approved" in check.output and "[site-unapproved]" in check.output
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path):
@@ -126,9 +128,16 @@ def test_init_writes_the_repository_s_workflows(tmp_path):
     assert (REPO / ".github/statuskit-requirements.txt").read_text().splitlines()[-1] == "."
 
 
-def test_init_site_builds(tmp_path, monkeypatch):
+def test_init_site_builds_a_preview_and_publishes_only_once_the_teams_signed_it(tmp_path, monkeypatch):
     init_site(tmp_path / "s", InitOptions(name="Example status", statuskit_source=SOURCE))
     monkeypatch.chdir(tmp_path / "s")
     result = run("build", "--site-dir", "site", "--at", "2026-01-01T00:00:00Z")
+    assert result.exit_code == 1
+    assert "refusing to publish: the site files have never been approved" in result.output
+    assert not (tmp_path / "s/site").exists()
+    result = run("build", "--preview", "--site-dir", "preview", "--at", "2026-01-01T00:00:00Z")
     assert result.exit_code == 0, result.output
-    assert "Example status" in (tmp_path / "s/site/index.html").read_text()
+    assert "Example status" in (tmp_path / "s/preview/index.html").read_text()
+    assert "PREVIEW — NOT PUBLISHED" in (tmp_path / "s/preview/index.html").read_text()
+    readme = (tmp_path / "s/README.md").read_text()
+    assert "statuskit approve-site" in readme and "before the first publish" in readme
