@@ -302,13 +302,16 @@ def elements(html: str) -> Elements:
     return p
 
 
-def build_content_site(project: Path, at: datetime) -> Path:
+def build_content_site(project: Path, at: datetime, sign_site=None) -> Path:
     """Build ``project``/content (e.g. a ``make_site`` folder) into a fresh site with the fixture's
-    mkdocs.yml (a real MkDocs build); returns the site folder."""
+    mkdocs.yml (a real MkDocs build); returns the site folder. ``sign_site`` (e.g. ``Site.sign_site``)
+    approves the site files first, as a publishing build requires."""
     from statuskit.build import build_site
 
     (project / "mkdocs.yml").write_text(FIXTURE_MKDOCS_YML, encoding="utf-8")
     (project / "docs").mkdir(exist_ok=True)
+    if sign_site is not None:
+        sign_site()
     out = project / f"site-{at:%Y%m%dT%H%M%S}"
     build_site(project / "mkdocs.yml", site_dir=out, at=at)
     return out

@@ -139,14 +139,16 @@ AT = "2024-08-01T12:00:00Z"
 
 
 @pytest.fixture
-def full_project(project, monkeypatch) -> Path:
-    """The project with a custom_dir theme, .github and .git, as the working directory."""
+def full_project(project, monkeypatch, site_signer) -> Path:
+    """The project with a custom_dir theme, .github and .git, as the working directory (its site
+    files approved by both teams)."""
     yml = project / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("  font: false\n", "  font: false\n  custom_dir: theme\n"))
     for rel, text in {"theme/main.html": "{% extends 'base.html' %}\n", ".github/workflows/ci.yml": "on: push\n",
                       ".git/HEAD": "ref: refs/heads/main\n"}.items():
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (project / rel).write_text(text)
+    site_signer(project / "content")
     monkeypatch.chdir(project)
     return project
 

@@ -80,7 +80,7 @@ WITHHELD = ("ZQWITHDRAWN", "09:17", "11:53")
 def test_an_unsigned_retracted_update_reaches_no_output(make_site, tmp_path):
     s = make_site({INCIDENT: UNSIGNED})
     sign(s, INCIDENT, 1, 3)  # update 2 is never signed
-    site = build_content_site(tmp_path, utc("2024-08-01T00:00:00Z"))
+    site = build_content_site(tmp_path, utc("2024-08-01T00:00:00Z"), s.sign_site)
 
     assert files_containing(site, *WITHHELD) == {}
     found = files_containing(site, "VISIBLEFIRST", "VISIBLERETRACTION")
@@ -155,7 +155,7 @@ updates:
 def test_an_unsigned_retracted_maintenance_window_reaches_no_output(make_site, tmp_path):
     s = make_site({MAINTENANCE: MAINTENANCE_YML})
     sign(s, MAINTENANCE, 1, 3)
-    site = build_content_site(tmp_path, utc("2024-08-01T12:00:00Z"))  # inside update 2's window
+    site = build_content_site(tmp_path, utc("2024-08-01T12:00:00Z"), s.sign_site)  # inside update 2's window
 
     assert files_containing(site, "ZQWITHDRAWN", "09:37", "10:26", "13:41", "11:53") == {}
     assert "All Systems Operational" in read(site, "index.html")
@@ -209,7 +209,7 @@ def signed(at3: str = "2024-07-31T10:00:00Z", extra3: str = "") -> str:
 def _before_and_after(make_site, tmp_path, text: str, before: str, after: str) -> tuple[Path, Path]:
     s = make_site({INCIDENT: text})
     sign(s, INCIDENT, 1, 2, 3)
-    return build_content_site(tmp_path, utc(before)), build_content_site(tmp_path, utc(after))
+    return build_content_site(tmp_path, utc(before), s.sign_site), build_content_site(tmp_path, utc(after), s.sign_site)
 
 
 def _shows_update_2_as_signed(site: Path) -> None:
@@ -289,7 +289,7 @@ def test_no_digest_of_an_update_under_technical_embargo(make_site, tmp_path):
     s = make_site({INTRUSION: EMBARGOED})
     sign(s, INTRUSION, 1)
     update = s.load().incident(INTRUSION).update(1)
-    site = build_content_site(tmp_path, utc("2024-08-01T00:00:00Z"))
+    site = build_content_site(tmp_path, utc("2024-08-01T00:00:00Z"), s.sign_site)
 
     assert files_containing(site, CVE, "T1190") == {}
     [u1] = approvals(site, INTRUSION)
@@ -303,7 +303,7 @@ def test_no_digest_of_an_update_under_technical_embargo(make_site, tmp_path):
     assert digest(update)[len("sha256:"):] in guesses
     assert not [h for h in _hex_strings(site) if any(h in g for g in guesses)]
 
-    after = build_content_site(tmp_path, utc("2024-08-05T00:00:00Z"))
+    after = build_content_site(tmp_path, utc("2024-08-05T00:00:00Z"), s.sign_site)
     [u1] = approvals(after, INTRUSION)
     assert u1["digest"] == digest(update) and u1["digest_withheld"] is None
     assert CVE in read(after, f"incidents/{INTRUSION}/technical/index.html")

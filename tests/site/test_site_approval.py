@@ -120,6 +120,7 @@ def test_a_theme_override_loading_a_third_party_script_is_caught_by_the_output_s
     edit_yml(project, "  font: false\n", "  font: false\n  custom_dir: overrides\n")
     site_signer(project / "content")
     (project / "site").mkdir()
+    (project / "site" / ".statuskit-output").write_text("statuskit site v1\n")  # a site statuskit wrote
     (project / "site" / "sentinel").write_text("old site")
     result = build(project, "--site-dir", str(project / "site"))
     assert result.exit_code == 1

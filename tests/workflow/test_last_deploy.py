@@ -105,6 +105,7 @@ def test_a_commit_that_skipped_the_check_cannot_publish(repo, keys, github):
     (repo.path / "docs").mkdir()
     (repo.path / ".gitignore").write_text("live/\nsite/\n*.json\n")
     repo.site.incident("outage", INC.format(extra=""))
+    repo.site.sign_site()
     approve(repo, keys)
     first = repo.commit("resolved")
     assert run("build", "--site-dir", "live", "--at", T).exit_code == 0

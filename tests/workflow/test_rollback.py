@@ -74,11 +74,12 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def published(repo, keys):
-    """main holds an approved, resolved incident, built into site/ as of T."""
+    """main holds an approved, resolved incident (and approved site files), built into site/ as of T."""
     (repo.path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (repo.path / "docs").mkdir()
     (repo.path / ".gitignore").write_text("site/\nsite2/\n")
     repo.site.incident("outage", INC.format(extra=""))
+    repo.site.sign_site()
     approve(repo, keys)
     repo.commit("outage: resolved, approved")
     result = run("build", "--site-dir", "site", "--at", T)
@@ -174,6 +175,7 @@ def test_an_embargo_counts_as_the_publication_time(repo, keys):
     (repo.path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (repo.path / "docs").mkdir()
     repo.site.incident("outage", INC.format(extra="    embargo_until: 2024-07-31T12:00:00Z\n"))
+    repo.site.sign_site()
     approve(repo, keys)
     repo.commit("embargoed resolution")
     assert run("build", "--site-dir", "site", "--at", T).exit_code == 0
