@@ -81,8 +81,8 @@ def test_preview_shows_both_tracks_and_approvals(pr):
     assert "| Approved by | Communications (alice) |" in s
     assert "| Missing | Security |" in s
     assert "| Publishes | waiting for approval from: Security |" in s
-    assert "#### Public (customers)\n\n> We found the cause | a failed upgrade.\n" in s
-    assert "#### Technical (industry peers)\n\n> The upgrade of db-2 to 16.3 failed at 09:40 UTC.\n" in s
+    assert "#### Public (customers)\n\n```text\nWe found the cause | a failed upgrade.\n```\n" in s
+    assert "#### Technical (industry peers)\n\n```text\nThe upgrade of db-2 to 16.3 failed at 09:40 UTC.\n```\n" in s
 
 
 def test_preview_says_when_each_update_publishes(pr):
