@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -298,6 +299,18 @@ def _read_approvals(base: str) -> tuple | None:
             sigs = tuple(sigs)
         out.append((upd.name, kind, sigs))
     return tuple(out)
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path`` (at most ``limit`` + 1) if it is a regular file; OSError for anything else,
+    a link or a named pipe included (opened without following links, without waiting for a writer)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | _O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    finally:
+        os.close(fd)
+    return _read_small(str(path), limit)
 
 
 def _read_small(path: str, limit: int) -> bytes:
