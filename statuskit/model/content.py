@@ -177,25 +177,19 @@ def tree_problems(root: Path) -> list[Problem]:
             problems.append(Problem(disp, None, None, f"cannot read folder: {exc.strerror or exc}"))
             return
         for e in entries:
-            edisp = f"{disp}/{shown_name(e.name)}"
-            try:
-                mode = e.stat(follow_symlinks=False).st_mode
-            except OSError as exc:
-                problems.append(Problem(edisp, None, None, f"cannot read: {exc.strerror or exc}"))
-                continue
-            why = refused(e.name, mode)
-            if why is not None:
-                problems.append(Problem(edisp, None, None, why))
-            elif not stat.S_ISDIR(mode) or depth >= 40:
+            kind = _kind(e)
+            if kind.startswith("refused:"):
+                problems.append(Problem(f"{disp}/{shown_name(e.name)}", None, None, kind[8:]))
+            elif kind != "d" or depth >= 40:
                 continue
             elif level == "root" and e.name == "incidents":
                 continue  # each entry judged by load_incident
             elif level == "root" and e.name == "approvals":
-                walk(e.path, edisp, depth + 1, "approvals")
+                walk(e.path, f"{disp}/{e.name}", depth + 1, "approvals")
             elif level == "approvals" and e.name != "_teams":
                 continue  # approvals/<incident>/: judged by read_incident (or stray_approvals)
             else:
-                walk(e.path, edisp, depth + 1, "below")
+                walk(e.path, f"{disp}/{shown_name(e.name)}", depth + 1, "below")
 
     root = Path(root)
     walk(str(root), display_path(root), 0, "root")
