@@ -84,6 +84,10 @@ TEXT_KEYS = ("public", "technical", "report", "title")
 """Keys whose content a retraction withdraws (and which may then be deleted)."""
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+"""The earliest time content may name (the Unix epoch: every output format can write it)."""
+
+
 def parse_time(value: Any) -> datetime:
     """Parse an ISO 8601 time with an explicit offset; returns an aware UTC datetime.
 
@@ -116,10 +120,13 @@ def parse_time(value: Any) -> datetime:
     except ValueError as exc:
         raise ValueError(f"invalid time {value!r}: {exc}") from None
     try:
-        return local.astimezone(timezone.utc)
-    except OverflowError:
-        raise ValueError(f"time {value!r} is out of range in UTC (its offset moves it before year 1 or after "
-                         f"year 9999); write a real date, like 2024-07-31T09:05:00Z") from None
+        utc = local.astimezone(timezone.utc)
+    except OverflowError:  # the offset moves it before year 1 or after year 9999
+        utc = None
+    if utc is None or utc < EARLIEST:
+        raise ValueError(f"time {value!r} is out of range: in UTC it must lie between 1970-01-01T00:00:00Z and "
+                         f"9999-12-31T23:59:59Z; write a real date, like 2024-07-31T09:05:00Z")
+    return utc
 
 
 def format_time(dt: datetime) -> str:
