@@ -99,7 +99,34 @@ def _changed_incidents(repo: Path, sha: str, prefix: str) -> set[str] | None:
         elif len(parts) >= 3 and parts[0] == "approvals":
             ids.add(parts[1])
     ids.discard("_teams")
-    return ids if len(ids) <= MAX_PATHS else None
+    if len(ids) > MAX_PATHS or _rewritten_on_checkout(repo, prefix):
+        return None
+    return ids
+
+
+_REWRITING = ("ident", "filter", "working-tree-encoding")
+"""Attributes under which git's comparison of a working-tree file with a blob is not a comparison of
+bytes: checkout rewrites the file (``$Id$`` expanded, an encoding, a filter), and ``git diff`` rewrites
+it back before comparing. (Line-end conversion, ``text``/``eol``, changes nothing the loader reads.)"""
+
+
+def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
+    """Whether any file of the content folder has one of :data:`_REWRITING` set (one ``git check-attr``
+    for all of them): then "unchanged" from ``git diff`` cannot be trusted, and every incident is read."""
+    listed = _git(repo, "ls-files", "-z", "--", prefix or ".")
+    if listed.returncode != 0:
+        raise GitError(f"git ls-files failed: {listed.stderr.strip()}")
+    if not listed.stdout:
+        return False
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), "check-attr", "-z", "--stdin", *_REWRITING],
+                              input=listed.stdout, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+    if proc.returncode != 0:
+        raise GitError(f"git check-attr failed: {proc.stderr.strip()}")
+    fields = proc.stdout.split("\0")
+    return any(info not in ("unspecified", "unset") for info in fields[2::3])
 
 
 _REGULAR = ("100644", "100755")

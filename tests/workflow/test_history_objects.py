@@ -200,3 +200,22 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
     assert rules(check_base(repo.site.root, "main", T)) == ["history-edited"]
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
     assert verbs.count("ls-tree") == 1 and verbs.count("cat-file") == 2
+
+
+# --- attributes in the working tree: git's own comparison would see smudged files as unchanged -------
+
+def test_an_ident_attribute_cannot_hide_a_rewritten_published_update(repo):
+    """`ident` rewrites $Id$ on checkout; git diff (which cleans it back) sees no change, but the words
+    statuskit reads, and the build publishes from, have changed: the incident is compared in full."""
+    repo.site.incident("outage", INC.replace("a failed database upgrade.", "a failed database upgrade ($Id$)."))
+    repo.site.approve_all()
+    repo.commit("base")
+    repo.branch()
+    (repo.path / ".gitattributes").write_text("content/** ident\n", encoding="utf-8")
+    repo.commit("attributes")
+    (repo.site.root / FILE).unlink()
+    git(repo.path, "checkout", "--", f"content/{FILE}")  # as CI checks the branch out
+    assert "$Id: " in repo.read(FILE)
+    assert git(repo.path, "diff", "--name-only", "main", "--", "content") == ""  # git sees no change
+    problems = check_base(repo.site.root, "main", T)
+    assert rules(problems) == ["history-edited"], [str(p) for p in problems]
