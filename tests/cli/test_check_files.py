@@ -187,3 +187,12 @@ def test_a_named_pipe_is_not_read_with_the_check_cache_on(site, cache_dir):
         fails_with(f"content/lint.yml: {FIFO}")
     finally:
         signal.alarm(0)
+
+
+def test_a_link_among_teams_approvals_is_refused(site):
+    folder = site.root / "approvals" / "_teams" / ("0" * 64)
+    folder.mkdir(parents=True)
+    (site.root.parent / "elsewhere.sig").write_text("x")
+    os.symlink("../../../../elsewhere.sig", folder / "comms--alice.sig")
+    fails_with(f"content/approvals/_teams/{'0' * 64}/comms--alice.sig: {LINK}")
+
