@@ -3,7 +3,8 @@
 Compares the content folder in the working tree (HEAD) with the same folder at
 the git revision REF (read from git's objects: ``git ls-tree`` and ``git cat-file
 --batch``, so no attributes, filters or textconv apply; symbolic links and submodules
-at REF are refused), and fails when
+at REF are refused; only the incidents that differ from the working tree, unless an
+attribute rewrites content files on checkout), and fails when
 
 1. an update published at REF -- approved and past its embargo at time T -- was
    edited, reordered or removed, unless a later approved update retracts it (then
