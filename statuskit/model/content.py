@@ -118,9 +118,10 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     # components.yml
     comp_path = root / "components.yml"
     components: tuple = ()
-    if _lstat_mode(comp_path) not in (None, "file"):
+    kind = _site_file(comp_path)
+    if kind == "refused":
         pass  # a link, a pipe ...: reported by tree_problems
-    elif _lstat_mode(comp_path) == "file":
+    elif kind == "file":
         doc, p = read_yaml(comp_path, display_path(comp_path))
         problems += p
         if doc is not None:
@@ -132,9 +133,10 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     # teams.yml
     teams_path = root / "teams.yml"
     teams = None
-    if _lstat_mode(teams_path) not in (None, "file"):
+    kind = _site_file(teams_path)
+    if kind == "refused":
         pass  # a link, a pipe ...: reported by tree_problems
-    elif _lstat_mode(teams_path) == "file":
+    elif kind == "file":
         doc, p = read_yaml(teams_path, display_path(teams_path))
         problems += p
         if doc is not None:
@@ -146,12 +148,15 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     return components, teams, problems
 
 
-def _lstat_mode(path: Path) -> str | None:
-    """"file", "other" (anything but a regular file, links not followed), or None when missing."""
+def _site_file(path: Path) -> str:
+    """"file" (a regular file), "refused" (see :func:`refused`; links not followed) or "missing"."""
     try:
-        return "file" if stat.S_ISREG(os.lstat(path).st_mode) else "other"
+        mode = os.lstat(path).st_mode
     except OSError:
-        return None
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "refused" if refused(path.name, mode) else "missing"
 
 
 def incident_names(root: Path) -> list[str]:
