@@ -48,7 +48,8 @@ __all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
 
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary)
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary,
+                              errors=None if binary else "surrogateescape")  # file names need not be UTF-8
     except FileNotFoundError:
         raise GitError("git was not found; install git to use --base") from None
 
@@ -121,7 +122,7 @@ def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
         return False
     try:
         proc = subprocess.run(["git", "-C", str(repo), "check-attr", "-z", "--stdin", *_REWRITING],
-                              input=listed.stdout, capture_output=True, text=True)
+                              input=listed.stdout, capture_output=True, text=True, errors="surrogateescape")
     except FileNotFoundError:
         raise GitError("git was not found; install git to use --base") from None
     if proc.returncode != 0:

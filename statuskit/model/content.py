@@ -221,11 +221,12 @@ class RawIncident:
 
     def feed(self, h) -> None:
         """Add every byte that the checks of this incident depend on to the hash ``h``."""
-        feed(h, self.name.encode(), self.data, (self.error or "").encode())
+        name = lambda s: s.encode("utf-8", "surrogateescape")  # noqa: E731  (file names need not be UTF-8)
+        feed(h, name(self.name), self.data, (self.error or "").encode())
         for upd_name, kind, sigs in self.approvals or ():
-            feed(h, b"U", upd_name.encode(), kind.encode())
+            feed(h, b"U", name(upd_name), kind.encode())
             for sig_name, sig_kind, size, data in sigs or ():
-                feed(h, b"S", sig_name.encode(), sig_kind.encode(), str(size).encode(), data)
+                feed(h, b"S", name(sig_name), sig_kind.encode(), str(size).encode(), data)
         feed(h, b"A" if self.approvals is not None else b"-")
 
 

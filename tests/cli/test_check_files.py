@@ -196,3 +196,15 @@ def test_a_link_among_teams_approvals_is_refused(site):
     os.symlink("../../../../elsewhere.sig", folder / "comms--alice.sig")
     fails_with(f"content/approvals/_teams/{'0' * 64}/comms--alice.sig: {LINK}")
 
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_file_name_that_is_not_utf8_is_named_in_the_error(site, request, cache):
+    if cache:
+        request.getfixturevalue("cache_dir")
+    try:
+        (site.root / "incidents" / os.fsdecode(b"caf\xe9.yml")).write_text("id: x\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system needs UTF-8 names")
+    fails_with("content/incidents/caf\\udce9.yml: file name 'caf\\udce9' is not a valid incident id "
+               "(^[a-z0-9][a-z0-9-]{0,79}$)")
