@@ -35,7 +35,7 @@ from typing import Callable, Iterator, Mapping
 from .errors import GitError, Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
 from .gate.release import gate
-from .model.content import display_path, load_content_report, load_site_files
+from .model.content import display_path, load_content_report, load_site_files, shown_name
 from .model.load import read_yaml
 from .model.records import Content, Incident, Update
 from .model.validate import TEXT_KEYS, validate_incident
@@ -209,7 +209,7 @@ def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] |
             continue
         if mode not in _REGULAR or typ != "blob":
             what = _MODES.get(mode, f"not a regular file (git mode {mode}, {typ})")
-            problems.append(Problem(f"{where}/{rel}", None, None,
+            problems.append(Problem(f"{where}/{shown_name(rel)}", None, None,
                                     f"this is {what} at this revision; statuskit reads only regular files inside "
                                     f"content/, so the published history there cannot be read"))
             continue
