@@ -208,3 +208,10 @@ def test_a_file_name_that_is_not_utf8_is_named_in_the_error(site, request, cache
         pytest.skip("this file system needs UTF-8 names")
     fails_with("content/incidents/caf\\udce9.yml: file name 'caf\\udce9' is not a valid incident id "
                "(^[a-z0-9][a-z0-9-]{0,79}$)")
+
+
+@pytest.mark.parametrize("value", ["²", "١", "2\n"])
+def test_statuskit_jobs_in_other_digits_is_ignored(site, monkeypatch, value):
+    """'²'.isdigit() is true, and int('²') raised: STATUSKIT_JOBS is a count in ASCII digits, or ignored."""
+    monkeypatch.setenv("STATUSKIT_JOBS", value)
+    assert check().exit_code == 0
