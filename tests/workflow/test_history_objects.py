@@ -219,3 +219,20 @@ def test_an_ident_attribute_cannot_hide_a_rewritten_published_update(repo):
     assert git(repo.path, "diff", "--name-only", "main", "--", "content") == ""  # git sees no change
     problems = check_base(repo.site.root, "main", T)
     assert rules(problems) == ["history-edited"], [str(p) for p in problems]
+
+
+def test_rewriting_attributes_are_found_on_any_file_of_a_large_folder(repo):
+    """git check-attr's answer is read as a stream (about 100 bytes per file): a set attribute on the
+    last file, far past the first read, is found; none set, none found."""
+    from statuskit.history import _rewritten_on_checkout
+
+    many = repo.site.root / "notes"
+    many.mkdir()
+    for i in range(1500):
+        (many / f"note-with-a-long-name-{i:04d}.txt").write_text("x")
+    repo.commit("many files")
+    assert not _rewritten_on_checkout(repo.path, "content")
+    (repo.path / ".gitattributes").write_text("*.txt -text\ncontent/notes/note-with-a-long-name-1499.txt ident\n")
+    assert _rewritten_on_checkout(repo.path, "content")
+    (repo.path / ".gitattributes").write_text("content/notes/*.txt working-tree-encoding=UTF-16\n")
+    assert _rewritten_on_checkout(repo.path, "content")
