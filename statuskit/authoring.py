@@ -21,7 +21,7 @@ from .model.load import parse_yaml, read_yaml
 from .model.records import ComponentStatus
 from .model.validate import ID_RE, format_time, validate_components, validate_incident
 
-_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*$")
+_SAFE_PLAIN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _scalar(value: str) -> str:
     """A YAML scalar for one-line text: plain when unambiguous, else double-quoted."""
     if _SAFE_PLAIN.match(value) and not value.endswith(" ") and value.lower() not in (
         "yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"
-    ) and ": " not in value and " #" not in value and not re.match(r"^[\d.+-]+$", value) \
+    ) and ": " not in value and " #" not in value and not re.fullmatch(r"[\d.+-]+", value, re.ASCII) \
             and yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":
         return value  # (the resolver check catches YAML 1.1 numbers such as 0x1F or 0b101)
     return yaml.safe_dump(value, default_style='"', width=10_000, allow_unicode=True).strip()

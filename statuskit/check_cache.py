@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .cache import feed
 from .errors import Problem, Severity
-from .model.content import RawIncident
+from .model.content import RawIncident, read_regular
 
 VERSION = "statuskit check cache v1"
 
@@ -79,7 +79,7 @@ class CheckCache:
         h.update(root_disp.encode() + b"\0")
         for name in ("components.yml", "teams.yml", "lint.yml"):
             try:
-                data = (root / name).read_bytes()
+                data = read_regular(root / name)  # never a link, never a named pipe (it would wait)
             except OSError as exc:
                 data = f"\0unreadable: {exc.strerror}".encode()
             feed(h, data)

@@ -40,7 +40,7 @@ def build_time(at: datetime | None) -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), timezone.utc)
-        except ValueError:
+        except (ValueError, OverflowError, OSError):
             raise click.BadParameter(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from None
     return datetime.now(timezone.utc).replace(microsecond=0)
 

@@ -1,8 +1,10 @@
 """Published history is immutable: ``statuskit check --base REF``.
 
 Compares the content folder in the working tree (HEAD) with the same folder at
-the git revision REF (read with git itself: ``git archive`` into a temporary
-folder), and fails when
+the git revision REF (read from git's objects: ``git ls-tree`` and ``git cat-file
+--batch``, so no attributes, filters or textconv apply; symbolic links and submodules
+at REF are refused; only the incidents that differ from the working tree, unless an
+attribute rewrites content files on checkout), and fails when
 
 1. an update published at REF -- approved and past its embargo at time T -- was
    edited, reordered or removed, unless a later update published at T retracts it (then
@@ -25,11 +27,12 @@ folder), and fails when
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import io
+import re
 import subprocess
-import tarfile
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +42,7 @@ from typing import Callable, Iterator, Mapping
 from .errors import GitError, Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
 from .gate.release import gate, withdrawn_updates
-from .model.content import display_path, load_content_report, load_site_files
+from .model.content import display_path, load_content_report, load_site_files, shown_name
 from .model.load import read_yaml
 from .model.records import Content, Incident, Update
 from .model.validate import TEXT_KEYS, validate_incident
@@ -53,7 +56,8 @@ __all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
 
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary)
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary,
+                              errors=None if binary else "surrogateescape")  # file names need not be UTF-8
     except FileNotFoundError:
         raise GitError("git was not found; install git to use --base") from None
 
@@ -105,35 +109,155 @@ def _changed_incidents(repo: Path, sha: str, prefix: str) -> set[str] | None:
         elif len(parts) >= 3 and parts[0] == "approvals":
             ids.add(parts[1])
     ids.difference_update(("_teams", "_site"))
-    return ids if len(ids) <= MAX_PATHS else None
+    if len(ids) > MAX_PATHS or _rewritten_on_checkout(repo, prefix):
+        return None
+    return ids
 
 
-def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] | None) -> Path | None:
-    """Write the content folder as it is at ``sha`` under ``dest`` (only ``incidents``, with components.yml
-    and teams.yml, when given); None when the folder did not exist there."""
+_REWRITING = ("ident", "filter", "working-tree-encoding")
+"""Attributes under which git's comparison of a working-tree file with a blob is not a comparison of
+bytes: checkout rewrites the file (``$Id$`` expanded, an encoding, a filter), and ``git diff`` rewrites
+it back before comparing. (Line-end conversion, ``text``/``eol``, changes nothing the loader reads.)"""
+
+
+def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
+    """Whether any file of the content folder has one of :data:`_REWRITING` set (one ``git check-attr``
+    for all of them): then "unchanged" from ``git diff`` cannot be trusted, and every incident is read."""
+    listed = _git(repo, "ls-files", "-z", "--", prefix or ".", binary=True)
+    if listed.returncode != 0:
+        raise GitError(f"git ls-files failed: {listed.stderr.decode('utf-8', 'replace').strip()}")
+    if not listed.stdout:
+        return False
+    try:
+        proc = subprocess.Popen(["git", "-C", str(repo), "check-attr", "-z", "--stdin", *_REWRITING],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+
+    def feed_paths() -> None:
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(listed.stdout)
+        proc.stdin.close()
+
+    writer = threading.Thread(target=feed_paths, daemon=True)
+    writer.start()
+    # records are <path> NUL <attribute> NUL <value> NUL: one whose value is set, or is a value, rewrites.
+    # Read as a stream (three records per file: 30 MB for a site of 10,000 incidents, never held at once).
+    found, tail = False, b""
+    while chunk := proc.stdout.read(1 << 16):
+        window = tail + chunk
+        found = found or _SET_ATTRIBUTE.search(window) is not None
+        # a record not complete yet starts at one of the last two NULs: keep it for the next chunk
+        cut = window.rfind(b"\0", 0, window.rfind(b"\0"))
+        tail = window[cut:] if cut >= 0 else window
+    writer.join()
+    err = proc.stderr.read()
+    if proc.wait() != 0:
+        raise GitError(f"git check-attr failed: {err.decode('utf-8', 'replace').strip()}")
+    return found
+
+
+_SET_ATTRIBUTE = re.compile(rb"\0(?:" + rb"|".join(re.escape(a.encode()) for a in _REWRITING)
+                            + rb")\0(?!(?:unspecified|unset)\0)[^\0]*\0")
+
+
+_REGULAR = ("100644", "100755")
+"""git modes of regular files; anything else under content/ at REF is refused."""
+_MODES = {"120000": "a symbolic link", "160000": "a git submodule"}
+
+
+def _listing(repo: Path, sha: str, prefix: str, incidents: set[str] | None) -> list[tuple[str, str, str, str]] | None:
+    """(mode, type, object id, path below the content folder) of every file of the content folder at ``sha``
+    (only ``incidents``, with components.yml and teams.yml, when given), read from git's objects with
+    ``git ls-tree``; None when the folder did not exist there."""
     kind = _git(repo, "cat-file", "-t", f"{sha}:{prefix}")
     if kind.returncode != 0 or kind.stdout.strip() != "tree":
         return None
     at = (lambda rel: f"{prefix}/{rel}") if prefix else (lambda rel: rel)  # noqa: E731
     if incidents is None:
-        paths = [prefix or "."]
+        wanted = [prefix or "."]
     else:
         wanted = [at("components.yml"), at("teams.yml")]
         for iid in sorted(incidents):
             wanted += [at(f"incidents/{iid}.yml"), at(f"approvals/{iid}")]
-        listed = _git(repo, "ls-tree", "--name-only", "-z", sha, "--", *wanted)
-        if listed.returncode != 0:
-            raise GitError(f"git ls-tree {sha[:12]} failed: {listed.stderr.strip()}")
-        paths = [p for p in listed.stdout.split("\0") if p]
-    if paths:
-        proc = _git(repo, "archive", "--format=tar", sha, "--", *paths, binary=True)
-        if proc.returncode != 0:
-            raise GitError(f"git archive {sha[:12]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-        with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-            tar.extractall(dest, filter="data")
+    # --literal-pathspecs: a name is a name, never a glob; --full-tree: paths from the top level
+    listed = _git(repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", sha, "--", *wanted)
+    if listed.returncode != 0:
+        raise GitError(f"git ls-tree {sha[:12]} failed: {listed.stderr.strip()}")
+    out = []
+    for row in listed.stdout.split("\0"):
+        if not row:
+            continue
+        meta, _, path = row.partition("\t")
+        mode, typ, oid = meta.split(" ")
+        rel = path[len(prefix) + 1:] if prefix else path
+        out.append((mode, typ, oid, rel))
+    return out
+
+
+def _blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
+    """The bytes of each blob, exactly as stored (one ``git cat-file --batch``: no attributes, filters
+    or textconv apply)."""
+    if not oids:
+        return {}
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch"], capture_output=True,
+                              input="".join(f"{o}\n" for o in oids).encode("ascii"))
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+    if proc.returncode != 0:
+        raise GitError(f"git cat-file failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    out: dict[str, bytes] = {}
+    data, pos = proc.stdout, 0
+    for oid in oids:
+        eol = data.index(b"\n", pos)
+        header = data[pos:eol].decode("ascii").split(" ")
+        if len(header) != 3 or header[1] != "blob":
+            raise GitError(f"git cat-file: object {oid} is not a blob ({' '.join(header)})")
+        size = int(header[2])
+        out[oid] = data[eol + 1:eol + 1 + size]
+        pos = eol + 1 + size + 1  # the contents end with a line feed
+    return out
+
+
+def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] | None,
+            where: str) -> tuple[Path | None, list[Problem]]:
+    """Write the content folder as it is at ``sha`` under ``dest`` (only ``incidents``, with components.yml
+    and teams.yml, when given): its regular files, from git's objects. Returns the folder (None when it did
+    not exist there) and the entries refused (symbolic links, submodules: shown as ``where``/path).
+
+    Hidden entries (a name starting with '.') are not written: statuskit never reads them, and a
+    ``.gitattributes`` there is only a file like any other, as no attribute applies to ``cat-file``.
+    """
+    listing = _listing(repo, sha, prefix, incidents)
+    if listing is None:
+        return None, []
+    problems: list[Problem] = []
+    files: list[tuple[str, str]] = []
+    for mode, typ, oid, rel in listing:
+        if any(part.startswith(".") or not part for part in rel.split("/")):
+            continue
+        if mode not in _REGULAR or typ != "blob":
+            what = _MODES.get(mode, f"not a regular file (git mode {mode}, {typ})")
+            problems.append(Problem(f"{where}/{shown_name(rel)}", None, None,
+                                    f"this is {what} at this revision; statuskit reads only regular files inside "
+                                    f"content/, so the published history there cannot be read"))
+            continue
+        files.append((oid, rel))
     root = dest / prefix if prefix else dest
     root.mkdir(parents=True, exist_ok=True)
-    return root
+    if problems:
+        return root, problems
+    blobs = _blobs(repo, sorted({oid for oid, _ in files}))
+    made: set[Path] = set()
+    for oid, rel in files:
+        path = root / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "xb") as fh:
+            fh.write(blobs[oid])
+    return root, []
 
 
 class GitTree:
@@ -215,14 +339,17 @@ def base_snapshot(content_dir: Path, ref: str) -> Iterator[BaseSnapshot]:
     repo, prefix = _repo_of(content_dir)
     sha = _resolve(repo, ref)
     changed = _changed_incidents(repo, sha, prefix)
+    where = f"{ref}:{prefix or '.'}"
     with tempfile.TemporaryDirectory(prefix="statuskit-base-") as tmp:
-        root = _export(repo, sha, prefix, Path(tmp), changed)
+        root, refused = _export(repo, sha, prefix, Path(tmp), changed, where)
         if root is None:
             yield BaseSnapshot(ref, sha, None, [], existed=False, changed=changed, repo=repo, prefix=prefix)
             return
+        if refused:
+            yield BaseSnapshot(ref, sha, None, refused, existed=True, changed=changed, repo=repo, prefix=prefix)
+            return
         content, problems = load_content_report(root)
         shown = display_path(root)
-        where = f"{ref}:{prefix or '.'}"
         problems = [Problem(p.file.replace(shown, where, 1), p.line, p.field, p.message, p.severity, p.rule)
                     for p in problems if p.severity is Severity.ERROR]
         yield BaseSnapshot(ref, sha, content, problems if content is None else [], existed=True, changed=changed,

@@ -139,7 +139,7 @@ def _values(o: InitOptions) -> dict[str, str]:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise StatuskitError(f"--url {o.url!r}: expected an address like https://status.example.org/")
     namespace = o.namespace or f"statuskit-approval@{parts.hostname}"
-    if namespace in ("git", "file") or not re.match(r"^[A-Za-z0-9][A-Za-z0-9@._+-]*$", namespace):
+    if namespace in ("git", "file") or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9@._+-]*", namespace, re.ASCII):
         raise StatuskitError(f"--namespace {namespace!r}: use letters, digits and @._+- (never 'git' or 'file')")
     for team, a in (("comms", o.comms), ("security", o.security)):
         if not ID_RE.match(a.member):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -28,7 +29,7 @@ _job: tuple[Callable[[Any, Any], Any], Any] | None = None
 def jobs() -> int:
     """Worker count: STATUSKIT_JOBS, else the number of usable cores."""
     env = os.environ.get("STATUSKIT_JOBS", "")
-    if env.isdigit() and int(env) > 0:
+    if re.fullmatch(r"[0-9]{1,4}", env) and int(env) > 0:
         return int(env)
     try:
         return len(os.sched_getaffinity(0))

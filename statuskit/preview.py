@@ -13,6 +13,7 @@ with it: publish now, at its embargo or scheduled time, or wait for approval.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -94,14 +95,33 @@ def publish_when(inc: Incident, u: Update, release: Release, report: GateReport)
     return f"{after}; {missing}" if missing else after
 
 
-def _quote(text: str | None) -> str:
+# Everything taken from the content is shown inert: a title, a name or a reason as escaped inline text,
+# public and technical text as its Markdown source in a code block. So no content can render an image,
+# raw HTML, a table row, a heading (a forged "Approved by") or a mention in the pull-request comment.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&$@])")
+
+
+def _inline(text: str) -> str:
+    """``text`` as literal inline Markdown: on one line, every character GitHub could interpret escaped."""
+    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+def _block(text: str | None, info: str = "text") -> str:
+    """``text`` as a fenced code block: a fence longer than any run of backticks in it, so no line closes it."""
     if not text or not text.strip():
         return "_(none)_"
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.rstrip().split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text.rstrip()}\n{fence}"
+
+
+def _code(text: str) -> str:
+    """A path or revision as a code span (escaped text when it has a backtick or a line break)."""
+    return f"`{text}`" if "`" not in text and text.isprintable() else _inline(text)
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return " ".join(text.splitlines())
 
 
 def _title_at(inc: Incident, k: int) -> str | None:
@@ -113,16 +133,16 @@ def _title_at(inc: Incident, k: int) -> str | None:
 
 
 def _approved_by(ap: UpdateApprovals) -> str:
-    return ", ".join(f"{team_name(t)} ({m})" for t, m in ap.valid) or "nobody yet"
+    return ", ".join(_inline(f"{team_name(t)} ({m})") for t, m in ap.valid) or "nobody yet"
 
 
 def _update_section(c: Change, release: Release, report: GateReport) -> list[str]:
     inc, u = c.incident, c.update
     ap = report.approvals[(inc.id, u.id)]
     title = _title_at(inc, u.id) or inc.id
-    out = [f"### {title} — update {u.id} ({c.state})", ""]
+    out = [f"### {_inline(title)} — update {u.id} ({c.state})", ""]
     line = f" line {u.line}" if u.line else ""
-    out.append(f"`{inc.id}` · {inc.kind.value} · status **{u.status}** · at {format_time(u.at)} · `{inc.file}`{line}")
+    out.append(f"`{inc.id}` · {inc.kind.value} · status **{u.status}** · at {format_time(u.at)} · {_code(inc.file)}{line}")
     out.append("")
     rows = [("Publishes", publish_when(inc, u, release, report)),
             ("Approved by", _approved_by(ap)),
@@ -139,11 +159,11 @@ def _update_section(c: Change, release: Release, report: GateReport) -> list[str
         rows.append(("Retracts", f"update {u.retracts} (once this update publishes, nothing of it stays but a "
                                  "\"withdrawn\" marker)"))
     for r in ap.rejected:
-        rows.append(("Not counted", f"`{r.file}`: {r.reason}"))
+        rows.append(("Not counted", f"{_code(r.file)}: {_inline(r.reason)}"))
     rows.append(("Digest", f"`{ap.digest}`"))
     out += ["| | |", "| --- | --- |"] + [f"| {k} | {_cell(v)} |" for k, v in rows]
-    out += ["", "#### Public (customers)", "", _quote(u.public), "", "#### Technical (industry peers)", "",
-            _quote(u.technical), ""]
+    out += ["", "#### Public (customers)", "", _block(u.public), "", "#### Technical (industry peers)", "",
+            _block(u.technical), ""]
     if u.report is not None:
         r = u.report
         parts = [name.replace("_", " ") for name in ("summary", "root_cause", "detection", "remediation")
@@ -163,14 +183,14 @@ def preview_markdown(content_dir: Path, base: str, at: datetime) -> str:
             raise ContentError(problems)
         old = snap.content
         head = ["## statuskit preview", "",
-                f"Compared with `{base}` (`{snap.sha[:12]}`), as of {format_time(at)}."]
+                f"Compared with {_code(base)} (`{snap.sha[:12]}`), as of {format_time(at)}."]
         if old is not None:
             registry = Registry(old.teams)
-            head[-1] += f" Approvals are verified against teams.yml at `{base}`."
+            head[-1] += f" Approvals are verified against teams.yml at {_code(base)}."
         else:
             registry = Registry(new.teams)
             why = "has errors" if snap.existed else "did not exist"
-            head[-1] += f" The content folder {why} at `{base}`, so approvals are verified against this change's teams.yml."
+            head[-1] += f" The content folder {why} at {_code(base)}, so approvals are verified against this change's teams.yml."
         approvals = approvals_under(registry, new)
         release, report = gate(new, at, approvals)
         out = head + [""]
@@ -179,9 +199,9 @@ def preview_markdown(content_dir: Path, base: str, at: datetime) -> str:
             valid, missing = (tap.valid, tap.missing) if tap is not None else ((), old.teams.required_teams)
             out += ["### teams.yml changed", "",
                     f"New registry `{registry_digest(new.teams)}`. Approved by: "
-                    + (", ".join(f"{team_name(t)} ({m})" for t, m in valid) or "nobody yet")
-                    + f"; missing: {', '.join(team_name(t) for t in missing) or 'none'}.", "", "```",
-                    describe_registry(new.teams, old.teams), "```", ""]
+                    + (", ".join(_inline(f"{team_name(t)} ({m})") for t, m in valid) or "nobody yet")
+                    + f"; missing: {_inline(', '.join(team_name(t) for t in missing)) or 'none'}.", "",
+                    _block(describe_registry(new.teams, old.teams), ""), ""]
         changes = changed_updates(old, new, snap.is_changed)
         if not changes:
             out.append("No new or changed updates.")

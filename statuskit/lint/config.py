@@ -60,8 +60,8 @@ DOMAIN_KEYS = ("allowed", "tlds")
 EDIT_KEYS = ("add", "remove", "replace")
 FILE_NAME = "lint.yml"
 
-_DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
-_TLD_RE = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+_DOMAIN_RE = re.compile(r"\A(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\Z")
+_TLD_RE = re.compile(r"\A[a-z][a-z0-9-]{1,62}\Z")
 
 
 @dataclass(frozen=True)

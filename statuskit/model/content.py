@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -19,8 +20,41 @@ from ..parallel import pmap
 from .records import ApprovalFile, Content, FrozenDict, Incident, Teams
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 
-APPROVAL_NAME_RE = re.compile(r"^([a-z0-9][a-z0-9-]{0,79})--([a-z0-9][a-z0-9-]{0,79})\.sig$")
+APPROVAL_NAME_RE = re.compile(r"\A([a-z0-9][a-z0-9-]{0,79})--([a-z0-9][a-z0-9-]{0,79})\.sig\Z", re.ASCII)
+"""<team>--<member>.sig, the whole name (``\\Z``: no trailing line feed, as ``$`` would allow)."""
+UPDATE_DIR_RE = re.compile(r"\A[1-9][0-9]{0,8}\Z", re.ASCII)
+"""An approvals/<incident>/<update> folder name: an update id in ASCII digits, no leading zero."""
 MAX_SIG_BYTES = 64 * 1024
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+ONLY_REGULAR = "statuskit reads only regular files and folders inside content/"
+
+
+def refused(name: str, mode: int) -> str | None:
+    """Why statuskit will not read the entry ``name`` of content/ whose ``lstat`` mode is ``mode``
+    (None: a regular file or folder it may read).
+
+    Symbolic links could make content/ show files from anywhere (and git stores them as links, so
+    what was approved is not what is read); hidden entries are easy to miss in a review; named pipes,
+    sockets and devices are not files at all (reading a named pipe waits forever).
+    """
+    if stat.S_ISLNK(mode):
+        return (f"this is a symbolic link; {ONLY_REGULAR} (a link could point anywhere): "
+                f"replace it with the file or folder itself")
+    if name.startswith("."):
+        what = "folder" if stat.S_ISDIR(mode) else "file"
+        return (f"this is a hidden {what} (its name starts with '.'); {ONLY_REGULAR}, and hidden ones are "
+                f"easy to miss in a review: remove it or give it a name without the leading '.'")
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device file" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"this is {what}; {ONLY_REGULAR}: remove it"
+
+
+def shown_name(name: str) -> str:
+    """A file name as messages show it: control characters (a line feed in a name) escaped."""
+    return name if name.isprintable() else name.encode("unicode_escape").decode("ascii")
 
 
 def display_path(path: Path) -> str:
@@ -77,12 +111,17 @@ def load_content_report(root: Path, only: set[str] | None = None) -> tuple[Conte
 
 
 def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
-    """components.yml and teams.yml under ``root`` (an existing folder): components, teams, problems."""
-    problems: list[Problem] = []
+    """components.yml and teams.yml under ``root`` (an existing folder): components, teams, problems
+    (with those of :func:`tree_problems`)."""
+    # nothing that is not a regular file or folder, anywhere
+    problems: list[Problem] = tree_problems(root)
     # components.yml
     comp_path = root / "components.yml"
     components: tuple = ()
-    if comp_path.is_file():
+    kind = _site_file(comp_path)
+    if kind == "refused":
+        pass  # a link, a pipe ...: reported by tree_problems
+    elif kind == "file":
         doc, p = read_yaml(comp_path, display_path(comp_path))
         problems += p
         if doc is not None:
@@ -94,7 +133,10 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     # teams.yml
     teams_path = root / "teams.yml"
     teams = None
-    if teams_path.is_file():
+    kind = _site_file(teams_path)
+    if kind == "refused":
+        pass  # a link, a pipe ...: reported by tree_problems
+    elif kind == "file":
         doc, p = read_yaml(teams_path, display_path(teams_path))
         problems += p
         if doc is not None:
@@ -106,10 +148,57 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     return components, teams, problems
 
 
+def _site_file(path: Path) -> str:
+    """"file" (a regular file), "refused" (see :func:`refused`; links not followed) or "missing"."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "refused" if refused(path.name, mode) else "missing"
+
+
 def incident_names(root: Path) -> list[str]:
-    """The entries of ``root``/incidents, sorted (hidden files skipped; the loader judges the rest)."""
+    """The entries of ``root``/incidents, sorted (the loader judges each, hidden ones included)."""
     inc_dir = Path(root) / "incidents"
-    return sorted(e.name for e in os.scandir(inc_dir) if not e.name.startswith(".")) if inc_dir.is_dir() else []
+    try:
+        if not stat.S_ISDIR(os.lstat(inc_dir).st_mode):
+            return []  # a link or a file: reported by tree_problems
+        return sorted(e.name for e in os.scandir(inc_dir))
+    except OSError:
+        return []
+
+
+def tree_problems(root: Path) -> list[Problem]:
+    """Entries of ``root`` that statuskit refuses (:func:`refused`), anywhere in it: except the entries
+    of incidents/ and of approvals/<incident>/, which the loader judges as it reads them."""
+    problems: list[Problem] = []
+
+    def walk(folder: str, disp: str, depth: int, level: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(disp, None, None, f"cannot read folder: {exc.strerror or exc}"))
+            return
+        for e in entries:
+            kind = _kind(e)
+            if kind.startswith("refused:"):
+                problems.append(Problem(f"{disp}/{shown_name(e.name)}", None, None, kind[8:]))
+            elif kind != "d" or depth >= 40:
+                continue
+            elif level == "root" and e.name == "incidents":
+                continue  # each entry judged by load_incident
+            elif level == "root" and e.name == "approvals":
+                walk(e.path, f"{disp}/{e.name}", depth + 1, "approvals")
+            elif level == "approvals" and e.name != "_teams":
+                continue  # approvals/<incident>/: judged by read_incident (or stray_approvals)
+            else:
+                walk(e.path, f"{disp}/{shown_name(e.name)}", depth + 1, "below")
+
+    root = Path(root)
+    walk(str(root), display_path(root), 0, "root")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -126,16 +215,18 @@ class RawIncident:
     error: str | None
     """Why there are no bytes: "folder", "size:<n>", or the reason it could not be read."""
     approvals: tuple | None
-    """None when there is no approvals/<stem> folder; else one (name, is_dir, sigs) per entry,
-    sigs being None or (name, is_file, size, bytes or None) per entry of an update folder."""
+    """None when there is no approvals/<stem> folder; else one (name, kind, sigs) per entry, kind being
+    "d", "f" or "refused:<why>" (see :func:`refused`),
+    sigs being None or (name, kind, size, bytes or None) per entry of an update folder."""
 
     def feed(self, h) -> None:
         """Add every byte that the checks of this incident depend on to the hash ``h``."""
-        feed(h, self.name.encode(), self.data, (self.error or "").encode())
-        for upd_name, is_dir, sigs in self.approvals or ():
-            feed(h, b"U", upd_name.encode(), b"d" if is_dir else b"f")
-            for sig_name, is_file, size, data in sigs or ():
-                feed(h, b"S", sig_name.encode(), b"f" if is_file else b"-", str(size).encode(), data)
+        name = lambda s: s.encode("utf-8", "surrogateescape")  # noqa: E731  (file names need not be UTF-8)
+        feed(h, name(self.name), self.data, (self.error or "").encode())
+        for upd_name, kind, sigs in self.approvals or ():
+            feed(h, b"U", name(upd_name), kind.encode())
+            for sig_name, sig_kind, size, data in sigs or ():
+                feed(h, b"S", name(sig_name), sig_kind.encode(), str(size).encode(), data)
         feed(h, b"A" if self.approvals is not None else b"-")
 
 
@@ -146,11 +237,12 @@ def read_incident(root_str: str, name: str) -> RawIncident:
     data: bytes | None = None
     error: str | None = None
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
+        st = os.lstat(path)
+        why = refused(name, st.st_mode)
+        if why is not None:
+            error = "refused:" + why
+        elif stat.S_ISDIR(st.st_mode):
             error = "folder"
-        elif not stat.S_ISREG(st.st_mode):
-            error = "not a regular file"
         elif st.st_size > MAX_BYTES:
             error = f"size:{st.st_size}"
         elif dot and suffix == "yml":
@@ -165,39 +257,66 @@ def read_incident(root_str: str, name: str) -> RawIncident:
     return RawIncident(name, data, error, approvals)
 
 
+def _kind(entry: os.DirEntry) -> str:
+    """"d" (folder), "f" (regular file) or "refused:<why>" (links not followed; see :func:`refused`)."""
+    try:
+        if not entry.name.startswith("."):  # the common cases from the folder listing, no system call
+            if entry.is_file(follow_symlinks=False):
+                return "f"
+            if entry.is_dir(follow_symlinks=False):
+                return "d"
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return f"refused:cannot read: {exc.strerror or exc}"
+    why = refused(entry.name, mode)
+    if why is not None:
+        return "refused:" + why
+    return "d" if stat.S_ISDIR(mode) else "f"
+
+
 def _read_approvals(base: str) -> tuple | None:
     try:
+        if not stat.S_ISDIR(os.lstat(base).st_mode):
+            return None  # a link is reported by tree_problems
         entries = sorted(os.scandir(base), key=lambda e: (len(e.name), e.name))
     except (FileNotFoundError, NotADirectoryError):
         return None
     out = []
     for upd in entries:
-        if upd.name.startswith("."):
-            continue
-        is_dir = upd.is_dir()
+        kind = _kind(upd)
         sigs = None
-        if is_dir and upd.name.isdigit() and not upd.name.startswith("0"):
+        if kind == "d" and UPDATE_DIR_RE.match(upd.name):
             sigs = []
             for sig in sorted(os.scandir(upd.path), key=lambda e: e.name):
-                if sig.name.startswith("."):
-                    continue
-                is_file = sig.is_file()
+                sig_kind = _kind(sig)
                 size, data = 0, None
-                if is_file and APPROVAL_NAME_RE.match(sig.name):
+                if sig_kind == "f" and APPROVAL_NAME_RE.match(sig.name):
                     data = _read_small(sig.path, MAX_SIG_BYTES)
                     size = len(data)
                     if size > MAX_SIG_BYTES:
                         data = None
-                sigs.append((sig.name, is_file, size, data))
+                sigs.append((sig.name, sig_kind, size, data))
             sigs = tuple(sigs)
-        out.append((upd.name, is_dir, sigs))
+        out.append((upd.name, kind, sigs))
     return tuple(out)
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path`` (at most ``limit`` + 1) if it is a regular file; OSError for anything else,
+    a link or a named pipe included (opened without following links, without waiting for a writer)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | _O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    finally:
+        os.close(fd)
+    return _read_small(str(path), limit)
 
 
 def _read_small(path: str, limit: int) -> bytes:
     """The file's bytes, or its first ``limit`` + 1 bytes when it is larger (raw system calls:
     100,000 signature files are read per check of a large site)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | _O_NOFOLLOW)
     try:
         chunks = []
         left = limit + 1
@@ -217,8 +336,10 @@ def load_incident(shared: tuple, name: str, raw: RawIncident | None = None) -> t
     root_disp, root_str, component_ids = shared
     if raw is None:
         raw = read_incident(root_str, name)
-    disp = f"{root_disp}/incidents/{name}"
+    disp = f"{root_disp}/incidents/{shown_name(name)}"
     stem, dot, suffix = name.rpartition(".")
+    if raw.error and raw.error.startswith("refused:"):
+        return None, [Problem(disp, None, None, raw.error[8:])], {}
     if raw.error == "folder":
         return None, [Problem(disp, None, None, "unexpected folder in incidents/")], {}
     if suffix == "yaml":
@@ -226,7 +347,7 @@ def load_incident(shared: tuple, name: str, raw: RawIncident | None = None) -> t
     if not dot or suffix != "yml":
         return None, [Problem(disp, None, None, "unexpected file in incidents/ (only <incident-id>.yml files belong here)")], {}
     if not ID_RE.match(stem):
-        return None, [Problem(disp, None, None, f"file name '{stem}' is not a valid incident id (^[a-z0-9][a-z0-9-]{{0,79}}$)")], {}
+        return None, [Problem(disp, None, None, f"file name '{shown_name(stem)}' is not a valid incident id (^[a-z0-9][a-z0-9-]{{0,79}}$)")], {}
     if raw.data is None:
         if raw.error and raw.error.startswith("size:"):
             msg = f"file is {raw.error[5:]} bytes; the limit is {MAX_BYTES} (1 MiB)"
@@ -249,8 +370,11 @@ def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tupl
     out: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
     problems: list[Problem] = []
     n_updates = len(inc.updates)
-    for upd_name, _is_dir, sigs in entries or ():
-        upd_disp = f"{disp}/{upd_name}"
+    for upd_name, kind, sigs in entries or ():
+        upd_disp = f"{disp}/{shown_name(upd_name)}"
+        if kind.startswith("refused:"):
+            problems.append(Problem(upd_disp, None, None, kind[8:]))
+            continue
         if sigs is None:
             problems.append(Problem(upd_disp, None, None, "expected a folder named after an update id (1, 2, 3, ...)"))
             continue
@@ -260,10 +384,13 @@ def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tupl
                                     f"approvals for update {n}, but incident '{inc.id}' has {n_updates} update(s)"))
             continue
         files = []
-        for sig_name, is_file, size, data in sigs:
-            sig_disp = f"{upd_disp}/{sig_name}"
+        for sig_name, sig_kind, size, data in sigs:
+            sig_disp = f"{upd_disp}/{shown_name(sig_name)}"
+            if sig_kind.startswith("refused:"):
+                problems.append(Problem(sig_disp, None, None, sig_kind[8:]))
+                continue
             m = APPROVAL_NAME_RE.match(sig_name)
-            if not m or not is_file:
+            if not m or sig_kind != "f":
                 problems.append(Problem(sig_disp, None, None, "approval files are named <team>--<member>.sig"))
                 continue
             if size > MAX_SIG_BYTES:
@@ -278,17 +405,23 @@ def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tupl
 def stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Problem]:
     """Approval folders for incidents that do not exist (those of invalid files are skipped)."""
     base = root / "approvals"
-    if not base.is_dir():
+    try:
+        if not stat.S_ISDIR(os.lstat(base).st_mode):
+            return []  # a file, or a link (reported by tree_problems)
+    except OSError:
         return []
     problems = []
+    shown = display_path(base)
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.site_approval)
-        if entry.name.startswith(".") or entry.name in ("_teams", "_site") or entry.name in loaded or f"{entry.name}.yml" in files:
+        if entry.name in ("_teams", "_site") or entry.name in loaded or f"{entry.name}.yml" in files:
             continue
-        if not entry.is_dir():
-            problems.append(Problem(display_path(Path(entry.path)), None, None, "unexpected file in approvals/ "
+        if _kind(entry).startswith("refused:"):
+            continue  # reported by tree_problems
+        if not entry.is_dir(follow_symlinks=False):
+            problems.append(Problem(f"{shown}/{shown_name(entry.name)}", None, None, "unexpected file in approvals/ "
                                     "(only <incident-id>/<update-id>/<team>--<member>.sig belong here)"))
             continue
-        problems.append(Problem(display_path(Path(entry.path)), None, None,
+        problems.append(Problem(f"{shown}/{shown_name(entry.name)}", None, None,
                                 "approvals for an unknown incident (no matching incidents/<id>.yml)"))
     return problems

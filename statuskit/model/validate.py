@@ -38,13 +38,18 @@ from .records import (
     Window,
 )
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# Patterns on input match the whole value (\A...\Z: ``$`` would also accept a trailing line feed), and
+# re.ASCII: ``\d`` is 0-9 only, not every script's digits.
+ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,79}\Z", re.ASCII)
 """Incident, component, member and team identifiers."""
-ATTACK_RE = re.compile(r"^T\d{4}(\.\d{3})?$")
-CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,}$")
+ATTACK_RE = re.compile(r"\AT\d{4}(\.\d{3})?\Z", re.ASCII)
+CVE_RE = re.compile(r"\ACVE-\d{4}-\d{4,}\Z", re.ASCII)
 _TIME_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"\A(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\Z", re.ASCII
 )
+_DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+_NAMESPACE_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9@._+-]*\Z", re.ASCII)
+_RULE_ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z", re.ASCII)
 HIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 """Control characters (other than tab and line ends), bidi embeddings, overrides and isolates,
 zero-width space, word joiner and byte-order mark: refused in text."""
@@ -59,7 +64,7 @@ def _hidden_name(ch: str) -> str:
     return "a control character"
 
 
-_URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+_URL_RE = re.compile(r"\Ahttps?://[^\s<>\"']+\Z", re.ASCII)
 
 UPDATE_KEYS = (
     "id", "at", "status", "title", "impact", "components", "scheduled", "next_update_at",
@@ -80,6 +85,10 @@ TEXT_KEYS = ("public", "technical", "report", "title")
 """Keys whose content a retraction withdraws (and which may then be deleted)."""
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+"""The earliest time content may name (the Unix epoch: every output format can write it)."""
+
+
 def parse_time(value: Any) -> datetime:
     """Parse an ISO 8601 time with an explicit offset; returns an aware UTC datetime.
 
@@ -92,7 +101,7 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {show_value(value)}")
     m = _TIME_RE.match(value.strip())
-    if not m and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+    if not m and _DATE_RE.match(value.strip()):
         raise ValueError(f"{value!r} is a date only; write a time with a UTC offset, like {value.strip()}T09:05:00Z")
     if not m:
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {value!r}")
@@ -108,14 +117,23 @@ def parse_time(value: Any) -> datetime:
         off = offset.replace(":", "")
         text += off[:3] + ":" + (off[3:] or "00")
     try:
-        return datetime.fromisoformat(text).astimezone(timezone.utc)
+        local = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"invalid time {value!r}: {exc}") from None
+    try:
+        utc = local.astimezone(timezone.utc)
+    except OverflowError:  # the offset moves it before year 1 or after year 9999
+        utc = None
+    if utc is None or utc < EARLIEST:
+        raise ValueError(f"time {value!r} is out of range: in UTC it must lie between 1970-01-01T00:00:00Z and "
+                         f"9999-12-31T23:59:59Z; write a real date, like 2024-07-31T09:05:00Z")
+    return utc
 
 
 def format_time(dt: datetime) -> str:
     """UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dt = dt.astimezone(timezone.utc)  # (%Y would write year 1 as "1", not "0001")
+    return f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z"
 
 
 def normalise_text(value: str) -> str:
@@ -251,7 +269,7 @@ class _Checker:
         return value
 
     def text(self, value: Any, path: tuple, *, required: bool = False, what: str = "text",
-             allow_hidden: bool = False) -> str | None:
+             allow_hidden: bool = False, one_line: bool = False) -> str | None:
         if value is None:
             if required:
                 self.error(path, f"required {what} is missing")
@@ -266,7 +284,12 @@ class _Checker:
             return None
         if not self.bounded(value, path, what):
             return None
-        return normalise_text(value)
+        text = normalise_text(value)
+        if one_line and "\n" in text.strip():
+            self.error(path, f"a {what} is one line, but this one has {text.strip().count(chr(10)) + 1} lines: join them "
+                             f"(in YAML, write it on one line or use '>-' to fold lines into one)")
+            return None
+        return text
 
     def bounded(self, value: str, path: tuple, what: str) -> bool:
         """Refuse a text too long or with too many '[' for Markdown to render in well under a
@@ -355,9 +378,9 @@ def validate_components(doc: Document) -> tuple[tuple[Component, ...], list[Prob
             continue
         c.keys(m, path, COMPONENT_KEYS, "a component")
         cid = c.ident(m.get("id"), path + ("id",), "component id")
-        name = c.text(m.get("name"), path + ("name",), required=True, what="name")
+        name = c.text(m.get("name"), path + ("name",), required=True, what="name", one_line=True)
         desc = c.text(m.get("description"), path + ("description",))
-        group = c.text(m.get("group"), path + ("group",))
+        group = c.text(m.get("group"), path + ("group",), what="group", one_line=True)
         if cid is not None:
             if cid in seen:
                 c.error(path + ("id",), f"component '{cid}' is defined twice (first as components[{seen[cid]}])")
@@ -381,7 +404,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
     ns = c.text(top.get("namespace"), ("namespace",), required=True, what="namespace")
     if ns is not None:
         ns = ns.strip()
-        if ns in ("git", "file") or not re.match(r"^[A-Za-z0-9][A-Za-z0-9@._+-]*$", ns):
+        if ns in ("git", "file") or not _NAMESPACE_RE.match(ns):
             c.error(("namespace",), f"namespace {ns!r} is not allowed: use your own, e.g. statuskit-approval@status.example.org (never 'git' or 'file')")
             ns = None
     members: dict[str, Member] = {}
@@ -395,7 +418,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
         if m is None:
             continue
         c.keys(m, path, MEMBER_KEYS, "a member")
-        name = c.text(m.get("name"), path + ("name",), required=True, what="name")
+        name = c.text(m.get("name"), path + ("name",), required=True, what="name", one_line=True)
         keys = _public_keys(c, m.get("keys"), path + ("keys",), "public keys")
         if isinstance(m.get("keys"), list) and not m.get("keys"):
             c.error(path + ("keys",), "a member needs at least one public key")
@@ -543,12 +566,12 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
             canonical[key] = format_time(t)
         return t
 
-    def text_field(key: str, required: bool = False, what: str = "text") -> str | None:
+    def text_field(key: str, required: bool = False, what: str = "text", one_line: bool = False) -> str | None:
         if key not in u:
             if required:
                 c.error(path + (key,), f"required field '{key}' is missing")
             return None
-        t = c.text(u[key], path + (key,), required=True, what=what)
+        t = c.text(u[key], path + (key,), required=True, what=what, one_line=one_line)
         if t is not None:
             canonical[key] = t
         return t
@@ -565,7 +588,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
 
     if first and not retracted and "title" not in u:
         c.error(path + ("title",), "required field 'title' is missing on the first update")
-    title = text_field("title", what="title")
+    title = text_field("title", what="title", one_line=True)
     if title is not None:
         title = title.strip()
     impact = None
@@ -652,7 +675,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
     ack = ()
     if "acknowledge" in u:
         ack = c.strings(u["acknowledge"], path + ("acknowledge",), "a list of lint rule ids",
-                        lambda s: bool(re.match(r"^[a-z0-9][a-z0-9-]*$", s)), "a rule id like 'public-technical-detail'")
+                        lambda s: bool(_RULE_ID_RE.match(s)), "a rule id like 'public-technical-detail'")
         canonical["acknowledge"] = list(ack)
     if isinstance(uid, int) and not isinstance(uid, bool):
         canonical["id"] = uid

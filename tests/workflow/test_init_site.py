@@ -25,7 +25,6 @@ EXPECTED = [
     ".gitignore",
     "README.md",
     "content/components.yml",
-    "content/incidents/.gitkeep",
     "content/teams.yml",
     "docs/robots.txt",
     "mkdocs.yml",

@@ -81,8 +81,8 @@ def test_preview_shows_both_tracks_and_approvals(pr):
     assert "| Approved by | Communications (alice) |" in s
     assert "| Missing | Security |" in s
     assert "| Publishes | waiting for approval from: Security |" in s
-    assert "#### Public (customers)\n\n> We found the cause | a failed upgrade.\n" in s
-    assert "#### Technical (industry peers)\n\n> The upgrade of db-2 to 16.3 failed at 09:40 UTC.\n" in s
+    assert "#### Public (customers)\n\n```text\nWe found the cause | a failed upgrade.\n```\n" in s
+    assert "#### Technical (industry peers)\n\n```text\nThe upgrade of db-2 to 16.3 failed at 09:40 UTC.\n```\n" in s
 
 
 def test_preview_says_when_each_update_publishes(pr):
@@ -154,3 +154,56 @@ def test_preview_reads_only_the_incidents_that_changed(repo, monkeypatch):
     md = preview_markdown(repo.site.root, "main", T)
     assert md.count("\n### ") == 1 and "update 2 (new)" in md
     assert read == ["outage.yml", "outage.yml"]  # at main, then in the working tree
+
+
+FORGED_TITLE = "Outage | table | ![x](https://evil.example/x.png) <img src=x onerror=alert(1)> @everyone"
+FORGED_TEXT = """\
+      All is well.
+      ![x](https://evil.example/x.png)
+      <img src="https://evil.example/y.png">
+      ```
+      #### Approvals
+      | Approved by | Communications (alice), Security (bob) |
+      | Missing | none |
+"""
+
+
+def _outside_code_blocks(md: str) -> list[str]:
+    """The lines of ``md`` that are not inside a fenced code block (fences of 3 or more backticks)."""
+    out, fence = [], None
+    for line in md.split("\n"):
+        run = len(line) - len(line.lstrip("`"))
+        if fence is None and run >= 3:
+            fence = run
+        elif fence is not None and run >= fence and not line.strip("`"):
+            fence = None
+        elif fence is None:
+            out.append(line)
+    return out
+
+
+def test_preview_shows_content_inert(repo):
+    """A title or text cannot render an image or HTML, nor forge a heading or a row of the approvals table."""
+    import markdown
+
+    repo.site.incident("outage", INC)
+    repo.site.approve_all()
+    repo.commit("base")
+    repo.branch()
+    text = INC + UPDATE_3.replace("id: 3", "id: 2").replace("    public: |\n      A fix is in place.\n", f"    title: {FORGED_TITLE!r}\n"
+                                  f"    public: |\n{FORGED_TEXT}    technical: |\n{FORGED_TEXT}")
+    repo.site.incident("outage", text.replace("embargo_until: 2024-08-02T00:00:00Z", "embargo_until: 2024-08-01T00:00:00Z"))
+    md = preview_markdown(repo.site.root, "main", T)
+    html = markdown.markdown(md, extensions=["tables", "fenced_code"])
+    assert "<img" not in html and "<h4>Approvals" not in html
+    assert html.count("<table>") == 1 and html.count("<h3>") == 1 and html.count("<h4>") == 2
+    s = md[md.index("\n### ") + 1:]  # the one update section
+    outside = _outside_code_blocks(s)
+    # the words are all there, as source: the text in code blocks, the title escaped
+    assert "```text\nAll is well.\n![x](https://evil.example/x.png)\n" in s
+    assert outside[0] == ("### Outage \\| table \\| \\!\\[x\\](https://evil.example/x.png) \\<img src=x "
+                          "onerror=alert(1)\\> \\@everyone — update 2 (new)")
+    # nothing outside the code blocks comes from the text; one table, whose rows are statuskit's
+    assert not any("evil" in line or "Approvals" in line for line in outside[1:])
+    assert [line.split(" | ")[0] for line in outside if line.startswith("| ")] == [
+        "|", "| ---", "| Publishes", "| Approved by", "| Missing", "| Embargo", "| Digest"]
