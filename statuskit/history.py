@@ -261,43 +261,38 @@ def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] |
 
 
 class GitTree:
-    """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.site_approval.Tree`)."""
+    """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.site_approval.Tree`):
+    one ``git ls-tree`` lists it, one ``git cat-file --batch`` per :meth:`walk` reads the blobs it finds."""
 
     def __init__(self, repo: Path, sha: str, prefix: str) -> None:
         self.repo, self.sha, self.prefix = repo, sha, prefix
+        self._entries: list[tuple[str, str, str]] | None = None
+        """(path below prefix, kind, object id) of every entry, sorted; listed on first use."""
         self._blobs: dict[str, bytes] = {}
 
-    def _full(self, rel: str) -> str:
-        return f"{self.prefix}/{rel}" if self.prefix else rel
+    def _list(self) -> list[tuple[str, str, str]]:
+        if self._entries is None:
+            proc = _git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", self.sha, "--",
+                        self.prefix or ".")
+            if proc.returncode != 0:
+                raise GitError(f"git ls-tree {self.sha[:12]} failed: {proc.stderr.strip()}")
+            cut = len(self.prefix) + 1 if self.prefix else 0
+            entries = []
+            for row in filter(None, proc.stdout.split("\0")):
+                meta, path = row.split("\t", 1)
+                mode, typ, oid = meta.split()
+                kind = "file" if mode in _REGULAR and typ == "blob" else "link" if mode == "120000" else "other"
+                entries.append((path[cut:], kind, oid))
+            self._entries = sorted(entries)
+        return self._entries
 
     def walk(self, rel: str) -> list[tuple[str, str]]:
-        proc = _git(self.repo, "ls-tree", "-r", "-z", "--full-tree", self.sha, "--", self._full(rel))
-        if proc.returncode != 0:
-            raise GitError(f"git ls-tree {self.sha[:12]} failed: {proc.stderr.strip()}")
-        out, oids = [], {}
-        cut = len(self.prefix) + 1 if self.prefix else 0
-        for entry in filter(None, proc.stdout.split("\0")):
-            meta, path = entry.split("\t", 1)
-            mode, kind, oid = meta.split()
-            path = path[cut:]
-            if path != rel and not path.startswith(rel.rstrip("/") + "/"):
-                continue
-            out.append((path, "file" if mode in ("100644", "100755") else "link" if mode == "120000" else "other"))
-            if out[-1][1] == "file" and kind == "blob":
-                oids[path] = oid
-        if oids:  # one git process reads every blob listed
-            batch = subprocess.run(["git", "-C", str(self.repo), "cat-file", "--batch"], capture_output=True,
-                                   input="".join(f"{o}\n" for o in oids.values()).encode())
-            data, pos = batch.stdout, 0
-            for path in oids:
-                header_end = data.index(b"\n", pos) if b"\n" in data[pos:] else -1
-                header = data[pos:header_end].split() if header_end >= 0 else []
-                if batch.returncode != 0 or len(header) != 3:
-                    raise GitError(f"git cannot read {self._full(path)} at {self.sha[:12]} (fetch the full revision)")
-                size = int(header[2])
-                self._blobs[path] = data[header_end + 1:header_end + 1 + size]
-                pos = header_end + 1 + size + 1
-        return sorted(out)
+        folder = rel.rstrip("/") + "/"
+        found = [(path, kind, oid) for path, kind, oid in self._list() if path == rel or path.startswith(folder)]
+        wanted = {path: oid for path, kind, oid in found if kind == "file" and path not in self._blobs}
+        blobs = _blobs(self.repo, sorted(set(wanted.values())))
+        self._blobs.update((path, blobs[oid]) for path, oid in wanted.items())
+        return [(path, kind) for path, kind, _ in found]
 
     def read(self, rel: str) -> bytes | None:
         if rel not in self._blobs:

@@ -191,7 +191,11 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
     assert rules(check_base(repo.site.root, "main", T)) == ["history-edited"]
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
     assert "archive" not in verbs and "checkout" not in verbs
-    assert verbs.count("ls-tree") == 1 and verbs.count("cat-file") == 2  # -t of the folder, then --batch
+    # the content folder: one ls-tree, cat-file -t of the folder, then one --batch; the site files and
+    # approval steps (statuskit.site_approval): one ls-tree of the project and of the content folder each
+    # the incidents: one ls-tree, one cat-file -t, one --batch; then the site files and the approval
+    # steps (statuskit.site_approval), one ls-tree and at most one --batch for each of the two trees
+    assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
     # with every incident changed (more than MAX_PATHS), still one batch for all blobs
     calls.clear()
     monkeypatch.setattr(history, "MAX_PATHS", 2)
@@ -199,7 +203,7 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
         repo.write(f"incidents/other-{i}.yml", INC.replace("id: outage", f"id: other-{i}") + "# edited\n")
     assert rules(check_base(repo.site.root, "main", T)) == ["history-edited"]
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
-    assert verbs.count("ls-tree") == 1 and verbs.count("cat-file") == 2
+    assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
 
 
 # --- attributes in the working tree: git's own comparison would see smudged files as unchanged -------
