@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, Problem, StatuskitError
-from .model.content import display_path, read_regular, refused
-from .model.load import parse_yaml, parse_yaml_node, read_yaml
+from .model.content import display_path, load_components, read_regular, refused
+from .model.load import parse_yaml, parse_yaml_node
 from .model.records import ComponentStatus
-from .model.validate import ID_RE, format_time, validate_components, validate_incident
+from .model.validate import ID_RE, format_time, validate_incident
 
 _SAFE_PLAIN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*\Z", re.ASCII)
 
@@ -207,11 +207,7 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
 
 
 def _component_ids(root: Path) -> set[str]:
-    comp_path = root / "components.yml"
-    doc, problems = read_yaml(comp_path, display_path(comp_path))
-    if doc is None:
-        raise ContentError(problems)
-    comps, problems = validate_components(doc)
+    comps, problems = load_components(root)
     if problems:
         raise ContentError(problems)
     return {c.id for c in comps}

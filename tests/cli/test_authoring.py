@@ -397,6 +397,23 @@ def test_update_reads_the_file_as_the_loader_does_and_never_writes_through_a_lin
     assert outside.read_text() == BLOCK_LAST
 
 
+def test_update_and_new_read_components_yml_as_the_loader_does(content, tmp_path):
+    """components.yml is read as check reads it (model/content.py): a link is refused, not followed."""
+    (content / "incidents" / "outage.yml").write_text(BLOCK_LAST)
+    outside = tmp_path / "components-elsewhere.yml"
+    (content / "components.yml").rename(outside)
+    (content / "components.yml").symlink_to(outside)
+    result = update("outage", "--status", "resolved", "--public", "x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("content/components.yml: this is a symbolic link; "), result.stderr
+    assert (content / "incidents" / "outage.yml").read_text() == BLOCK_LAST
+    result = new("Another outage", "--impact", "major", "--public", "We are investigating.",
+                 "--at", "2024-07-31T09:05:00Z")
+    assert result.exit_code == 1, result.output
+    assert "content/components.yml: this is a symbolic link; " in result.stderr
+    assert sorted(p.name for p in (content / "incidents").iterdir()) == ["outage.yml"]
+
+
 def test_update_refuses_what_the_safe_reader_refuses(content):
     path = content / "incidents" / "outage.yml"
     text = BLOCK_LAST.replace("id: outage\n", "id: outage\nid: outage\n", 1)
