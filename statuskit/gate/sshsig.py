@@ -255,6 +255,7 @@ class _KeyFields(NamedTuple):
     values: tuple  # type-specific components (bytes / ints)
 
 
+@functools.lru_cache(maxsize=4096)  # keys repeat across thousands of signatures; errors are not cached
 def _parse_key_fields(blob: bytes) -> _KeyFields:
     """Structural parse of a wire-format public key (no cryptography).
 
