@@ -160,17 +160,16 @@ def sign_update(root: Path, incident: str, update_id: int, team: str, member: st
     content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     teams = content.teams
-    if team not in teams.required_teams:
-        raise StatuskitError(f"team '{team}' is not a required team ({', '.join(teams.required_teams)})")
-    if member not in teams.members:
-        raise StatuskitError(f"'{member}' is not a member in teams.yml")
-    if member not in teams.teams.get(team, ()):
-        raise StatuskitError(f"'{member}' is not in team '{team}' (teams.yml)")
+    registry = Registry(teams)
+    try:
+        registry.check_member(team, member)
+    except SignatureError as exc:
+        raise StatuskitError(exc.message) from None
     msg = statement(inc.id, u.id, digest(u), team, member)
     data = ssh_keygen_sign(key, teams.namespace, msg)
     out = root / "approvals" / inc.id / str(u.id) / f"{team}--{member}.sig"
     try:
-        Registry(teams).check(inc.id, u.id, digest(u), ApprovalFile(inc.id, u.id, team, member, str(out), data))
+        registry.check(inc.id, u.id, digest(u), ApprovalFile(inc.id, u.id, team, member, str(out), data))
     except SignatureError as exc:
         raise StatuskitError(f"the new signature would not count: {exc.message}") from None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -182,15 +181,10 @@ def allowed_signers_text(root: Path) -> str:
     """An OpenSSH allowed_signers file: one line per key of each member of a required team."""
     content = load_content(root, only=set())  # teams.yml (and components.yml) only
     t = content.teams
-    revoked = {k.split()[1] for k in t.revoked_keys}
-    members = sorted({m for team in t.required_teams for m in t.teams.get(team, ())})
     lines = [f"# statuskit approvers ({display_path(root / 'teams.yml')}), namespace {t.namespace}"]
-    for mid in members:
-        for k in t.members[mid].keys:
-            parts = k.split()
-            if parts[1] in revoked:
-                continue
-            lines.append(f'{mid} namespaces="{t.namespace}" {parts[0]} {parts[1]}')
+    for mid, k in Registry(t).signing_keys():
+        parts = k.split()
+        lines.append(f'{mid} namespaces="{t.namespace}" {parts[0]} {parts[1]}')
     return "\n".join(lines) + "\n"
 
 

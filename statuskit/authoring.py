@@ -7,6 +7,7 @@ result is validated before it is written; an invalid result writes nothing.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, Problem, StatuskitError
-from .model.content import display_path
-from .model.load import parse_yaml, read_yaml
+from .model.content import display_path, load_components, read_regular, refused
+from .model.load import parse_yaml, parse_yaml_node
 from .model.records import ComponentStatus
-from .model.validate import ID_RE, format_time, validate_components, validate_incident
+from .model.validate import ID_RE, format_time, validate_incident
 
 _SAFE_PLAIN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*\Z", re.ASCII)
 
@@ -135,18 +136,25 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
     """
     path = root / "incidents" / f"{iid}.yml"
     name = display_path(path)
-    if not ID_RE.match(iid) or not path.is_file():
+    if not ID_RE.match(iid) or not os.path.lexists(path):
         raise StatuskitError(f"no incident '{iid}' in {display_path(root / 'incidents')} (create it with `statuskit new`)")
-    doc, problems = read_yaml(path, name)
+    # read once, as the loader reads (no links, no pipes), and parse with its safe reader: the same refusals
+    why = refused(path.name, os.lstat(path).st_mode)
+    if why is not None or path.is_dir():
+        raise ContentError([Problem(name, None, None, why or "this is a folder, not an incident file")])
+    try:
+        data = read_regular(path)
+    except OSError as exc:
+        raise ContentError([Problem(name, None, None, f"cannot read file: {exc.strerror or exc}")]) from None
+    doc, node, problems = parse_yaml_node(data, name)
     if doc is None:
         raise ContentError(problems)
     inc = _validate_doc(root, doc, iid)
-    raw = path.read_bytes().decode("utf-8")
+    raw = data.decode("utf-8")
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     text = raw[len(bom):]
     first_line_end = text.find("\n")
     eol = "\r\n" if first_line_end > 0 and text[first_line_end - 1] == "\r" else "\n"
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
     seq = next(v for k, v in node.value if k.value == "updates")
     if not isinstance(seq, yaml.SequenceNode) or not seq.value or seq.flow_style:
         raise StatuskitError(f"{name}: 'updates' must be a block list (one '- id: N' item per update) to append to it")
@@ -199,11 +207,7 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
 
 
 def _component_ids(root: Path) -> set[str]:
-    comp_path = root / "components.yml"
-    doc, problems = read_yaml(comp_path, display_path(comp_path))
-    if doc is None:
-        raise ContentError(problems)
-    comps, problems = validate_components(doc)
+    comps, problems = load_components(root)
     if problems:
         raise ContentError(problems)
     return {c.id for c in comps}

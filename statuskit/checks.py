@@ -14,7 +14,7 @@ from .cache import cache_dir
 from .check_cache import CheckCache
 from .errors import Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, verify_update
-from .gate.release import GateReport, Release
+from .gate.release import GateReport, Release, withdrawn_updates
 from .gate.verified import default_cache
 from .model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
                              stray_approvals)
@@ -127,9 +127,12 @@ def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, 
 def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprovals]) -> list[Problem]:
     """Approval files of ``inc`` that do not count, and its updates missing a team's approval."""
     out: list[Problem] = []
+    # the updates a retraction withdraws once everything approved is due (the gate's rule 4; check
+    # is about approvals, not time)
+    withdrawn = withdrawn_updates(inc.updates, lambda v: approvals[v.id].approved)[1]
     for u in inc.updates:
         ap = approvals[u.id]
-        retractor = next((v.id for v in inc.updates if v.retracts == u.id and approvals[v.id].approved), None)
+        retractor = next((v.id for v in inc.updates if v.retracts == u.id), None) if u.id in withdrawn else None
         for r in ap.rejected:
             stale = "does not verify" in r.reason
             if stale:
@@ -146,7 +149,7 @@ def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprova
             else:
                 out.append(Problem(r.file, None, None, f"approval does not count: {r.reason}",
                                    Severity.ERROR, "approval-invalid"))
-        if ap.missing and not any(v.retracts == u.id and approvals[v.id].approved for v in inc.updates):
+        if ap.missing and u.id not in withdrawn:
             out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
                                f"update {u.id} is not approved yet: missing {', '.join(ap.missing)}",
                                Severity.WARNING, "approval-missing"))

@@ -42,10 +42,9 @@ from typing import Callable, Iterator, Mapping
 from .errors import GitError, Problem, Severity
 from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
 from .gate.release import gate, withdrawn_updates
-from .model.content import display_path, load_content_report, load_site_files, shown_name
-from .model.load import read_yaml
+from .model.content import display_path, load_content_report, load_incident, load_site_files, shown_name
 from .model.records import Content, Incident, Update
-from .model.validate import TEXT_KEYS, validate_incident
+from .model.validate import TEXT_KEYS
 from .site_approval import TEAMS, WorkTree, read_steps, site_change_problems
 from .teams_approval import registry_digest, teams_change_problems
 
@@ -444,19 +443,15 @@ def _head_content(content_dir: Path, old: Content, changed: set[str] | None) -> 
 
 
 def _incidents_one_by_one(content_dir: Path, old: Content) -> dict[str, Incident]:
-    """HEAD incidents that validate on their own (used when the whole content does not load)."""
-    components = {c.id for c in old.components}
+    """HEAD incidents that validate on their own (used when the whole content does not load), read and
+    validated by the loader's own per-incident step (:func:`statuskit.model.content.load_incident`)."""
+    shared = (display_path(content_dir), str(content_dir), frozenset(c.id for c in old.components))
     out: dict[str, Incident] = {}
     for inc in old.incidents:
-        path = Path(content_dir, "incidents", f"{inc.id}.yml")
-        if not path.is_file():
+        if not Path(content_dir, "incidents", f"{inc.id}.yml").is_file():
             continue
-        doc, _ = read_yaml(path, display_path(path))
-        if doc is None:
-            out[inc.id] = None  # type: ignore[assignment]  # present but unreadable: reported by check
-            continue
-        h, _ = validate_incident(doc, inc.id, components)
-        out[inc.id] = h  # type: ignore[assignment]
+        # None: present but unreadable or invalid (reported by check)
+        out[inc.id] = load_incident(shared, f"{inc.id}.yml")[0]  # type: ignore[assignment]
     return out
 
 

@@ -446,10 +446,10 @@ def sign_step(chain: Chain, approvals_dir: Path, seq: int, manifest: bytes, regi
     from .approve import ssh_keygen_sign
 
     t = registry.teams
-    if team not in t.required_teams:
-        raise StatuskitError(f"team '{team}' is not a required team ({', '.join(t.required_teams)}) in {where}")
-    if member not in t.teams.get(team, ()):
-        raise StatuskitError(f"'{member}' is not in team '{team}' in {where}, which must approve this change")
+    try:
+        registry.check_member(team, member, where)
+    except SignatureError as exc:
+        raise StatuskitError(f"{exc.message}; {where} must approve this change") from None
     msg = step_statement(chain, manifest, team, member)
     data = ssh_keygen_sign(key, t.namespace, msg)
     try:

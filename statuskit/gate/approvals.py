@@ -75,6 +75,19 @@ class Registry:
         sig = parse_armored(data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
         if sig.namespace != t.namespace:
             raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} ({where})")
+        self.check_member(team, member, where)
+        # 2. the embedded key is one of the member's keys, not revoked
+        if sig.public_key in self.revoked:
+            raise SignatureError(f"signed with a revoked key ({where} revoked_keys)")
+        if sig.public_key not in self.member_keys[member]:
+            raise SignatureError(f"signed with a key that is not one of {member}'s keys in {where}")
+        # 4. the signature verifies over the rebuilt statement
+        self._verify(sig, message)
+
+    def check_member(self, team: str, member: str, where: str = "teams.yml") -> None:
+        """Raise SignatureError unless ``member`` may approve for ``team`` (rule 3; also checked before
+        asking ssh-keygen to sign, so a wrong --team or --member fails before the key is touched)."""
+        t = self.teams
         # 3. the member belongs to the team, and the team is required
         if team not in t.required_teams:
             raise SignatureError(f"team '{team}' is not one of the required teams ({', '.join(t.required_teams)})")
@@ -83,13 +96,13 @@ class Registry:
         if member not in t.teams.get(team, ()):
             raise SignatureError(f"'{member}' is not a member of team '{team}'"
                                  + ("" if where == "teams.yml" else f" in {where}"))
-        # 2. the embedded key is one of the member's keys, not revoked
-        if sig.public_key in self.revoked:
-            raise SignatureError(f"signed with a revoked key ({where} revoked_keys)")
-        if sig.public_key not in self.member_keys[member]:
-            raise SignatureError(f"signed with a key that is not one of {member}'s keys in {where}")
-        # 4. the signature verifies over the rebuilt statement
-        self._verify(sig, message)
+
+    def signing_keys(self) -> list[tuple[str, str]]:
+        """(member, key line) of every key whose signature can count: the keys of each member of a
+        required team (rule 3), revoked ones left out (rule 2); members sorted, keys in file order."""
+        t = self.teams
+        members = sorted({m for team in t.required_teams for m in t.teams.get(team, ())})
+        return [(mid, k) for mid in members for k in t.members[mid].keys if _blob(k) not in self.revoked]
 
 
 @lru_cache(maxsize=4096)

@@ -255,6 +255,7 @@ class _KeyFields(NamedTuple):
     values: tuple  # type-specific components (bytes / ints)
 
 
+@functools.lru_cache(maxsize=4096)  # keys repeat across thousands of signatures; errors are not cached
 def _parse_key_fields(blob: bytes) -> _KeyFields:
     """Structural parse of a wire-format public key (no cryptography).
 
@@ -485,106 +486,6 @@ def _dearmor(raw: bytes) -> bytes:
     return _b64decode_strict(b"".join(lines), "malformed SSH signature armor")
 
 
-# The fast path. Nearly every file is exactly what ``ssh-keygen -Y sign`` writes:
-# LF line ends, canonical base64, a well-formed blob. _parse_fast() accepts only
-# input that the careful path (_parse_careful) accepts too, with the same result;
-# for anything else it returns None and the careful path runs, so that every
-# error and its message come from one place. It adds no rule and drops none:
-#
-# * armor: the header and LF, lines of base64 (no empty line, no CR), LF, the
-#   footer and at most one LF. CRLF files take the careful path.
-# * base64: the lines joined must decode with the very call _b64decode_strict()
-#   makes and re-encode to themselves (canonical). Then every line is non-empty
-#   base64 and the body holds no '-', so its footer is the first one found.
-# * blob: "SSHSIG" and version 1 are compared as one 10-byte prefix. Each
-#   string's uint32 length is read from its low two bytes after checking that
-#   the high two are zero (longer fields take the careful path). A length field
-#   that does not fit raises IndexError; a string running past the end leaves a
-#   final position beyond the end; both return None, as does trailing data.
-# * hash algorithm, non-empty signature, non-empty UTF-8 namespace without NUL:
-#   the careful path's rules; the key type comes from _parse_key_fields(),
-#   cached per key blob (keys repeat across thousands of signatures).
-# It makes few function calls (indexing instead of struct), as each call costs time,
-# and several times as much under a profiler.
-
-_HEADER_LF = _BEGIN + b"\n"
-_FOOTER = b"\n" + _END
-_FOOTER_LF = _FOOTER + b"\n"
-_BODY_AT = len(_HEADER_LF)
-_FOOTER_LEN = len(_FOOTER)
-_FOOTER_LF_LEN = len(_FOOTER_LF)
-_MAGIC_V1 = _MAGIC + struct.pack(">I", _VERSION)
-_FAST_HASHES = {name.encode("ascii"): name for name in _HASHES}
-
-
-@functools.lru_cache(maxsize=4096)
-def _key_type_or_none(public_key: bytes) -> str | None:
-    """The key type of a well-formed wire-format key blob; None leaves it to the careful path."""
-    try:
-        return _parse_key_fields(public_key).key_type
-    except SignatureError:
-        return None
-
-
-def _parse_fast(raw: bytes) -> SshSig | None:
-    """:func:`parse_armored` for well-formed LF input; None means: take the careful path."""
-    if raw[:_BODY_AT] != _HEADER_LF:
-        return None
-    if raw[-_FOOTER_LF_LEN:] == _FOOTER_LF:
-        lines = raw[_BODY_AT:-_FOOTER_LF_LEN].split(b"\n")
-    elif raw[-_FOOTER_LEN:] == _FOOTER:
-        lines = raw[_BODY_AT:-_FOOTER_LEN].split(b"\n")
-    else:
-        return None
-    if b"" in lines:  # an empty line or body (or header and footer overlapping)
-        return None
-    b64 = b"".join(lines)
-    try:
-        blob = binascii.a2b_base64(b64, strict_mode=True)  # = base64.b64decode(validate=True)
-    except binascii.Error:
-        return None
-    if binascii.b2a_base64(blob, newline=False) != b64:  # = base64.b64encode
-        return None
-    if blob[:10] != _MAGIC_V1:
-        return None
-    try:
-        if blob[10] or blob[11]:
-            return None
-        pos = 14 + (blob[12] << 8 | blob[13])
-        public_key = blob[14:pos]
-        if blob[pos] or blob[pos + 1]:
-            return None
-        start = pos + 4
-        pos = start + (blob[pos + 2] << 8 | blob[pos + 3])
-        raw_ns = blob[start:pos]
-        if blob[pos] or blob[pos + 1]:
-            return None
-        pos += 4 + (blob[pos + 2] << 8 | blob[pos + 3])  # reserved: ignored
-        if blob[pos] or blob[pos + 1]:
-            return None
-        start = pos + 4
-        pos = start + (blob[pos + 2] << 8 | blob[pos + 3])
-        hash_algorithm = _FAST_HASHES[blob[start:pos]]
-        if blob[pos] or blob[pos + 1]:
-            return None
-        start = pos + 4
-        pos = start + (blob[pos + 2] << 8 | blob[pos + 3])
-    except (IndexError, KeyError):
-        return None
-    if pos != len(blob) or pos == start:  # trailing bytes; or an empty signature
-        return None
-    key_type = _key_type_or_none(public_key)
-    if key_type is None:
-        return None
-    try:
-        namespace = raw_ns.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if not namespace or "\0" in namespace:
-        return None
-    return SshSig(public_key, key_type, namespace, hash_algorithm, blob[start:])
-
-
 def parse_armored(data: bytes | str) -> SshSig:
     """Parse an armored SSH signature (``-----BEGIN SSH SIGNATURE-----``) strictly.
 
@@ -608,8 +509,7 @@ def parse_armored(data: bytes | str) -> SshSig:
         raw = bytes(data)
     else:
         raise TypeError("parse_armored() takes bytes or str")
-    sig = _parse_fast(raw)
-    return sig if sig is not None else _parse_careful(raw)
+    return _parse_careful(raw)
 
 
 def _parse_careful(raw: bytes) -> SshSig:

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Iterator
 
 from ..errors import Problem, Severity
+from ..gate.release import withdrawn_updates
 from ..model.fold import State, fold
 from ..model.records import CLOSED_STATUSES, Incident, Kind, Report, Update
 from ..model.validate import SUGGESTIONS_PER_FILE, closest, format_time
@@ -200,7 +201,8 @@ class _Ctx:
 
 def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]]:
     """Every finding for ``inc`` as (update id, problem)."""
-    retracted = {u.retracts for u in inc.updates if u.retracts is not None}
+    # the file as it reads once all of it publishes: what its retractions withdraw then (the gate's rule 4)
+    retracted = withdrawn_updates(inc.updates, lambda u: True)[1]
     states = fold(inc.updates, retracted)
     literals = _indicator_literals(inc)
     out: list[tuple[int, Problem]] = []

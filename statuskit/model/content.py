@@ -115,37 +115,40 @@ def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
     (with those of :func:`tree_problems`)."""
     # nothing that is not a regular file or folder, anywhere
     problems: list[Problem] = tree_problems(root)
-    # components.yml
-    comp_path = root / "components.yml"
-    components: tuple = ()
-    kind = _site_file(comp_path)
-    if kind == "refused":
-        pass  # a link, a pipe ...: reported by tree_problems
-    elif kind == "file":
-        doc, p = read_yaml(comp_path, display_path(comp_path))
-        problems += p
-        if doc is not None:
-            components, p = validate_components(doc)
-            problems += p
-    else:
-        problems.append(Problem(display_path(comp_path), None, None, "file is missing: every site lists its components"))
-
+    # components.yml (a link, a pipe ...: reported by tree_problems)
+    components, p = _site_yaml(root / "components.yml", validate_components, (),
+                               "file is missing: every site lists its components", refusals=False)
+    problems += p
     # teams.yml
-    teams_path = root / "teams.yml"
-    teams = None
-    kind = _site_file(teams_path)
-    if kind == "refused":
-        pass  # a link, a pipe ...: reported by tree_problems
-    elif kind == "file":
-        doc, p = read_yaml(teams_path, display_path(teams_path))
-        problems += p
-        if doc is not None:
-            teams, p = validate_teams(doc)
-            problems += p
-    else:
-        problems.append(Problem(display_path(teams_path), None, None, "file is missing: the approval teams are defined there"))
-
+    teams, p = _site_yaml(root / "teams.yml", validate_teams, None,
+                          "file is missing: the approval teams are defined there", refusals=False)
+    problems += p
     return components, teams, problems
+
+
+def load_components(root: Path) -> tuple[tuple, list[Problem]]:
+    """components.yml under ``root`` alone, as :func:`load_site_files` reads it (a link or pipe named)."""
+    return _site_yaml(Path(root) / "components.yml", validate_components, (),
+                      "file is missing: every site lists its components", refusals=True)
+
+
+def _site_yaml(path: Path, validate, empty, missing: str, *, refusals: bool) -> tuple:
+    """(validated value or ``empty``, problems) of one site file; a refused entry (see :func:`refused`)
+    is named when ``refusals``, else left to :func:`tree_problems`."""
+    kind = _site_file(path)
+    if kind == "refused":
+        try:
+            why = refused(path.name, os.lstat(path).st_mode) if refusals else None
+        except OSError as exc:
+            why = f"cannot read file: {exc.strerror or exc}"
+        return empty, [Problem(display_path(path), None, None, why)] if why else []
+    if kind != "file":
+        return empty, [Problem(display_path(path), None, None, missing)]
+    doc, problems = read_yaml(path, display_path(path))
+    if doc is None:
+        return empty, problems
+    value, p = validate(doc)
+    return value, problems + p
 
 
 def _site_file(path: Path) -> str:

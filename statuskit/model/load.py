@@ -156,34 +156,43 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
 
 def parse_yaml(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
     """Parse bytes (already read) as one safe YAML document."""
+    doc, _, problems = parse_yaml_node(raw, name)
+    return doc, problems
+
+
+def parse_yaml_node(raw: bytes, name: str) -> tuple[Document | None, yaml.Node | None, list[Problem]]:
+    """Like :func:`parse_yaml`, also returning the composed node that the document was read from
+    (None for an empty one): its marks locate each value in the text after a byte order mark, for
+    editing the text in place (:mod:`statuskit.authoring`) under the same refusals."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(name, None, None, f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")]
+        return None, None, [Problem(name, None, None, f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")]
     # 2. UTF-8 only
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(name, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+        return None, None, [Problem(name, line, None,
+                                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
         node = _compose(text)
         if node is None:
-            return Document(name, None, {}), []
+            return Document(name, None, {}), None, []
         doc = Document(name, None)
         doc.data = _to_python(node, (), doc.lines, set())
-        return doc, []
+        return doc, node, []
     except YamlRefused as exc:
-        return None, [Problem(name, exc.line, exc.field, exc.message)]
+        return None, None, [Problem(name, exc.line, exc.field, exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "syntax error"
         if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        return None, [Problem(name, line, None, f"YAML syntax error: {what}")]
+        return None, None, [Problem(name, line, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
-        return None, [Problem(name, None, None, f"YAML error: {exc}")]
+        return None, None, [Problem(name, None, None, f"YAML error: {exc}")]
 
 
 def _has_anchor_or_alias(text: str) -> bool:

@@ -143,8 +143,9 @@ def test_refuses_a_key_that_is_not_the_members(site):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--team", "security", "--member", "alice"], "error: 'alice' is not in team 'security' (teams.yml)\n"),
-    (["--team", "legal", "--member", "alice"], "error: team 'legal' is not a required team (comms, security)\n"),
+    (["--team", "security", "--member", "alice"], "error: 'alice' is not a member of team 'security'\n"),
+    (["--team", "legal", "--member", "alice"],
+     "error: team 'legal' is not one of the required teams (comms, security)\n"),
     (["--team", "comms", "--member", "mallory"], "error: 'mallory' is not a member in teams.yml\n"),
 ])
 def test_refuses_the_wrong_team_or_member(site, args, message):

@@ -384,6 +384,47 @@ def test_update_of_an_invalid_file_reports_its_problems(content):
     assert path.read_text() == BLOCK_LAST.replace("major_outage", "down")
 
 
+def test_update_reads_the_file_as_the_loader_does_and_never_writes_through_a_link(content, tmp_path):
+    """`update` reads the incident with the model's reader (model/content.py, model/load.py): a symbolic
+    link is refused as check refuses it, and nothing is written through it to a file outside content/."""
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(BLOCK_LAST)
+    (content / "incidents" / "outage.yml").symlink_to(outside)
+    result = update("outage", "--status", "resolved", "--public", "x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("content/incidents/outage.yml: this is a symbolic link; statuskit reads only "
+                                    "regular files and folders inside content/"), result.stderr
+    assert outside.read_text() == BLOCK_LAST
+
+
+def test_update_and_new_read_components_yml_as_the_loader_does(content, tmp_path):
+    """components.yml is read as check reads it (model/content.py): a link is refused, not followed."""
+    (content / "incidents" / "outage.yml").write_text(BLOCK_LAST)
+    outside = tmp_path / "components-elsewhere.yml"
+    (content / "components.yml").rename(outside)
+    (content / "components.yml").symlink_to(outside)
+    result = update("outage", "--status", "resolved", "--public", "x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("content/components.yml: this is a symbolic link; "), result.stderr
+    assert (content / "incidents" / "outage.yml").read_text() == BLOCK_LAST
+    result = new("Another outage", "--impact", "major", "--public", "We are investigating.",
+                 "--at", "2024-07-31T09:05:00Z")
+    assert result.exit_code == 1, result.output
+    assert "content/components.yml: this is a symbolic link; " in result.stderr
+    assert sorted(p.name for p in (content / "incidents").iterdir()) == ["outage.yml"]
+
+
+def test_update_refuses_what_the_safe_reader_refuses(content):
+    path = content / "incidents" / "outage.yml"
+    text = BLOCK_LAST.replace("id: outage\n", "id: outage\nid: outage\n", 1)
+    assert text != BLOCK_LAST
+    path.write_text(text)
+    result = update("outage", "--status", "resolved", "--public", "x")
+    assert result.exit_code == 1
+    assert "duplicate key 'id'" in result.stderr
+    assert path.read_text() == text
+
+
 @pytest.mark.parametrize("incident", ["nope", "../components"])
 def test_update_of_an_unknown_incident(content, incident):
     result = update(incident, "--status", "resolved", "--public", "x")

@@ -383,6 +383,29 @@ def test_retracted_update_with_stale_approvals_still_publishes_as_retracted(make
     assert ids(release) == [1, 2, 3] and release.incident(INC).update(2).retracted
 
 
+def test_check_calls_a_stale_approval_harmless_only_when_the_gate_would_withdraw_the_update(make_site):
+    """An approved retraction behind an update no one approved never publishes, so the update it retracts
+    stays public as written: check must not say its stale approvals "no longer matter" (the gate's
+    withdrawn_updates decides, not a second rule in checks.py)."""
+    draft3 = ("  - id: 3\n    at: 2024-07-31T10:30:00Z\n    status: identified\n    public: |\n"
+              "      A draft nobody approved.\n")
+    text = retracted2().replace("  - id: 3\n", draft3 + "  - id: 4\n")
+    s = make_site({INC: text})
+    for n in (1, 2, 4):
+        s.approve(INC, n, "comms", "alice")
+        s.approve(INC, n, "security", "bob")
+    path = s.root / "incidents" / f"{INC}.yml"
+    path.write_text(path.read_text().replace(f"      Contact {LEAK} for details.\n", "      [removed]\n"))
+    release, _ = gate(s.load(), T)
+    assert ids(release) == [1]  # update 2 no longer verifies, and update 4 cannot withdraw it past update 3
+    result = run_check(s.root, T)
+    stale = [p.message for p in result.problems if p.rule == "approval-stale"]
+    assert len(stale) == 2 and not any("no longer matters" in m for m in stale), stale
+    assert all("was edited after approval" in m for m in stale), stale
+    missing = [p.message for p in result.problems if p.rule == "approval-missing"]
+    assert "update 2 is not approved yet: missing comms, security" in missing, missing
+
+
 @pytest.mark.parametrize("extra3", ["    embargo_until: 2024-08-05T00:00:00Z\n", "at-later"])
 def test_a_retraction_takes_effect_only_when_it_publishes(make_site, extra3):
     """Before its own time (or embargo), an approved retraction withdraws nothing and shows nothing:

@@ -114,7 +114,7 @@ def test_approve_teams_refuses_a_member_of_the_new_registry_only(repo):
     result = run("approve-teams", "--team", "comms", "--member", "mallory", "--key",
                  str(repo.site.keys["mallory"].path), "--base", "main", "--yes")
     assert result.exit_code == 1
-    assert "error: 'mallory' is not in team 'comms' in teams.yml at main, which must approve this change" in result.output
+    assert "error: 'mallory' is not a member in teams.yml at main; teams.yml at main must approve this change" in result.output
 
 
 def test_approve_teams_with_nothing_changed(repo):
