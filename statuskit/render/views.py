@@ -22,7 +22,7 @@ from babel.lists import format_list
 from markupsafe import Markup
 
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
-from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Report
+from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Report
 from .defang import defang, defang_text
 from .i18n import Language, N_
 from .markdown import render_markdown
@@ -136,6 +136,10 @@ class UpdateView:
     revisions_href: str
     public_href: str
     """Technical track: its public update ("" when it has no public text)."""
+    window: tuple[TimeView, TimeView] | None = None
+    """Public track of maintenance: the planned window this update set (start, end), or None."""
+    report: "ReportView | None" = None
+    """Technical track in feeds: the report revision published with it (pages show it in their own section)."""
 
 
 def _names(lang: Language, release: Release, team_ids: tuple[str, ...]) -> str:
@@ -177,7 +181,7 @@ def _ref(lang: Language, inc: PublishedIncident, n: int, page: str) -> RefView:
 
 def update_view(lang: Language, release: Release, inc: PublishedIncident, u: PublishedUpdate, md, *,
                 names: dict[str, str], track: str = "public", public_href: str = "", technical_href: str = "technical/",
-                report_revision: int | None = None) -> UpdateView:
+                report_revision: int | None = None, with_report: bool = False) -> UpdateView:
     """The view of update ``u`` on its ``track``; hrefs are relative to where it is shown
     (``public_href``: the public incident page, ``technical_href``: the technical page)."""
     withdrawn = None
@@ -198,6 +202,11 @@ def update_view(lang: Language, release: Release, inc: PublishedIncident, u: Pub
                    ch.old != ch.new)
         for ch in u.changes) if track == "public" else ()
     text = md(u.public if track == "public" else u.technical) if not u.retracted else Markup("")
+    w = u.update.scheduled
+    window = ((time_view(lang, w.start), time_view(lang, w.end))
+              if track == "public" and w is not None and inc.kind is Kind.MAINTENANCE and not u.retracted else None)
+    report = (report_view(lang, u.update.report, md, indicators_of(inc))
+              if with_report and track == "technical" and u.update.report is not None else None)
     return UpdateView(
         id=u.id, track=track, status=lang.gettext(STATUS_LABELS.get(u.status, u.status)), at=time_view(lang, u.at),
         corrected=bool(u.corrected_by), text=text,
@@ -206,6 +215,7 @@ def update_view(lang: Language, release: Release, inc: PublishedIncident, u: Pub
         approved=_names(lang, release, u.approved_by), withdrawn=withdrawn,
         report_revision=report_revision, revisions_href=f"{technical_href}#revisions",
         public_href=f"{public_href}#update-{u.id}" if track == "technical" and u.public else "",
+        window=window, report=report,
     )
 
 
