@@ -3,6 +3,7 @@ and the demo builds in German, French and Spanish (site files signed, as a publi
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from html.parser import HTMLParser
@@ -234,3 +235,22 @@ def test_a_display_time_zone_shows_next_to_utc(make_site):
             '<span class="sk-local">(31 Jul 2024, 12:00 +0200)</span>') in page
     # data stays UTC
     assert "2024-07-31T10:00:00+00:00" in (out / "history.atom").read_text(encoding="utf-8")
+
+
+def test_a_language_without_a_catalogue_builds_in_english_with_a_warning(make_site, caplog):
+    site = make_site({"2024-07-30-outage": None})
+    site.approve_all()
+    project = site.root.parent
+
+    def sign() -> None:
+        text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        (project / "mkdocs.yml").write_text(text.replace("  font: false\n", "  font: false\n  language: it\n"),
+                                            encoding="utf-8")
+        site.sign_site()
+
+    with caplog.at_level(logging.WARNING):
+        out = build_content_site(project, FIXTURE_AT, sign)
+    assert "theme.language 'it' has no statuskit catalogue; statuskit's words stay English" in caplog.text
+    page = (out / "incidents/2024-07-30-outage/index.html").read_text(encoding="utf-8")
+    assert '<h3 id="update-2">Resolved <time datetime="2024-07-31T10:00:00Z">31 Jul 2024, 10:00 UTC</time></h3>' in page
+    assert "<language>it</language>" in (out / "history.rss").read_text(encoding="utf-8")  # the site's language
