@@ -172,7 +172,7 @@ def check_time_zone(name: str | None, where: str = "plugins.statuskit.display_ti
     return name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per (code, time zone), from language(): compared and hashed by identity
 class Language:
     """statuskit's words and dates in one language: use :func:`language`."""
 

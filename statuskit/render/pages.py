@@ -41,8 +41,8 @@ from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
 from .templates import render
-from .views import (ComponentView, attack_url, cve_url, indicators_of, markdown_for, report_view, status_view,
-                    time_view, update_view)
+from .views import (ComponentView, IncidentPageView, LinkView, attack_url, cve_url, indicators_of, markdown_for,
+                    report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -191,17 +191,13 @@ class _Context:
         self.lang = self.site.lang
         self.env = self.site.env
         self._ = self.lang.gettext
-        self._times: dict[datetime, str] = {}
 
     def component_name(self, cid: str) -> str:
         return self.names.get(cid, cid)
 
     def time_html(self, dt: datetime) -> str:
         """A UTC time for readers, machine-readable in ``datetime`` (and the display time zone, if any)."""
-        out = self._times.get(dt)
-        if out is None:
-            out = self._times[dt] = self.render("partials/time.html", time=time_view(self.lang, dt))
-        return out
+        return str(time_view(self.lang, dt).html)
 
     def range_html(self, start: datetime, end: datetime) -> str:
         """A span of time: the date once when both ends fall on the same UTC day."""
@@ -512,29 +508,23 @@ def _incident_header(ctx: _Context, here: str, inc: PublishedIncident, *, kicker
 def _incident(ctx: _Context, inc: PublishedIncident, md) -> Page:
     here, _ = incident_url(inc.id), ctx._
     kicker = _("Scheduled maintenance") if inc.kind is Kind.MAINTENANCE else _("Incident")
-    out = ['<div class="statuskit sk-incident-page">',
-           _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/")])]
-    out += _incident_header(ctx, here, inc, kicker=kicker)
+    note = ""
     if inc.has_technical:
         note = _('Technical details for security teams are on the <a href="%(href)s">technical page</a>.') % {
             "href": "technical/"}
         if inc.technical_pending:
             note += " " + _("A further technical report will follow.")
-        out.append(f'<p class="sk-technical-note" data-search-exclude>{note}</p>')
     elif inc.technical_pending:
-        out.append('<p class="sk-technical-note" data-search-exclude>'
-                   f'{esc(_("A technical report for security teams will follow."))}</p>')
-    facts = render_facts(inc.state.facts, md, ctx.lang)
-    if facts:
-        out.append(facts)
-    out.append(f'<section class="sk-updates" id="updates"><h2>{esc(_("Updates"))}</h2>')
-    if not inc.closed and inc.state.next_update_at is not None:
-        out.append(f'<p class="sk-next">'
-                   f'{_("Next update expected by %(time)s.") % {"time": ctx.time_html(inc.state.next_update_at)}}</p>')
-    out.append('<div class="sk-timeline">')
-    for u in reversed(inc.updates):
-        out.append(ctx.update_html(inc, u, md))
-    out.append("</div></section></div>")
+        note = esc(_("A technical report for security teams will follow."))
+    view = IncidentPageView(
+        id=inc.id, title=inc.title, kicker=kicker,
+        crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
+        header=Markup("\n".join(_incident_header(ctx, here, inc, kicker=kicker))), technical_note=Markup(note),
+        facts=Markup(render_facts(inc.state.facts, md, ctx.lang)),
+        next_update=time_view(ctx.lang, inc.state.next_update_at)
+        if not inc.closed and inc.state.next_update_at is not None else None,
+        updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names) for u in reversed(inc.updates)))
+    out = [ctx.render("pages/incident.html", page=view)]
     latest = _latest_public(inc)
     description = _("%(kind)s: %(title)s (%(status)s)") % {"kind": kicker, "title": inc.title,
                                                           "status": ctx.label(inc.state.status)}

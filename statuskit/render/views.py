@@ -13,6 +13,7 @@ template. The views are the template API: reference/templates.md lists every fie
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from .i18n import Language, N_
 from .markdown import render_markdown
 
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
-           "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView",
+           "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
            "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of",
            "attack_url", "cve_url"]
 
@@ -45,10 +46,18 @@ class TimeView:
     """The same time in the site's display time zone (``24 Nov 2026, 08:30 CET``), or ""."""
     long: str
     """With the month in full, UTC (feeds): ``24 November 2026, 07:30 UTC``."""
+    html: Markup = Markup("")
+    """``<time datetime="{iso}">{text}</time>``, and the local time after it when there is one."""
 
 
+@functools.lru_cache(maxsize=65536)
 def time_view(lang: Language, dt: datetime) -> TimeView:
-    return TimeView(dt.strftime("%Y-%m-%dT%H:%M:%SZ"), lang.time_text(dt), lang.local_text(dt), lang.long_text(dt))
+    """``dt`` for readers in ``lang`` (kept: a site repeats the same times on several pages)."""
+    iso, text, local = dt.strftime("%Y-%m-%dT%H:%M:%SZ"), lang.time_text(dt), lang.local_text(dt)
+    html = Markup('<time datetime="{}">{}</time>').format(iso, text)
+    if local:
+        html += Markup(' <span class="sk-local">({})</span>').format(local)
+    return TimeView(iso, text, local, lang.long_text(dt), html)
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,13 @@ class UpdateView:
 def _names(lang: Language, release: Release, team_ids: tuple[str, ...]) -> str:
     names = [release.team_names.get(t, t) for t in release.team_names if t in team_ids]
     names += [t for t in team_ids if t not in release.team_names]
-    return format_list(names, locale=lang.locale) if names else ""
+    return _words(lang, tuple(names)) if names else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(lang: Language, names: tuple[str, ...]) -> str:
+    """``A and B`` in ``lang`` (Babel's list patterns)."""
+    return format_list(list(names), locale=lang.locale)
 
 
 _HEADING_RE = re.compile(r"<(/?)h[1-3]>")
@@ -299,8 +314,9 @@ def report_view(lang: Language, report: Report, md, indicators: tuple[Indicator,
         out.append(ReportSection(key, lang.gettext(_SECTION_TITLES[key]), **kw))
 
     for key, text in (("summary", report.summary), ("root-cause", report.root_cause)):
-        if md(text):
-            add(key, html=md(text))
+        html = md(text)
+        if html:
+            add(key, html=html)
     if report.timeline:
         add("timeline", timeline=tuple(TimelineRow(time_view(lang, t.at), _inline(md(t.event))) for t in report.timeline))
     if report.indicators:
@@ -312,8 +328,9 @@ def report_view(lang: Language, report: Report, md, indicators: tuple[Indicator,
     if report.cves:
         add("cves", links=tuple(LinkView(cve_url(c), c) for c in report.cves))
     for key, text in (("detection", report.detection), ("remediation", report.remediation)):
-        if md(text):
-            add(key, html=md(text))
+        html = md(text)
+        if html:
+            add(key, html=html)
     if report.references:
         links = []
         for r in report.references:
@@ -334,3 +351,24 @@ class ComponentView:
     href: str
     """Its page, relative to the page shown."""
     status: StatusView
+
+
+@dataclass(frozen=True)
+class IncidentPageView:
+    """The public incident page (template ``statuskit/pages/incident.html``)."""
+
+    id: str
+    title: str
+    kicker: str
+    """``Incident`` or ``Scheduled maintenance``, translated."""
+    crumbs: tuple[LinkView, ...]
+    header: Markup
+    """The page head: kicker, title and the summary list (status, impact, times, components)."""
+    technical_note: Markup
+    """Where the technical details are, or that they will follow ("" when neither)."""
+    facts: Markup
+    """The shared facts section ("" when none; the same on the technical page)."""
+    next_update: TimeView | None
+    """When the next update is expected (open incidents that said so)."""
+    updates: tuple[UpdateView, ...]
+    """Newest first."""
