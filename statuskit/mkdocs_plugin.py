@@ -6,7 +6,12 @@ plugins:
   - statuskit:
       content: content                # the content folder, relative to mkdocs.yml
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
+      display_time_zone: Europe/Berlin  # optional: pages also show times in this IANA time zone
 ```
+
+statuskit's words and dates follow ``theme.language`` (a catalogue per language; English, with a
+warning, where there is none), and its templates are looked up in ``theme.custom_dir`` first
+(``<custom_dir>/statuskit/partials/update.html`` overrides the update partial; reference/templates.md).
 
 T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now:
 the operator's choice, never the repository's (the option ``at`` is refused).
@@ -69,6 +74,7 @@ from .mkdocs_shell import TEMPLATE as SHELL_TEMPLATE
 from .mkdocs_shell import Shells
 from .mkdocs_shell import enabled as shells_enabled
 from .output import write_files
+from .render.i18n import catalogue_warnings, check_time_zone
 from .render.pages import Page
 from .render.search import search_sections
 
@@ -86,6 +92,8 @@ class StatuskitConfig(base.Config):
     (kept so that the refusal is a clear message)."""
     page_id = c.Optional(c.Type(str))
     """Statuspage-style page id for the JSON API; default derived from ``site_url``."""
+    display_time_zone = c.Optional(c.Type(str))
+    """An IANA time zone (``Europe/Berlin``) pages show next to UTC; data stays UTC."""
 
 
 class GeneratedPage(MkDocsPage):
@@ -245,6 +253,14 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         try:
             at = self.at_override or resolve_time(None)
             site = site_info(config.site_name, config.site_url or "", self.config.page_id)
+            # statuskit's words, dates and templates: theme.language, display_time_zone, custom_dir
+            code = str(theme.get("language") or "en")
+            site = dataclasses.replace(
+                site, language=code, template_dirs=(theme.custom_dir,) if theme.custom_dir else (),
+                display_time_zone=check_time_zone(self.config.display_time_zone,
+                                                  f"{config_name}: plugins.statuskit.display_time_zone"))
+            for warning in catalogue_warnings(code):
+                log.warning(warning)
             self.prepared = prepare(self.content_dir, at, site)
             # the site's own files are the ones both teams approved (a preview is not published)
             if not self.preview:

@@ -31,7 +31,6 @@ Updates without public text (technical-only) appear only in the technical feed.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -39,10 +38,11 @@ from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
-from ..model.records import STATUS_LABELS, Indicator, Kind, Report
-from .defang import defang, defang_text
-from .markdown import render_markdown
+from ..model.records import STATUS_LABELS
+from .i18n import Language, language
 from .site import SiteInfo
+from .templates import render
+from .views import markdown_for, update_view
 
 __all__ = ["FEED_LIMIT", "render_feeds", "shown_in_public", "retraction_note", "human_time"]
 
@@ -50,10 +50,6 @@ FEED_LIMIT = 50
 """Entries per feed (the newest)."""
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 """The time of a feed on a site with nothing published yet."""
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -79,64 +75,43 @@ def shown_in_public(u: PublishedUpdate) -> bool:
     return u.retracted or bool(u.public)
 
 
-def human_time(dt: datetime) -> str:
-    """``24 November 2026, 07:30 UTC`` (locale-independent)."""
-    dt = dt.astimezone(timezone.utc)
-    return f"{dt.day} {_MONTHS[dt.month - 1]} {dt.year}, {dt:%H:%M} UTC"
+def human_time(dt: datetime, lang: Language | None = None) -> str:
+    """``24 November 2026, 07:30 UTC`` (English unless ``lang`` is given)."""
+    return (lang or language()).long_text(dt)
 
 
-def retraction_note(inc: PublishedIncident, u: PublishedUpdate) -> str:
-    """The one sentence shown in place of a withdrawn update (plain text), dated by its retraction."""
-    return f"Update {u.id} was withdrawn on {human_time(inc.update(u.retracted_by).at)}."
+def retraction_note(inc: PublishedIncident, u: PublishedUpdate, lang: Language | None = None) -> str:
+    """The one sentence shown in place of a withdrawn update (plain text), dated by its retraction
+    (the JSON API's English words; feeds show the withdrawn partial)."""
+    lang = lang or language()
+    return lang.gettext("Update %(n)s was withdrawn on %(time)s.") % {
+        "n": u.id, "time": human_time(inc.update(u.retracted_by).at, lang)}
 
 
-def _ref(inc: PublishedIncident, n: int) -> str:
-    """Update ``n`` in words: by its time, or by its number once withdrawn (it has no time of its own)."""
-    c = inc.update(n)
-    return f"update {c.id}" if c.retracted else f"the update of {_time_html(c.at)}"
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _time_html(dt: datetime) -> str:
-    iso = dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f'<time datetime="{iso}">{_esc(human_time(dt))}</time>'
-
-
-def _label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+def _names(release: Release) -> dict[str, str]:
+    return {cv.id: cv.component.name for cv in release.components}
 
 
 # public entries -------------------------------------------------------------------------------
 
-def _public_entry(site: SiteInfo, inc: PublishedIncident, u: PublishedUpdate) -> Entry:
+def _public_entry(site: SiteInfo, release: Release, names: dict[str, str], inc: PublishedIncident,
+                  u: PublishedUpdate) -> Entry:
+    """One update as the incident page shows it (the same partial), links absolute."""
+    lang = site.lang
     page = f"{site.url}incidents/{inc.id}/"
-    head = f"<p><strong>{_esc(_label(u.status))}</strong> · {_time_html(u.at)}</p>"
     updated = u.at
     if u.retracted:
         retraction = inc.update(u.retracted_by)
         updated = retraction.at
-        title = f"{retraction.state.title}: update {u.id} withdrawn"
-        parts = [f"<p><strong>Withdrawn</strong> · {_time_html(retraction.at)}</p>",
-                 f"<p>{_esc(retraction_note(inc, u))}</p>"]
-        if retraction.public:
-            parts.append(render_markdown(retraction.public))
+        title = lang.gettext("%(title)s: update %(n)s withdrawn") % {"title": retraction.state.title, "n": u.id}
     else:
-        title = f"{u.state.title}: {_label(u.status)}"
-        parts = [head]
-        if u.corrects is not None:
-            parts.append(f"<p>This update corrects {_ref(inc, u.corrects)}.</p>")
-        if u.retracts is not None:
-            parts.append(f"<p>This update withdraws {_ref(inc, u.retracts)}.</p>")
-        parts.append(render_markdown(u.public))
-        window = u.update.scheduled
-        if inc.kind is Kind.MAINTENANCE and window is not None:
-            parts.append(f"<p>Planned window: {_time_html(window.start)} to {_time_html(window.end)}.</p>")
+        title = lang.gettext("%(title)s: %(status)s") % {
+            "title": u.state.title, "status": lang.gettext(STATUS_LABELS.get(u.status, u.status))}
+    view = update_view(lang, release, inc, u, markdown_for(inc), names=names, public_href=page,
+                       technical_href=f"{page}technical/")
     return Entry(
         id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=title, published=updated, updated=updated,
-        html="\n".join(p for p in parts if p), sort_key=(updated, inc.id, u.id),
+        html=render(site.env, "partials/update.html", update=view), sort_key=(updated, inc.id, u.id),
     )
 
 
@@ -150,92 +125,34 @@ def public_entries(release: Release, site: SiteInfo, component: str | None = Non
         for u in inc.updates if shown_in_public(u)
     ]
     shown.sort(key=lambda s: s[0], reverse=True)  # = Entry.sort_key, unique per update
-    return [_public_entry(site, inc, u) for _, inc, u in shown[:limit]]
+    names = _names(release)
+    return [_public_entry(site, release, names, inc, u) for _, inc, u in shown[:limit]]
 
 
 # technical entries ----------------------------------------------------------------------------
 
-def _indicators(inc: PublishedIncident) -> list[Indicator]:
-    """Every indicator of the incident's published report revisions."""
-    seen: dict[tuple[str, str], Indicator] = {}
-    for u in inc.updates:
-        if u.update.report is not None:
-            for i in u.update.report.indicators:
-                seen.setdefault((i.type, i.value), i)
-    return list(seen.values())
-
-
-def _md(text: str | None, indicators: list[Indicator]) -> str:
-    return render_markdown(defang_text(text, indicators)) if text else ""
-
-
-def _inline(fragment: str) -> str:
-    """A one-paragraph fragment without its ``<p>`` wrapper."""
-    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
-        return fragment[3:-4]
-    return fragment
-
-
-def _attack_url(technique: str) -> str:
-    return "https://attack.mitre.org/techniques/" + technique.replace(".", "/") + "/"
-
-
-def _link(href: str, text: str) -> str:
-    return f'<a href="{_esc(href)}" rel="nofollow noopener">{_esc(text)}</a>'
-
-
-def _report_html(report: Report, indicators: list[Indicator]) -> str:
-    parts = ["<h3>Technical report (revised with this update)</h3>"]
-
-    def section(title: str, body: str) -> None:
-        if body:
-            parts.append(f"<h4>{_esc(title)}</h4>\n{body}")
-
-    section("Summary", _md(report.summary, indicators))
-    section("Root cause", _md(report.root_cause, indicators))
-    if report.timeline:
-        items = "".join(f"<li>{_time_html(t.at)}: {_inline(_md(t.event, indicators))}</li>" for t in report.timeline)
-        section("Timeline (UTC)", f"<ul>{items}</ul>")
-    if report.indicators:
-        items = "".join(
-            f"<li><code>{_esc(defang(i.type, i.value))}</code> ({_esc(i.type)})"
-            + (f": {_esc(defang_text(i.context, indicators))}" if i.context else "") + "</li>"
-            for i in report.indicators
-        )
-        section("Indicators (defanged)", f"<ul>{items}</ul>")
-    if report.attack_techniques:
-        items = "".join(f"<li>{_link(_attack_url(t), t)}</li>" for t in report.attack_techniques)
-        section("ATT&CK techniques", f"<ul>{items}</ul>")
-    if report.cves:
-        items = "".join(f"<li>{_link('https://www.cve.org/CVERecord?id=' + c, c)}</li>" for c in report.cves)
-        section("CVEs", f"<ul>{items}</ul>")
-    section("Detection", _md(report.detection, indicators))
-    section("Remediation", _md(report.remediation, indicators))
-    if report.references:
-        items = "".join(f"<li>{_link(r, r)}</li>" for r in report.references)
-        section("References", f"<ul>{items}</ul>")
-    return "\n".join(parts)
-
-
 def technical_entries(release: Release, site: SiteInfo, limit: int | None = None) -> list[Entry]:
-    """One entry per published technical text or report revision, newest first; only the newest
-    ``limit`` are rendered when it is given."""
+    """One entry per published technical text or report revision, newest first (the technical page's
+    update partial, with the report revision it published); only the newest ``limit`` are rendered
+    when it is given."""
     shown = [((u.at, inc.id, u.id), inc, u) for inc in release.incidents for u in inc.updates
              if not u.retracted and (u.technical or u.update.report)]
     shown.sort(key=lambda s: s[0], reverse=True)  # = Entry.sort_key, unique per update
-    out = []
+    lang, names, out = site.lang, _names(release), []
     for _, inc, u in shown[:limit]:
-        page = f"{site.url}incidents/{inc.id}/technical/"
-        indicators = _indicators(inc)
+        public = f"{site.url}incidents/{inc.id}/"
+        page = f"{public}technical/"
+        revisions = [r.id for r in inc.updates if r.update.report is not None]
         report = u.update.report
-        parts = [f"<p><strong>{_esc(_label(u.status))}</strong> · {_time_html(u.at)}</p>",
-                 _md(u.technical, indicators)]
-        if report is not None:
-            parts.append(_report_html(report, indicators))
-        what = "technical report revised" if report is not None else "technical update"
+        view = update_view(lang, release, inc, u, markdown_for(inc), names=names, track="technical",
+                           public_href=public, technical_href=page, with_report=True,
+                           report_revision=revisions.index(u.id) + 1 if report is not None else None)
+        what = lang.gettext("technical report revised") if report is not None else lang.gettext("technical update")
         out.append(Entry(
-            id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}", title=f"{u.state.title}: {what}",
-            published=u.at, updated=u.at, html="\n".join(p for p in parts if p), sort_key=(u.at, inc.id, u.id),
+            id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}",
+            title=lang.gettext("%(title)s: %(what)s") % {"title": u.state.title, "what": what},
+            published=u.at, updated=u.at, html=render(site.env, "partials/update.html", update=view),
+            sort_key=(u.at, inc.id, u.id),
         ))
     return out
 
@@ -257,7 +174,7 @@ def _feed(entries: list[Entry], *, site: SiteInfo, title: str, subtitle: str, li
         fg.link(href=f"{site.url}{path}.{ext}", rel="self",
                 type="application/rss+xml" if ext == "rss" else "application/atom+xml")
         fg.link(href=link, rel="alternate", type="text/html")  # the last link is RSS's <link>
-        fg.language("en")
+        fg.language(site.lang.feed_language)
         fg.generator("statuskit", version=__version__)  # no feedgen default: nothing varies but content
         # the content's times, never the wall clock (feedgen defaults both to now)
         fg.updated(newest)
@@ -280,19 +197,21 @@ def _feed(entries: list[Entry], *, site: SiteInfo, title: str, subtitle: str, li
 def render_feeds(release: Release, site: SiteInfo) -> dict[str, bytes]:
     """Every feed of the site: relative path -> bytes."""
     # only the newest FEED_LIMIT entries of each feed are rendered (a feed keeps no more)
+    _ = site.lang.gettext
     history = public_entries(release, site, limit=FEED_LIMIT)
     fallback = max((u.at for inc in release.incidents for u in inc.updates if shown_in_public(u)), default=EPOCH)
-    out = _feed(history, site=site, title=f"{site.name}: history",
-                subtitle=f"Incidents and maintenance on {site.name}", link=f"{site.url}history/",
+    out = _feed(history, site=site, title=_("%(site)s: history") % {"site": site.name},
+                subtitle=_("Incidents and maintenance on %(site)s") % {"site": site.name}, link=f"{site.url}history/",
                 path="history", fallback=fallback)
     for view in release.components:
         c = view.component
         out.update(_feed(public_entries(release, site, c.id, FEED_LIMIT), site=site,
-                         title=f"{site.name}: {c.name} history",
-                         subtitle=f"Incidents and maintenance affecting {c.name}",
+                         title=_("%(site)s: %(component)s history") % {"site": site.name, "component": c.name},
+                         subtitle=_("Incidents and maintenance affecting %(component)s") % {"component": c.name},
                          link=f"{site.url}components/{c.id}/", path=f"components/{c.id}/history",
                          fallback=fallback))
-    out.update(_feed(technical_entries(release, site, FEED_LIMIT), site=site, title=f"{site.name}: technical updates",
-                     subtitle="Technical details and reports for security teams (indicators defanged)",
+    out.update(_feed(technical_entries(release, site, FEED_LIMIT), site=site,
+                     title=_("%(site)s: technical updates") % {"site": site.name},
+                     subtitle=_("Technical details and reports for security teams (indicators defanged)"),
                      link=site.url, path="technical", fallback=fallback))
     return out

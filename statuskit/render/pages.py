@@ -33,12 +33,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
 
+from markupsafe import Markup
+
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
-from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Report
-from .defang import defang, defang_text
+from ..model.records import STATUS_LABELS, ComponentStatus, Kind
 from .facts import render_facts
-from .markdown import render_markdown
+from .i18n import N_, Language
 from .site import SiteInfo
+from .templates import render
+from .views import (ComponentView, IncidentPageView, LinkView, attack_url, cve_url, indicators_of, markdown_for,
+                    report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -58,17 +62,22 @@ class Feed:
     """MIME type (RSS or Atom)."""
 
 
-SITE_FEEDS = (Feed("All updates (RSS)", "history.rss", RSS), Feed("All updates (Atom)", "history.atom", ATOM))
-"""Advertised on every page."""
-TECHNICAL_FEEDS = (Feed("Technical updates for security teams (RSS)", "technical.rss", RSS),
-                   Feed("Technical updates for security teams (Atom)", "technical.atom", ATOM))
+SITE_FEEDS = (Feed(N_("All updates (RSS)"), "history.rss", RSS), Feed(N_("All updates (Atom)"), "history.atom", ATOM))
+"""Advertised on every page (titles are messages: translated where they are shown)."""
+TECHNICAL_FEEDS = (Feed(N_("Technical updates for security teams (RSS)"), "technical.rss", RSS),
+                   Feed(N_("Technical updates for security teams (Atom)"), "technical.atom", ATOM))
 """Advertised on technical pages."""
 
 
-def component_feeds(component_id: str, name: str) -> tuple[Feed, ...]:
+def _translated(lang: Language, feeds: tuple[Feed, ...]) -> tuple[Feed, ...]:
+    return tuple(Feed(lang.gettext(f.title), f.href, f.type) for f in feeds)
+
+
+def component_feeds(component_id: str, name: str, lang: Language | None = None) -> tuple[Feed, ...]:
     """The feeds of one component."""
-    return (Feed(f"{name}: updates (RSS)", f"components/{component_id}/history.rss", RSS),
-            Feed(f"{name}: updates (Atom)", f"components/{component_id}/history.atom", ATOM))
+    g = lang.gettext if lang is not None else (lambda m: m)
+    return (Feed(g("%(name)s: updates (RSS)") % {"name": name}, f"components/{component_id}/history.rss", RSS),
+            Feed(g("%(name)s: updates (Atom)") % {"name": name}, f"components/{component_id}/history.atom", ATOM))
 
 
 @dataclass(frozen=True)
@@ -123,31 +132,9 @@ class Page:
 esc = html.escape
 
 
-@functools.lru_cache(maxsize=65536)
-def time_html(dt: datetime) -> str:
-    """A UTC time for readers, machine-readable in ``datetime``."""
-    return (f'<time datetime="{dt.strftime("%Y-%m-%dT%H:%M:%SZ")}">'
-            f'{dt.strftime("%d %b %Y, %H:%M").lstrip("0")} UTC</time>')
-
-
-def range_html(start: datetime, end: datetime) -> str:
-    """A span of time: the date once when both ends fall on the same UTC day."""
-    if start.date() == end.date():
-        return (f'<time datetime="{start.strftime("%Y-%m-%dT%H:%M:%SZ")}">'
-                f'{start.strftime("%d %b %Y, %H:%M").lstrip("0")}</time> to '
-                f'<time datetime="{end.strftime("%Y-%m-%dT%H:%M:%SZ")}">{end.strftime("%H:%M")}</time> UTC')
-    return f"{time_html(start)} to {time_html(end)}"
-
-
 def _rel(src_url: str, dst_url: str) -> str:
     """A relative link from page ``src_url`` to ``dst_url`` (both relative to the site root)."""
     return "../" * src_url.count("/") + dst_url or "./"
-
-
-def _join_words(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 _SVG = ('<svg class="sk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" '
@@ -168,71 +155,8 @@ _STATUS_ICON = {
     ComponentStatus.MAJOR_OUTAGE: "major",
 }
 _INDICATOR_ICON = {"none": "operational", "minor": "degraded", "major": "partial", "critical": "major"}
-IMPACT_LABELS = {"none": "No impact", "minor": "Minor impact", "major": "Major impact",
-                 "critical": "Critical impact", "maintenance": "Planned maintenance"}
-
-
-def status_pill(status: ComponentStatus) -> str:
-    """A component status: icon + words + colour (the class)."""
-    return (f'<span class="sk-status sk-st-{status.value}">{ICONS[_STATUS_ICON[status]]}'
-            f'<span class="sk-status-text">{esc(status.label)}</span></span>')
-
-
-def _update_status(status: str) -> str:
-    return esc(STATUS_LABELS.get(status, status))
-
-
-def _approved(release: Release, u: PublishedUpdate) -> str:
-    names = [release.team_names.get(t, t) for t in release.team_names if t in u.approved_by]
-    names += [t for t in u.approved_by if t not in release.team_names]
-    return f"Approved by {_join_words([esc(n) for n in names])}" if names else ""
-
-
-_HEADING_RE = re.compile(r"<(/?)h[1-3]>")
-
-
-def _indicators(inc: PublishedIncident) -> tuple[Indicator, ...]:
-    """Every indicator of every published report revision of the incident."""
-    seen: dict[tuple[str, str], Indicator] = {}
-    for u in inc.updates:
-        if u.update.report is not None:
-            for ind in u.update.report.indicators:
-                seen.setdefault((ind.type, ind.value), ind)
-    return tuple(seen.values())
-
-
-def _markdown_for(inc: PublishedIncident) -> Callable[[str | None], str]:
-    """Markdown -> safe HTML for one incident's pages: indicators defanged, headings below h4."""
-    indicators = _indicators(inc)
-
-    def md(text: str | None) -> str:
-        if not text:
-            return ""
-        out = render_markdown(defang_text(text, indicators) if indicators else text)
-        return _HEADING_RE.sub(r"<\1h4>", out) if "<h" in out else out
-
-    return md
-
-
-def _inline(fragment: str) -> str:
-    """A one-paragraph fragment without its <p> (for table cells)."""
-    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
-        return fragment[3:-4]
-    return fragment
-
-
-def attack_url(technique: str) -> str:
-    """MITRE ATT&CK page of a technique id (T1566.001 -> .../techniques/T1566/001/)."""
-    return "https://attack.mitre.org/techniques/" + technique.replace(".", "/") + "/"
-
-
-def cve_url(cve: str) -> str:
-    """The NVD page of a CVE id."""
-    return "https://nvd.nist.gov/vuln/detail/" + cve
-
-
-def _ext_link(href: str, text: str) -> str:
-    return f'<a href="{esc(href)}" rel="nofollow noopener">{esc(text)}</a>'
+IMPACT_LABELS = {"none": N_("No impact"), "minor": N_("Minor impact"), "major": N_("Major impact"),
+                 "critical": N_("Critical impact"), "maintenance": N_("Planned maintenance")}
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -244,7 +168,7 @@ def render_pages(release: Release, site: SiteInfo) -> list[Page]:
     pages = [_home(ctx), _history(ctx)]
     pages += [_component(ctx, cv) for cv in release.components]
     for inc in release.incidents:
-        md = _markdown_for(inc)
+        md = markdown_for(inc)
         pages.append(_incident(ctx, inc, md))
         if inc.has_technical:
             pages.append(_technical(ctx, inc, md))
@@ -264,9 +188,43 @@ class _Context:
         for inc in self.release.incidents:  # one pass, newest first
             for cid in inc.components:
                 self.by_component.setdefault(cid, []).append(inc)
+        self.lang = self.site.lang
+        self.env = self.site.env
+        self._ = self.lang.gettext
 
     def component_name(self, cid: str) -> str:
         return self.names.get(cid, cid)
+
+    def time_html(self, dt: datetime) -> str:
+        """A UTC time for readers, machine-readable in ``datetime`` (and the display time zone, if any)."""
+        return str(time_view(self.lang, dt).html)
+
+    def range_html(self, start: datetime, end: datetime) -> str:
+        """A span of time: the date once when both ends fall on the same UTC day."""
+        if start.date() == end.date() and not self.lang.time_zone:
+            return self._("%(start)s to %(end)s UTC") % {
+                "start": f'<time datetime="{start.strftime("%Y-%m-%dT%H:%M:%SZ")}">'
+                         f'{esc(self.lang.format(start, "d MMM yyyy, HH:mm"))}</time>',
+                "end": f'<time datetime="{end.strftime("%Y-%m-%dT%H:%M:%SZ")}">'
+                       f'{esc(self.lang.format(end, "HH:mm"))}</time>'}
+        return self._("%(start)s to %(end)s") % {"start": self.time_html(start), "end": self.time_html(end)}
+
+    def label(self, status: str) -> str:
+        return self._(STATUS_LABELS.get(status, status))
+
+    def impact(self, impact: str) -> str:
+        return self._(IMPACT_LABELS.get(impact, impact))
+
+    def status_pill(self, status: ComponentStatus) -> str:
+        """A component status: icon + words + colour (the class)."""
+        return self.render("partials/status.html", status=status_view(self.lang, status, ICONS, _STATUS_ICON[status]))
+
+    def render(self, name: str, **kw) -> str:
+        return render(self.env, name, **kw)
+
+    def update_html(self, inc: PublishedIncident, u: PublishedUpdate, md, **kw) -> str:
+        return self.render("partials/update.html",
+                           update=update_view(self.lang, self.release, inc, u, md, names=self.names, **kw))
 
 
 def incident_url(iid: str) -> str:
@@ -281,9 +239,9 @@ def component_url(cid: str) -> str:
     return f"components/{cid}/"
 
 
-def _crumbs(here: str, items: Iterable[tuple[str, str]]) -> str:
+def _crumbs(ctx: _Context, here: str, items: Iterable[tuple[str, str]]) -> str:
     lis = "".join(f'<li><a href="{esc(_rel(here, url))}">{esc(text)}</a></li>' for text, url in items)
-    return f'<nav class="sk-crumbs" aria-label="Breadcrumb" data-search-exclude><ol>{lis}</ol></nav>'
+    return f'<nav class="sk-crumbs" aria-label="{esc(ctx._("Breadcrumb"))}" data-search-exclude><ol>{lis}</ol></nav>'
 
 
 def _latest_public(inc: PublishedIncident) -> PublishedUpdate | None:
@@ -293,13 +251,13 @@ def _latest_public(inc: PublishedIncident) -> PublishedUpdate | None:
     return None
 
 
-def _kind_label(inc: PublishedIncident) -> str:
-    return "Maintenance" if inc.kind is Kind.MAINTENANCE else "Incident"
+def _kind_label(ctx: _Context, inc: PublishedIncident) -> str:
+    return ctx._("Maintenance") if inc.kind is Kind.MAINTENANCE else ctx._("Incident")
 
 
-def _window(inc: PublishedIncident) -> str:
+def _window(ctx: _Context, inc: PublishedIncident) -> str:
     w = inc.state.scheduled
-    return range_html(w.start, w.end) if w else ""
+    return ctx.range_html(w.start, w.end) if w else ""
 
 
 def _component_links(ctx: _Context, here: str, cids: Iterable[str]) -> str:
@@ -308,19 +266,19 @@ def _component_links(ctx: _Context, here: str, cids: Iterable[str]) -> str:
 
 def _summary_line(ctx: _Context, inc: PublishedIncident) -> str:
     """Kind, impact and status in words (for lists)."""
-    bits = [_kind_label(inc)]
+    bits = [_kind_label(ctx, inc)]
     if inc.kind is Kind.INCIDENT:
-        bits.append(IMPACT_LABELS.get(inc.state.impact, inc.state.impact))
-    bits.append(STATUS_LABELS.get(inc.state.status, inc.state.status))
+        bits.append(ctx.impact(inc.state.impact))
+    bits.append(ctx.label(inc.state.status))
     return " · ".join(esc(b) for b in bits)
 
 
 def _list_item(ctx: _Context, here: str, inc: PublishedIncident) -> str:
-    when = time_html(inc.started_at)
+    when = ctx.time_html(inc.started_at)
     if inc.kind is Kind.MAINTENANCE and inc.state.scheduled:
-        when = _window(inc)
+        when = _window(ctx, inc)
     elif inc.resolved_at is not None:
-        when = range_html(inc.started_at, inc.resolved_at)
+        when = ctx.range_html(inc.started_at, inc.resolved_at)
     return (f'<li class="sk-list-item sk-impact-{esc(inc.state.impact)}">'
             f'<a class="sk-list-title" href="{esc(_rel(here, incident_url(inc.id)))}">{esc(inc.title)}</a>'
             f'<span class="sk-list-meta">{_summary_line(ctx, inc)} · {when}</span></li>')
@@ -333,7 +291,7 @@ RECENT = 5
 
 
 def _home(ctx: _Context) -> Page:
-    r, here = ctx.release, ""
+    r, here, _ = ctx.release, "", ctx._
     overall = r.overall
     maint_now = overall.description == "Service Under Maintenance"
     icon = ICONS["maintenance" if maint_now else _INDICATOR_ICON[overall.indicator]]
@@ -341,20 +299,20 @@ def _home(ctx: _Context) -> Page:
     out = [
         '<div class="statuskit sk-home">',
         f'<section class="sk-banner sk-ind-{esc(kind)}" id="overall">{icon}'
-        f'<div><h1><span class="sk-sr">Current status: </span>{esc(overall.description)}</h1>'
-        f'<p class="sk-asof">As of {time_html(r.at)}</p></div></section>',
+        f'<div><h1><span class="sk-sr">{esc(_("Current status:"))} </span>{esc(_(overall.description))}</h1>'
+        f'<p class="sk-asof">{_("As of %(time)s") % {"time": ctx.time_html(r.at)}}</p></div></section>',
     ]
     active = [i for i in r.incidents if i.active and i.kind is Kind.INCIDENT]
     maint = [i for i in r.incidents if i.kind is Kind.MAINTENANCE and (i.active or i.upcoming)]
     if active:
         out.append('<section class="sk-active" id="active-incidents">'
-                   '<h2>Active incidents</h2>')
+                   f'<h2>{esc(_("Active incidents"))}</h2>')
         out += [_card(ctx, here, inc) for inc in active]
         out.append("</section>")
     if maint:
         maint.sort(key=lambda i: (not i.active, i.state.scheduled.start if i.state.scheduled else i.started_at, i.id))
         out.append('<section class="sk-maintenance" id="maintenance">'
-                   '<h2>Maintenance</h2>')
+                   f'<h2>{esc(_("Maintenance"))}</h2>')
         out += [_card(ctx, here, inc) for inc in maint]
         out.append("</section>")
     out.append(_components_section(ctx, here))
@@ -364,76 +322,86 @@ def _home(ctx: _Context) -> Page:
             recent.append(inc)
             if len(recent) == RECENT:
                 break
-    out.append('<section class="sk-recent" id="recent"><h2>Recent history</h2>')
+    out.append(f'<section class="sk-recent" id="recent"><h2>{esc(_("Recent history"))}</h2>')
     if recent:
         out.append('<ul class="sk-list">' + "".join(_list_item(ctx, here, i) for i in recent) + "</ul>")
     else:
-        out.append("<p>No past incidents.</p>")
-    out.append(f'<p><a href="{_rel(here, "history/")}">Full history</a></p></section>')
+        out.append(f"<p>{esc(_('No past incidents.'))}</p>")
+    out.append(f'<p><a href="{_rel(here, "history/")}">{esc(_("Full history"))}</a></p></section>')
     out.append(_subscribe_home(ctx, here))
     out.append("</div>")
-    return Page("index.md", "", "Current status", "\n".join(out),
-                description=f"{ctx.site.name}: {overall.description}", in_nav=True, searchable=False)
+    return Page("index.md", "", _("Current status"), "\n".join(out),
+                description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
 
 
 def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
+    _ = ctx._
     parts = [f'<article class="sk-card sk-impact-{esc(inc.state.impact)}">',
              f'<h3><a href="{esc(_rel(here, incident_url(inc.id)))}">{esc(inc.title)}</a></h3>']
-    meta = [f'<span class="sk-pill">{_update_status(inc.state.status)}</span>']
+    meta = [f'<span class="sk-pill">{esc(ctx.label(inc.state.status))}</span>']
     if inc.kind is Kind.INCIDENT:
-        meta.append(esc(IMPACT_LABELS.get(inc.state.impact, inc.state.impact)))
+        meta.append(esc(ctx.impact(inc.state.impact)))
     else:
-        meta.append(("In progress: " if inc.active else "Scheduled: ") + _window(inc))
+        meta.append((_("In progress: %(window)s") if inc.active else _("Scheduled: %(window)s"))
+                    % {"window": _window(ctx, inc)})
     if inc.components:
-        meta.append("Affects " + _component_links(ctx, here, inc.components))
+        meta.append(_("Affects %(components)s") % {"components": _component_links(ctx, here, inc.components)})
     parts.append('<p class="sk-card-meta">' + " · ".join(meta) + "</p>")
     latest = _latest_public(inc)
     if latest is not None:
-        parts.append(f'<div class="sk-latest"><p class="sk-when">Latest update, {time_html(latest.at)}:</p>'
-                     f'{_markdown_for(inc)(latest.public)}</div>')
+        parts.append(f'<div class="sk-latest"><p class="sk-when">'
+                     f'{_("Latest update, %(time)s:") % {"time": ctx.time_html(latest.at)}}</p>'
+                     f'{markdown_for(inc)(latest.public)}</div>')
     if inc.state.next_update_at is not None and not inc.closed:
-        parts.append(f'<p class="sk-next">Next update expected by {time_html(inc.state.next_update_at)}.</p>')
+        parts.append(f'<p class="sk-next">'
+                     f'{_("Next update expected by %(time)s.") % {"time": ctx.time_html(inc.state.next_update_at)}}</p>')
     parts.append(f'<p class="sk-more"><a href="{esc(_rel(here, incident_url(inc.id)))}">'
-                 f'All updates<span class="sk-sr"> on {esc(inc.title)}</span></a></p></article>')
+                 + _("All updates<span class=\"sk-sr\"> on %(title)s</span>") % {"title": esc(inc.title)}
+                 + "</a></p></article>")
     return "\n".join(parts)
 
 
 def _components_section(ctx: _Context, here: str) -> str:
     groups: dict[str | None, list[str]] = {}
     for cv in ctx.release.components:
-        li = (f'<li class="sk-component sk-st-{cv.status.value}"><span class="sk-component-name">'
-              f'<a href="{esc(_rel(here, component_url(cv.id)))}">{esc(cv.component.name)}</a>'
-              + (f'<span class="sk-desc">{esc(cv.component.description)}</span>' if cv.component.description else "")
-              + f"</span>{status_pill(cv.status)}</li>")
-        groups.setdefault(cv.component.group, []).append(li)
-    out = ['<section class="sk-components-section" id="components"><h2>Components</h2>']
+        view = ComponentView(cv.id, cv.component.name, cv.component.description or "", cv.component.group,
+                             _rel(here, component_url(cv.id)),
+                             status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status]))
+        groups.setdefault(cv.component.group, []).append(ctx.render("partials/component.html", component=view))
+    out = [f'<section class="sk-components-section" id="components"><h2>{esc(ctx._("Components"))}</h2>']
     for group, items in groups.items():
         if group is not None:
             out.append(f'<h3>{esc(group)}</h3>')
         out.append('<ul class="sk-components">' + "".join(items) + "</ul>")
     if not groups:
-        out.append("<p>No components are listed.</p>")
+        out.append(f"<p>{esc(ctx._('No components are listed.'))}</p>")
     out.append("</section>")
     return "\n".join(out)
 
 
 def _subscribe_home(ctx: _Context, here: str) -> str:
+    _ = ctx._
+
     def a(href: str, text: str) -> str:
         return f'<a href="{esc(_rel(here, href))}">{esc(text)}</a>'
 
     return "\n".join([
         '<section class="sk-subscribe" id="subscribe" data-search-exclude>',
-        '<h2>Subscribe and integrate</h2>',
+        f'<h2>{esc(_("Subscribe and integrate"))}</h2>',
         '<ul>',
-        f'<li>Every update: {a("history.rss", "RSS")} or {a("history.atom", "Atom")} feed</li>',
-        f'<li>Technical updates for security teams: {a("technical.rss", "RSS")} or {a("technical.atom", "Atom")} feed</li>',
-        f'<li>Status API (Statuspage v2 format): {a("api/v2/summary.json", "summary.json")}, '
-        f'{a("api/v2/status.json", "status.json")}, {a("api/v2/components.json", "components.json")}, '
-        f'{a("api/v2/incidents.json", "incidents.json")}</li>',
-        f'<li>Status badge: <img class="sk-badge" src="{esc(_rel(here, "badge.svg"))}" '
-        f'alt="Badge showing the overall status" height="20"> at {a("badge.svg", "badge.svg")}; '
-        f'each component has its own on its page</li>',
-        f'<li>Approval record (the teams that approved each update): {a("approvals.json", "approvals.json")}</li>',
+        "<li>" + _("Every update: %(rss)s or %(atom)s feed") % {"rss": a("history.rss", "RSS"),
+                                                               "atom": a("history.atom", "Atom")} + "</li>",
+        "<li>" + _("Technical updates for security teams: %(rss)s or %(atom)s feed")
+        % {"rss": a("technical.rss", "RSS"), "atom": a("technical.atom", "Atom")} + "</li>",
+        "<li>" + _("Status API (Statuspage v2 format): %(links)s") % {"links": ", ".join(
+            a(f"api/v2/{n}", n) for n in ("summary.json", "status.json", "components.json", "incidents.json"))}
+        + "</li>",
+        "<li>" + _("Status badge: %(badge)s at %(link)s; each component has its own on its page") % {
+            "badge": f'<img class="sk-badge" src="{esc(_rel(here, "badge.svg"))}" '
+                     f'alt="{esc(_("Badge showing the overall status"))}" height="20">',
+            "link": a("badge.svg", "badge.svg")} + "</li>",
+        "<li>" + _("Approval record (the teams that approved each update): %(link)s")
+        % {"link": a("approvals.json", "approvals.json")} + "</li>",
         '</ul>',
         '</section>',
     ])
@@ -442,12 +410,14 @@ def _subscribe_home(ctx: _Context, here: str) -> str:
 # history ------------------------------------------------------------------------------------------
 
 def _history(ctx: _Context) -> Page:
-    here = "history/"
-    out = ['<div class="statuskit sk-history-page">', _crumbs(here, [("Current status", "")]),
-           '<h1>History</h1>',
-           '<p class="sk-lead">Every published incident and maintenance, newest first. Times are UTC. '
-           f'Follow updates by <a href="{_rel(here, "history.rss")}">RSS</a> or '
-           f'<a href="{_rel(here, "history.atom")}">Atom</a>.</p>']
+    here, _ = "history/", ctx._
+    out = ['<div class="statuskit sk-history-page">', _crumbs(ctx, here, [(_("Current status"), "")]),
+           f'<h1>{esc(_("History"))}</h1>',
+           '<p class="sk-lead">'
+           + _("Every published incident and maintenance, newest first. Times are UTC. "
+               "Follow updates by %(rss)s or %(atom)s.")
+           % {"rss": f'<a href="{_rel(here, "history.rss")}">RSS</a>', "atom": f'<a href="{_rel(here, "history.atom")}">Atom</a>'}
+           + "</p>"]
     month = None
     for inc in ctx.release.incidents:  # newest first
         key = inc.started_at.strftime("%Y-%m")
@@ -455,285 +425,174 @@ def _history(ctx: _Context) -> Page:
             if month is not None:
                 out.append("</ul></section>")
             month = key
-            out.append(f'<section id="m-{key}"><h2>{inc.started_at.strftime("%B %Y")}</h2>'
+            out.append(f'<section id="m-{key}"><h2>{esc(ctx.lang.format(inc.started_at, "LLLL yyyy"))}</h2>'
                        '<ul class="sk-list">')
         out.append(_list_item(ctx, here, inc))
     if month is not None:
         out.append("</ul></section>")
     else:
-        out.append("<p>Nothing has been published yet.</p>")
+        out.append(f"<p>{esc(_('Nothing has been published yet.'))}</p>")
     out.append("</div>")
-    return Page("history.md", here, "History", "\n".join(out),
-                description=f"{ctx.site.name}: every published incident and maintenance",
+    return Page("history.md", here, _("History"), "\n".join(out),
+                description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
                 in_nav=True, searchable=False)
 
 
 # component ----------------------------------------------------------------------------------------
 
 def _component(ctx: _Context, cv) -> Page:
-    c = cv.component
+    c, _ = cv.component, ctx._
     here = component_url(c.id)
     incs = ctx.by_component.get(c.id, [])
-    out = ['<div class="statuskit sk-component-page">', _crumbs(here, [("Current status", ""), ("History", "history/")]),
+    out = ['<div class="statuskit sk-component-page">',
+           _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/")]),
            f'<h1>{esc(c.name)}</h1>',
-           f'<p class="sk-status-line">Current status: {status_pill(cv.status)}</p>']
+           f'<p class="sk-status-line">{_("Current status: %(status)s") % {"status": ctx.status_pill(cv.status)}}</p>']
     if c.description:
         out.append(f'<p class="sk-lead">{esc(c.description)}</p>')
     if c.group:
-        out.append(f'<p class="sk-group">Part of: {esc(c.group)}</p>')
+        out.append(f'<p class="sk-group">{_("Part of: %(group)s") % {"group": esc(c.group)}}</p>')
     now = [i for i in incs if i.active or i.upcoming]
     if now:
-        out.append('<section id="now" data-search-exclude><h2>Active and upcoming</h2>')
+        out.append(f'<section id="now" data-search-exclude><h2>{esc(_("Active and upcoming"))}</h2>')
         out += [_card(ctx, here, i) for i in now]
         out.append("</section>")
     out.append(f'<section id="component-history" data-search-exclude>'
-               f'<h2>History</h2>')
+               f'<h2>{esc(_("History"))}</h2>')
     if incs:
         out.append('<ul class="sk-list">' + "".join(_list_item(ctx, here, i) for i in incs) + "</ul>")
     else:
-        out.append(f"<p>No incidents or maintenance have involved {esc(c.name)}.</p>")
+        out.append(f"<p>{_('No incidents or maintenance have involved %(name)s.') % {'name': esc(c.name)}}</p>")
     out.append("</section>")
     out.append(
         '<section class="sk-subscribe" id="subscribe" data-search-exclude>'
-        '<h2>Subscribe</h2><ul>'
-        f'<li>Updates about {esc(c.name)}: <a href="history.rss">RSS</a> or <a href="history.atom">Atom</a> feed</li>'
-        f'<li>Status badge: <img class="sk-badge" src="badge.svg" alt="Badge showing the status of {esc(c.name)}" '
-        f'height="20"> at <a href="badge.svg">badge.svg</a></li></ul></section>')
+        f'<h2>{esc(_("Subscribe"))}</h2><ul>'
+        "<li>" + _("Updates about %(name)s: %(rss)s or %(atom)s feed") % {
+            "name": esc(c.name), "rss": '<a href="history.rss">RSS</a>', "atom": '<a href="history.atom">Atom</a>'}
+        + "</li>"
+        "<li>" + _("Status badge: %(badge)s at %(link)s") % {
+            "badge": f'<img class="sk-badge" src="badge.svg" '
+                     f'alt="{esc(_("Badge showing the status of %(name)s") % {"name": c.name})}" height="20">',
+            "link": '<a href="badge.svg">badge.svg</a>'}
+        + "</li></ul></section>")
     out.append("</div>")
     return Page(f"components/{c.id}.md", here, c.name, "\n".join(out),
-                description=f"{c.name}: {cv.status.label}", feeds=component_feeds(c.id, c.name))
+                description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang))
 
 
 # incident (public) --------------------------------------------------------------------------------
 
 def _incident_header(ctx: _Context, here: str, inc: PublishedIncident, *, kicker: str) -> list[str]:
-    rows = [f'<dt>Status</dt><dd><span class="sk-pill">{_update_status(inc.state.status)}</span></dd>']
+    _ = ctx._
+    rows = [f'<dt>{esc(_("Status"))}</dt><dd><span class="sk-pill">{esc(ctx.label(inc.state.status))}</span></dd>']
     if inc.kind is Kind.INCIDENT:
-        rows.append(f'<dt>Impact</dt><dd>{esc(IMPACT_LABELS.get(inc.state.impact, inc.state.impact))}</dd>')
+        rows.append(f'<dt>{esc(_("Impact"))}</dt><dd>{esc(ctx.impact(inc.state.impact))}</dd>')
     if inc.state.scheduled is not None:
-        rows.append(f"<dt>Scheduled</dt><dd>{_window(inc)}</dd>")
-    rows.append(f"<dt>First posted</dt><dd>{time_html(inc.started_at)}</dd>")
+        rows.append(f"<dt>{esc(_('Scheduled'))}</dt><dd>{_window(ctx, inc)}</dd>")
+    rows.append(f"<dt>{esc(_('First posted'))}</dt><dd>{ctx.time_html(inc.started_at)}</dd>")
     if inc.resolved_at is not None:
-        word = "Completed" if inc.kind is Kind.MAINTENANCE else "Resolved"
-        rows.append(f"<dt>{word}</dt><dd>{time_html(inc.resolved_at)}</dd>")
+        word = _("Completed") if inc.kind is Kind.MAINTENANCE else _("Resolved")
+        rows.append(f"<dt>{esc(word)}</dt><dd>{ctx.time_html(inc.resolved_at)}</dd>")
     if inc.components:
         items = "".join(
             f'<li><a href="{esc(_rel(here, component_url(cid)))}">{esc(ctx.component_name(cid))}</a> '
-            f"{status_pill(st) if inc.active else ''}</li>"
+            f"{ctx.status_pill(st) if inc.active else ''}</li>"
             for cid, st in inc.state.components.items())
-        label = "Components" if inc.kind is Kind.MAINTENANCE else "Affected"
-        rows.append(f'<dt>{label}</dt><dd><ul class="sk-inline">{items}</ul></dd>')
+        label = _("Components") if inc.kind is Kind.MAINTENANCE else _("Affected")
+        rows.append(f'<dt>{esc(label)}</dt><dd><ul class="sk-inline">{items}</ul></dd>')
     return [f'<header class="sk-page-head"><p class="sk-kicker">{esc(kicker)}</p>',
             f'<h1>{esc(inc.title)}</h1>',
             '<dl class="sk-summary" data-search-exclude>' + "".join(rows) + "</dl></header>"]
 
 
 def _incident(ctx: _Context, inc: PublishedIncident, md) -> Page:
-    here = incident_url(inc.id)
-    kicker = "Scheduled maintenance" if inc.kind is Kind.MAINTENANCE else "Incident"
-    out = ['<div class="statuskit sk-incident-page">',
-           _crumbs(here, [("Current status", ""), ("History", "history/")])]
-    out += _incident_header(ctx, here, inc, kicker=kicker)
+    here, _ = incident_url(inc.id), ctx._
+    kicker = _("Scheduled maintenance") if inc.kind is Kind.MAINTENANCE else _("Incident")
+    note = ""
     if inc.has_technical:
-        note = 'Technical details for security teams are on the <a href="technical/">technical page</a>.'
+        note = _('Technical details for security teams are on the <a href="%(href)s">technical page</a>.') % {
+            "href": "technical/"}
         if inc.technical_pending:
-            note += " A further technical report will follow."
-        out.append(f'<p class="sk-technical-note" data-search-exclude>{note}</p>')
+            note += " " + _("A further technical report will follow.")
     elif inc.technical_pending:
-        out.append('<p class="sk-technical-note" data-search-exclude>A technical report for security teams will follow.</p>')
-    facts = render_facts(inc.state.facts, md)
-    if facts:
-        out.append(facts)
-    out.append('<section class="sk-updates" id="updates"><h2>Updates</h2>')
-    if not inc.closed and inc.state.next_update_at is not None:
-        out.append(f'<p class="sk-next">Next update expected by {time_html(inc.state.next_update_at)}.</p>')
-    out.append('<div class="sk-timeline">')
-    for u in reversed(inc.updates):
-        out.append(_public_update(ctx, inc, u, md))
-    out.append("</div></section></div>")
+        note = esc(_("A technical report for security teams will follow."))
+    view = IncidentPageView(
+        id=inc.id, title=inc.title, kicker=kicker,
+        crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
+        header=Markup("\n".join(_incident_header(ctx, here, inc, kicker=kicker))), technical_note=Markup(note),
+        facts=Markup(render_facts(inc.state.facts, md, ctx.lang)),
+        next_update=time_view(ctx.lang, inc.state.next_update_at)
+        if not inc.closed and inc.state.next_update_at is not None else None,
+        updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names) for u in reversed(inc.updates)))
+    out = [ctx.render("pages/incident.html", page=view)]
     latest = _latest_public(inc)
-    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out),
-                description=f"{kicker}: {inc.title} ({STATUS_LABELS.get(inc.state.status, inc.state.status)})"
-                + (f", last update {latest.at.strftime('%d %b %Y %H:%M').lstrip('0')} UTC" if latest else ""))
-
-
-_RETRACTED = ' <span class="sk-pill sk-pill-retracted">Withdrawn</span>'
-_CORRECTED = ' <span class="sk-pill sk-pill-corrected">Corrected</span>'
-
-
-def _update_head(u: PublishedUpdate, extra: str = "") -> str:
-    return f'<h3 id="update-{u.id}">{_update_status(u.status)}{extra} {time_html(u.at)}</h3>'
-
-
-def _ref(inc: PublishedIncident, n: int, page_anchor: str) -> str:
-    """A link to update ``n``: by its time, or by its number once it is withdrawn (it has no time of its own)."""
-    c = inc.update(n)
-    what = f"update {c.id}" if c.retracted else f"the update of {time_html(c.at)}"
-    return f'<a href="{page_anchor}#update-{c.id}">{what}</a>'
-
-
-def _relations(inc: PublishedIncident, u: PublishedUpdate, page_anchor: str = "") -> list[str]:
-    rel = []
-    if u.corrects is not None:
-        rel.append(f"Corrects {_ref(inc, u.corrects, page_anchor)}.")
-    if u.retracts is not None:
-        rel.append(f"Withdraws {_ref(inc, u.retracts, page_anchor)}.")
-    for n in u.corrected_by:
-        rel.append(f"Corrected by {_ref(inc, n, page_anchor)}.")
-    return [f'<p class="sk-rel">{r}</p>' for r in rel]
-
-
-def _changes(ctx: _Context, u: PublishedUpdate) -> str:
-    if not u.changes:
-        return ""
-    items = "".join(
-        f"<li>{esc(ctx.component_name(ch.component))}: "
-        + (f"{esc(ch.old.label)} → {esc(ch.new.label)}" if ch.old != ch.new else esc(ch.new.label)) + "</li>"
-        for ch in u.changes)
-    return f'<ul class="sk-changes" aria-label="Component status changes">{items}</ul>'
-
-
-def _footer(ctx: _Context, u: PublishedUpdate) -> str:
-    approved = _approved(ctx.release, u)
-    return f'<p class="sk-approved" data-search-exclude>{approved}.</p>' if approved else ""
-
-
-def _withdrawn(ctx: _Context, inc: PublishedIncident, u: PublishedUpdate, md, page_anchor: str = "") -> str:
-    """The marker where a withdrawn update stood: dated and approved by its retraction, nothing of its own."""
-    by = inc.update(u.retracted_by)
-    out = ['<article class="sk-update sk-retracted">',
-           f'<h3 id="update-{u.id}">Update {u.id}{_RETRACTED}</h3>',
-           f'<p class="sk-retracted-note">Update {u.id} was withdrawn on {time_html(by.at)}. '
-           f'<a href="{page_anchor}#update-{by.id}">The retraction</a> says:</p>']
-    if by.public:
-        out.append(f'<blockquote class="sk-retraction-text">{md(by.public)}</blockquote>')
-    out.append(_footer(ctx, by))
-    out.append("</article>")
-    return "\n".join(p for p in out if p)
-
-
-def _public_update(ctx: _Context, inc: PublishedIncident, u: PublishedUpdate, md) -> str:
-    if u.retracted:
-        return _withdrawn(ctx, inc, u, md)
-    out = ['<article class="sk-update">', _update_head(u, _CORRECTED if u.corrected_by else "")]
-    if u.public:
-        out.append(f'<div class="sk-text">{md(u.public)}</div>')
-    elif u.technical:
-        out.append('<p>A technical update for security teams: see the <a href="technical/#update-'
-                   f'{u.id}">technical page</a>.</p>')
-    elif u.technical_pending:
-        out.append("<p>A technical report for security teams will follow.</p>")
-    out += _relations(inc, u)
-    out.append(_changes(ctx, u))
-    out.append(_footer(ctx, u))
-    out.append("</article>")
-    return "\n".join(p for p in out if p)
+    description = _("%(kind)s: %(title)s (%(status)s)") % {"kind": kicker, "title": inc.title,
+                                                          "status": ctx.label(inc.state.status)}
+    if latest:
+        description = _("%(description)s, last update %(time)s") % {
+            "description": description, "time": ctx._("%(time)s UTC") % {
+                "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
+    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description)
 
 
 # technical ----------------------------------------------------------------------------------------
 
 def _technical(ctx: _Context, inc: PublishedIncident, md) -> Page:
-    here = technical_url(inc.id)
+    here, _ = technical_url(inc.id), ctx._
     out = ['<div class="statuskit sk-technical-page">',
-           _crumbs(here, [("Current status", ""), ("History", "history/"), (inc.title, incident_url(inc.id))])]
-    out += _incident_header(ctx, here, inc, kicker="Technical details for security teams")
-    out.append('<p class="sk-lead" data-search-exclude>For security teams and industry peers. Times are UTC; '
-               'indicators are defanged (<code>hxxp</code>, <code>[.]</code>). '
-               f'The customer-facing updates are on the <a href="../">public incident page</a>.</p>')
+           _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/"), (inc.title, incident_url(inc.id))])]
+    out += _incident_header(ctx, here, inc, kicker=_("Technical details for security teams"))
+    out.append('<p class="sk-lead" data-search-exclude>'
+               + _('For security teams and industry peers. Times are UTC; '
+                   'indicators are defanged (<code>hxxp</code>, <code>[.]</code>). '
+                   'The customer-facing updates are on the <a href="%(href)s">public incident page</a>.')
+               % {"href": "../"} + "</p>")
     if inc.technical_pending:
-        out.append('<p class="sk-technical-note" data-search-exclude>Further technical details will follow.</p>')
-    facts = render_facts(inc.state.facts, md)
+        out.append('<p class="sk-technical-note" data-search-exclude>'
+                   f'{esc(_("Further technical details will follow."))}</p>')
+    facts = render_facts(inc.state.facts, md, ctx.lang)
     if facts:
         out.append(facts)
     state = inc.state
     revisions = [u for u in inc.updates if u.update.report is not None]
     rev_no = {u.id: n for n, u in enumerate(revisions, start=1)}
-    indicators = _indicators(inc)
+    indicators = indicators_of(inc)
+
+    def published_with(ru: PublishedUpdate) -> str:
+        return _('<a href="%(href)s">the update of %(time)s</a>') % {"href": f"#update-{ru.id}",
+                                                                     "time": ctx.time_html(ru.at)}
+
     if state.report is not None and state.report_update is not None:
         ru = inc.update(state.report_update)
-        out.append('<section class="sk-report" id="report"><h2>Technical report</h2>')
-        out.append(f'<p class="sk-report-rev" data-search-exclude>Revision {len(revisions)}, published with '
-                   f'<a href="#update-{ru.id}">the update of {time_html(ru.at)}</a>.</p>')
-        out.append(_report_html(state.report, md, indicators, prefix="", level=3))
+        out.append(f'<section class="sk-report" id="report"><h2>{esc(_("Technical report"))}</h2>')
+        out.append('<p class="sk-report-rev" data-search-exclude>'
+                   + _("Revision %(n)s, published with %(update)s.") % {"n": len(revisions), "update": published_with(ru)}
+                   + "</p>")
+        out.append(ctx.render("partials/report.html", report=report_view(ctx.lang, state.report, md, indicators),
+                              prefix="", level=3))
         out.append("</section>")
     if revisions:
         out.append('<section class="sk-revisions" id="revisions" data-search-exclude>'
-                   '<h2>Report revision history</h2><ol>')
+                   f'<h2>{esc(_("Report revision history"))}</h2><ol>')
         for n, ru in enumerate(revisions, start=1):
             current = ru.id == state.report_update
-            item = (f'<li>Revision {n}{" (current)" if current else ""}: published with '
-                    f'<a href="#update-{ru.id}">the update of {time_html(ru.at)}</a>')
+            item = "<li>" + (_("Revision %(n)s (current): published with %(update)s") if current
+                             else _("Revision %(n)s: published with %(update)s")) % {"n": n, "update": published_with(ru)}
             if not current:
-                item += (f'<details><summary>Show revision {n}</summary>'
-                         f'{_report_html(ru.update.report, md, indicators, prefix=None, level=4)}</details>')
+                item += (f'<details><summary>{esc(_("Show revision %(n)s") % {"n": n})}</summary>'
+                         + ctx.render("partials/report.html", report=report_view(ctx.lang, ru.update.report, md, indicators),
+                                      prefix=None, level=4)
+                         + "</details>")
             out.append(item + "</li>")
         out.append("</ol></section>")
     out.append('<section class="sk-updates" id="technical-updates">'
-               '<h2>Technical updates</h2><div class="sk-timeline">')
+               f'<h2>{esc(_("Technical updates"))}</h2><div class="sk-timeline">')
     for u in reversed(inc.updates):
-        if u.retracted:
-            out.append(_withdrawn(ctx, inc, u, md, page_anchor="../"))
-        elif u.technical or u.update.report is not None:
-            parts = ['<article class="sk-update">', _update_head(u)]
-            if u.technical:
-                parts.append(f'<div class="sk-text">{md(u.technical)}</div>')
-            if u.id in rev_no:
-                parts.append('<p class="sk-rel" data-search-exclude>'
-                             f'Published <a href="#revisions">report revision {rev_no[u.id]}</a>.</p>')
-            parts += _relations(inc, u, page_anchor="../")
-            parts.append(f'<p class="sk-rel" data-search-exclude><a href="../#update-{u.id}">'
-                         "The public update</a>.</p>" if u.public else "")
-            parts.append(_footer(ctx, u))
-            parts.append("</article>")
-            out.append("\n".join(p for p in parts if p))
+        if u.retracted or u.technical or u.update.report is not None:
+            out.append(ctx.update_html(inc, u, md, track="technical", public_href="../", technical_href="",
+                                       report_revision=rev_no.get(u.id)))
     out.append("</div></section>")
-    out.append(f'<p class="sk-back" data-search-exclude><a href="../">Back to the public incident page</a></p></div>')
-    return Page(f"incidents/{inc.id}/technical.md", here, f"Technical details: {inc.title}", "\n".join(out),
-                description=f"Technical details for security teams: {inc.title}", feeds=TECHNICAL_FEEDS)
-
-
-def _report_html(report: Report, md, indicators: tuple[Indicator, ...], *, prefix: str | None, level: int) -> str:
-    """A report's sections; headings get ids (``prefix`` + key) unless ``prefix`` is None."""
-    h = f"h{level}"
-    out: list[str] = []
-
-    def section(key: str, title: str, body: str) -> None:
-        if body:
-            hid = f' id="{prefix}{key}"' if prefix is not None else ""
-            out.append(f'<{h}{hid}>{esc(title)}</{h}>\n{body}')
-
-    section("summary", "Summary", md(report.summary))
-    section("root-cause", "Root cause", md(report.root_cause))
-    if report.timeline:
-        rows = "".join(f"<tr><td>{time_html(t.at)}</td><td>{_inline(md(t.event))}</td></tr>" for t in report.timeline)
-        section("timeline", "Timeline (UTC)",
-                '<div class="sk-table"><table><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th>'
-                f"</tr></thead><tbody>{rows}</tbody></table></div>")
-    if report.indicators:
-        rows = "".join(
-            f"<tr><td>{esc(i.type)}</td><td><code>{esc(defang(i.type, i.value))}</code></td>"
-            f"<td>{esc(defang_text(i.context, indicators) or '')}</td></tr>"
-            for i in report.indicators)
-        section("indicators", "Indicators of compromise (defanged)",
-                '<div class="sk-table sk-indicators"><table><thead><tr><th scope="col">Type</th>'
-                f'<th scope="col">Value</th><th scope="col">Context</th></tr></thead><tbody>{rows}</tbody></table></div>')
-    if report.attack_techniques:
-        section("attack", "MITRE ATT&CK techniques",
-                '<ul class="sk-inline">' + "".join(f"<li>{_ext_link(attack_url(t), t)}</li>"
-                                                   for t in report.attack_techniques) + "</ul>")
-    if report.cves:
-        section("cves", "Vulnerabilities (CVE)",
-                '<ul class="sk-inline">' + "".join(f"<li>{_ext_link(cve_url(c), c)}</li>" for c in report.cves) + "</ul>")
-    section("detection", "Detection", md(report.detection))
-    section("remediation", "Remediation", md(report.remediation))
-    if report.references:
-        section("references", "References",
-                "<ul>" + "".join(f"<li>{_reference(r, indicators)}</li>" for r in report.references) + "</ul>")
-
-    return "\n".join(out)
-
-
-def _reference(url: str, indicators: tuple[Indicator, ...]) -> str:
-    """A reference URL as a link, unless it points at an indicator (then defanged text)."""
-    safe = defang_text(url, indicators)
-    return _ext_link(url, url) if safe == url else f"<code>{esc(safe)}</code>"
+    out.append(f'<p class="sk-back" data-search-exclude><a href="../">{esc(_("Back to the public incident page"))}</a></p></div>')
+    return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
+                "\n".join(out), description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
+                feeds=_translated(ctx.lang, TECHNICAL_FEEDS))

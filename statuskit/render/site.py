@@ -17,7 +17,27 @@ class SiteInfo:
     """Statuspage-style page id (stable; derived from the site name when not set)."""
     time_zone: str = "Etc/UTC"
     """Statuspage ``page.time_zone``; statuskit shows UTC."""
+    language: str = "en"
+    """``theme.language``: statuskit's words, dates and the feeds' ``<language>``."""
+    display_time_zone: str | None = None
+    """An IANA time zone that pages show next to UTC (plugin option ``display_time_zone``), or None."""
+    template_dirs: tuple[str, ...] = ()
+    """Folders searched for ``statuskit/...`` templates before the package's (the site's ``custom_dir``)."""
 
     def __post_init__(self) -> None:
         if not self.url.endswith("/"):
             object.__setattr__(self, "url", self.url + "/")
+
+    @property
+    def lang(self):
+        """The :class:`statuskit.render.i18n.Language` of the site."""
+        from .i18n import language
+
+        return language(self.language, self.display_time_zone)
+
+    @property
+    def env(self):
+        """The Jinja2 environment of the site's templates (made once per settings)."""
+        from .templates import environment
+
+        return environment(self.template_dirs, self.language, self.display_time_zone)

@@ -1,0 +1,374 @@
+"""View objects: what the templates see, built by pure functions of the release.
+
+>>> v = update_view(lang, release, inc, inc.updates[-1], markdown_for(inc), public_href="", technical_href="technical/")
+>>> v.status, v.at.text, v.approved
+('Resolved', '24 Nov 2026, 09:05 UTC', 'Communications and Security')
+
+Everything a template prints is prepared here: times in the site's language
+(:class:`TimeView`), links (relative on pages, absolute in feeds), statuskit's
+words translated, Markdown rendered and sanitised with indicators defanged
+(:class:`markupsafe.Markup`); plain strings (titles, names) are escaped by the
+template. The views are the template API: reference/templates.md lists every field.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from babel.lists import format_list
+from markupsafe import Markup
+
+from ..gate.release import PublishedIncident, PublishedUpdate, Release
+from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Report
+from .defang import defang, defang_text
+from .i18n import Language, N_
+from .markdown import render_markdown
+
+__all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
+           "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
+           "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of",
+           "attack_url", "cve_url"]
+
+
+@dataclass(frozen=True)
+class TimeView:
+    """A time: ``iso`` for ``<time datetime>`` (UTC), ``text`` for readers."""
+
+    iso: str
+    """``2026-11-24T07:30:00Z``."""
+    text: str
+    """In the site's language, UTC: ``24 Nov 2026, 07:30 UTC``."""
+    local: str
+    """The same time in the site's display time zone (``24 Nov 2026, 08:30 CET``), or ""."""
+    long: str
+    """With the month in full, UTC (feeds): ``24 November 2026, 07:30 UTC``."""
+    html: Markup = Markup("")
+    """``<time datetime="{iso}">{text}</time>``, and the local time after it when there is one."""
+
+
+@functools.lru_cache(maxsize=65536)
+def time_view(lang: Language, dt: datetime) -> TimeView:
+    """``dt`` for readers in ``lang`` (kept: a site repeats the same times on several pages)."""
+    iso, text, local = dt.strftime("%Y-%m-%dT%H:%M:%SZ"), lang.time_text(dt), lang.local_text(dt)
+    html = Markup('<time datetime="{}">{}</time>').format(iso, text)
+    if local:
+        html += Markup(' <span class="sk-local">({})</span>').format(local)
+    return TimeView(iso, text, local, lang.long_text(dt), html)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A component status: icon + words + colour class (never colour alone)."""
+
+    value: str
+    """``operational``, ``degraded_performance``, ... (CSS class ``sk-st-<value>``)."""
+    label: str
+    """Translated words."""
+    icon: Markup
+    """Inline SVG."""
+
+
+def status_view(lang: Language, status: ComponentStatus, icons: dict, icon: str) -> StatusView:
+    return StatusView(status.value, lang.gettext(status.label), Markup(icons[icon]))
+
+
+@dataclass(frozen=True)
+class RefView:
+    """A link to another update of the incident."""
+
+    id: int
+    href: str
+    time: TimeView | None
+    """The update's time; None once it is withdrawn (it has no time of its own)."""
+
+
+@dataclass(frozen=True)
+class RelationView:
+    kind: str
+    """``corrects``, ``withdraws`` or ``corrected_by``."""
+    ref: RefView
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """A component status change with an update."""
+
+    component: str
+    old: str
+    new: str
+    changed: bool
+    """Whether ``old`` differs from ``new``."""
+
+
+@dataclass(frozen=True)
+class WithdrawnView:
+    """What stands where a withdrawn update stood: the retraction's time, link, text and approvals."""
+
+    at: TimeView
+    href: str
+    """The retraction update."""
+    text: Markup
+    """The retraction's public text ("" when it has none)."""
+    approved: str
+    """Who approved the retraction, as words (``Communications and Security``)."""
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """One update, as the public or the technical track shows it."""
+
+    id: int
+    track: str
+    """``public`` or ``technical``."""
+    status: str
+    """Translated update status."""
+    at: TimeView
+    corrected: bool
+    """Later updates correct it."""
+    text: Markup
+    """The track's text, rendered ("" when the track has none)."""
+    technical_href: str
+    """Public track without text: the technical page's entry for it; else ""."""
+    technical_pending: bool
+    relations: tuple[RelationView, ...]
+    changes: tuple[ChangeView, ...]
+    approved: str
+    """Team names as words ("" when none)."""
+    withdrawn: WithdrawnView | None
+    """Set when the update is withdrawn: then nothing of its own is shown."""
+    report_revision: int | None
+    """Technical track: the report revision published with it."""
+    revisions_href: str
+    public_href: str
+    """Technical track: its public update ("" when it has no public text)."""
+    window: tuple[TimeView, TimeView] | None = None
+    """Public track of maintenance: the planned window this update set (start, end), or None."""
+    report: "ReportView | None" = None
+    """Technical track in feeds: the report revision published with it (pages show it in their own section)."""
+
+
+def _names(lang: Language, release: Release, team_ids: tuple[str, ...]) -> str:
+    names = [release.team_names.get(t, t) for t in release.team_names if t in team_ids]
+    names += [t for t in team_ids if t not in release.team_names]
+    return _words(lang, tuple(names)) if names else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(lang: Language, names: tuple[str, ...]) -> str:
+    """``A and B`` in ``lang`` (Babel's list patterns)."""
+    return format_list(list(names), locale=lang.locale)
+
+
+_HEADING_RE = re.compile(r"<(/?)h[1-3]>")
+
+
+def indicators_of(inc: PublishedIncident) -> tuple[Indicator, ...]:
+    """Every indicator of every published report revision of the incident."""
+    seen: dict[tuple[str, str], Indicator] = {}
+    for u in inc.updates:
+        if u.update.report is not None:
+            for ind in u.update.report.indicators:
+                seen.setdefault((ind.type, ind.value), ind)
+    return tuple(seen.values())
+
+
+def markdown_for(inc: PublishedIncident) -> Callable[[str | None], Markup]:
+    """Markdown -> safe HTML for one incident: indicators defanged, headings below h4."""
+    indicators = indicators_of(inc)
+
+    def md(text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        out = render_markdown(defang_text(text, indicators) if indicators else text)
+        return Markup(_HEADING_RE.sub(r"<\1h4>", out) if "<h" in out else out)
+
+    return md
+
+
+def _ref(lang: Language, inc: PublishedIncident, n: int, page: str) -> RefView:
+    c = inc.update(n)
+    return RefView(c.id, f"{page}#update-{c.id}", None if c.retracted else time_view(lang, c.at))
+
+
+def update_view(lang: Language, release: Release, inc: PublishedIncident, u: PublishedUpdate, md, *,
+                names: dict[str, str], track: str = "public", public_href: str = "", technical_href: str = "technical/",
+                report_revision: int | None = None, with_report: bool = False) -> UpdateView:
+    """The view of update ``u`` on its ``track``; hrefs are relative to where it is shown
+    (``public_href``: the public incident page, ``technical_href``: the technical page)."""
+    withdrawn = None
+    if u.retracted:
+        by = inc.update(u.retracted_by)
+        withdrawn = WithdrawnView(time_view(lang, by.at), f"{public_href}#update-{by.id}", md(by.public),
+                                  _names(lang, release, by.approved_by))
+    page = public_href
+    rel = []
+    if not u.retracted:
+        if u.corrects is not None:
+            rel.append(RelationView("corrects", _ref(lang, inc, u.corrects, page)))
+        if u.retracts is not None:
+            rel.append(RelationView("withdraws", _ref(lang, inc, u.retracts, page)))
+        rel += [RelationView("corrected_by", _ref(lang, inc, n, page)) for n in u.corrected_by]
+    changes = tuple(
+        ChangeView(names.get(ch.component, ch.component), lang.gettext(ch.old.label), lang.gettext(ch.new.label),
+                   ch.old != ch.new)
+        for ch in u.changes) if track == "public" else ()
+    text = md(u.public if track == "public" else u.technical) if not u.retracted else Markup("")
+    w = u.update.scheduled
+    window = ((time_view(lang, w.start), time_view(lang, w.end))
+              if track == "public" and w is not None and inc.kind is Kind.MAINTENANCE and not u.retracted else None)
+    report = (report_view(lang, u.update.report, md, indicators_of(inc))
+              if with_report and track == "technical" and u.update.report is not None else None)
+    return UpdateView(
+        id=u.id, track=track, status=lang.gettext(STATUS_LABELS.get(u.status, u.status)), at=time_view(lang, u.at),
+        corrected=bool(u.corrected_by), text=text,
+        technical_href=f"{technical_href}#update-{u.id}" if track == "public" and u.technical else "",
+        technical_pending=u.technical_pending, relations=tuple(rel), changes=changes,
+        approved=_names(lang, release, u.approved_by), withdrawn=withdrawn,
+        report_revision=report_revision, revisions_href=f"{technical_href}#revisions",
+        public_href=f"{public_href}#update-{u.id}" if track == "technical" and u.public else "",
+        window=window, report=report,
+    )
+
+
+# --- the technical report -------------------------------------------------------------------------
+
+def attack_url(technique: str) -> str:
+    """MITRE ATT&CK page of a technique id (T1566.001 -> .../techniques/T1566/001/)."""
+    return "https://attack.mitre.org/techniques/" + technique.replace(".", "/") + "/"
+
+
+def cve_url(cve: str) -> str:
+    """The NVD page of a CVE id."""
+    return "https://nvd.nist.gov/vuln/detail/" + cve
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: TimeView
+    event: Markup
+    """One paragraph, without its ``<p>``."""
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    type: str
+    value: str
+    """Defanged."""
+    context: str
+    """Defanged ("" when none)."""
+
+
+@dataclass(frozen=True)
+class LinkView:
+    href: str
+    text: str
+    live: bool = True
+    """False for a reference that points at an indicator: shown defanged, as text."""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of a report, in the report's order."""
+
+    key: str
+    """``summary``, ``root-cause``, ``timeline``, ``indicators``, ``attack``, ``cves``, ``detection``,
+    ``remediation`` or ``references`` (heading ids are ``<prefix><key>``)."""
+    title: str
+    """Translated heading."""
+    html: Markup = Markup("")
+    """Text sections: the rendered Markdown."""
+    timeline: tuple[TimelineRow, ...] = ()
+    indicators: tuple[IndicatorRow, ...] = ()
+    links: tuple[LinkView, ...] = ()
+    """ATT&CK techniques, CVEs and references."""
+
+
+@dataclass(frozen=True)
+class ReportView:
+    sections: tuple[ReportSection, ...]
+
+
+_SECTION_TITLES = {
+    "summary": N_("Summary"), "root-cause": N_("Root cause"), "timeline": N_("Timeline (UTC)"),
+    "indicators": N_("Indicators of compromise (defanged)"), "attack": N_("MITRE ATT&CK techniques"),
+    "cves": N_("Vulnerabilities (CVE)"), "detection": N_("Detection"), "remediation": N_("Remediation"),
+    "references": N_("References"),
+}
+
+
+def _inline(fragment: str) -> Markup:
+    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
+        return Markup(fragment[3:-4])
+    return Markup(fragment)
+
+
+def report_view(lang: Language, report: Report, md, indicators: tuple[Indicator, ...]) -> ReportView:
+    """A report's non-empty sections, indicators defanged."""
+    out: list[ReportSection] = []
+
+    def add(key: str, **kw) -> None:
+        out.append(ReportSection(key, lang.gettext(_SECTION_TITLES[key]), **kw))
+
+    for key, text in (("summary", report.summary), ("root-cause", report.root_cause)):
+        html = md(text)
+        if html:
+            add(key, html=html)
+    if report.timeline:
+        add("timeline", timeline=tuple(TimelineRow(time_view(lang, t.at), _inline(md(t.event))) for t in report.timeline))
+    if report.indicators:
+        add("indicators", indicators=tuple(
+            IndicatorRow(i.type, defang(i.type, i.value), defang_text(i.context, indicators) or "")
+            for i in report.indicators))
+    if report.attack_techniques:
+        add("attack", links=tuple(LinkView(attack_url(t), t) for t in report.attack_techniques))
+    if report.cves:
+        add("cves", links=tuple(LinkView(cve_url(c), c) for c in report.cves))
+    for key, text in (("detection", report.detection), ("remediation", report.remediation)):
+        html = md(text)
+        if html:
+            add(key, html=html)
+    if report.references:
+        links = []
+        for r in report.references:
+            safe = defang_text(r, indicators)
+            links.append(LinkView(r, r) if safe == r else LinkView("", safe, live=False))
+        add("references", links=tuple(links))
+    return ReportView(tuple(out))
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    """A component row: name, description, link and current status."""
+
+    id: str
+    name: str
+    description: str
+    group: str | None
+    href: str
+    """Its page, relative to the page shown."""
+    status: StatusView
+
+
+@dataclass(frozen=True)
+class IncidentPageView:
+    """The public incident page (template ``statuskit/pages/incident.html``)."""
+
+    id: str
+    title: str
+    kicker: str
+    """``Incident`` or ``Scheduled maintenance``, translated."""
+    crumbs: tuple[LinkView, ...]
+    header: Markup
+    """The page head: kicker, title and the summary list (status, impact, times, components)."""
+    technical_note: Markup
+    """Where the technical details are, or that they will follow ("" when neither)."""
+    facts: Markup
+    """The shared facts section ("" when none; the same on the technical page)."""
+    next_update: TimeView | None
+    """When the next update is expected (open incidents that said so)."""
+    updates: tuple[UpdateView, ...]
+    """Newest first."""
