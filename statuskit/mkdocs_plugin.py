@@ -243,30 +243,30 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         content = self.content_override or given or self.config.content
-        self.content_dir = content_dir = (root / content) if not Path(content).is_absolute() else Path(content)
+        self.content_dir = (root / content) if not Path(content).is_absolute() else Path(content)
         try:
             at = self.at_override or resolve_time(None)
             site = site_info(config.site_name, config.site_url or "", self.config.page_id)
             self.prepared = prepare(self.content_dir, at, site)
             # the site's own files are the ones both teams approved (a preview is not published)
             if not self.preview:
-                self._require_site_approval(config, root, content_dir, config_name)
+                self._require_site_approval(config, root, config_name)
         except StatuskitError as exc:
             raise self._fail(exc) from None
         self.page_count = len(self.prepared.pages)
         return config
 
-    def _require_site_approval(self, config, root: Path, content_dir: Path, config_name: str) -> None:
-        from .model.content import display_path, load_site_files
+    def _require_site_approval(self, config, root: Path, config_name: str) -> None:
+        from .model.content import load_site_files
         from .site_approval import require_site_approval, site_status
 
         def rel(path: str) -> str:
             return Path(os.path.relpath(Path(path).resolve(), root)).as_posix()
 
-        teams = load_site_files(content_dir)[1]
-        if teams is None:  # (not reached: prepare() has read the content, teams.yml included)
-            raise StatuskitError(f"{display_path(content_dir / 'teams.yml')}: not valid; "
-                                 "the site files cannot be checked against it")
+        content_dir = self.content_dir
+        teams = load_site_files(content_dir)[1] if content_dir is not None else None
+        if content_dir is None or teams is None:  # (not reached: on_config set it, prepare() read teams.yml)
+            raise StatuskitError("the content's teams.yml does not load, so the site files cannot be checked")
         custom_dir = config.theme.custom_dir
         st = site_status(root, content_dir, teams, config_name=config_name,
                          folders=(rel(config.docs_dir), None if custom_dir is None else rel(custom_dir)))
