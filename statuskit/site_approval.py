@@ -37,7 +37,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 import yaml
 
@@ -302,7 +302,7 @@ def step_statement(chain: Chain, manifest: bytes, team: str, member: str) -> byt
     return f"{chain.header}\nmanifest: sha256:{h}\nteam: {team}\nmember: {member}\n".encode("utf-8")
 
 
-def parse_manifest(chain: Chain, step: Step) -> tuple[dict | None, str | None]:
+def parse_manifest(chain: Chain, step: Step) -> tuple[dict[str, Any] | None, str | None]:
     """(manifest, None) or (None, why it is not one statuskit wrote)."""
     data = step.files.get(MANIFEST)
     if data is None:
@@ -334,7 +334,7 @@ class StepApprovals:
     """Who approved one step, as verified against a registry."""
 
     seq: int
-    manifest: dict | None
+    manifest: dict[str, Any] | None
     """The manifest; None when it is not valid (``rejected`` says why)."""
     valid: tuple[tuple[str, str], ...]
     rejected: tuple[tuple[str, str], ...]

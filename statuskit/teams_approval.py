@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import Problem, StatuskitError
 from .gate.approvals import Registry
@@ -51,7 +51,7 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def registry_json(teams: Teams) -> dict:
+def registry_json(teams: Teams) -> dict[str, Any]:
     """The validated registry as a JSON object (the input of :func:`registry_digest`).
 
     ``{"namespace", "required_teams", "members": {id: {"name", "keys", "github"}},
