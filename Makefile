@@ -26,4 +26,4 @@ test: $(BIN)/statuskit
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

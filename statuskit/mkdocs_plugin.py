@@ -278,9 +278,15 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             meta["search"] = {"exclude": True}  # Material skips the page: on_page_context indexes it
         return meta
 
+    def _ready(self) -> Prepared:
+        """What on_config prepared (MkDocs calls on_config before every other hook of a build)."""
+        if self.prepared is None:
+            raise PluginError("statuskit: the plugin's on_config did not run before this build step")
+        return self.prepared
+
     def on_files(self, files, *, config):
         self._search_index = _material_search_index(config)
-        for page in self.prepared.pages:
+        for page in self._ready().pages:
             existing = files.get_file_from_path(page.src)
             if existing is not None and existing.generated_by is None:
                 raise self._fail(StatuskitError(
@@ -293,11 +299,11 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             else:
                 GeneratedPage(file, config, page, self._meta(page))
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
-        self.prepared = dataclasses.replace(self.prepared, pages=())
+        self.prepared = dataclasses.replace(self._ready(), pages=())
         return files
 
     def on_pre_page(self, page, *, config, files):
-        page.update_date = self.prepared.at.strftime("%Y-%m-%d")
+        page.update_date = self._ready().at.strftime("%Y-%m-%d")
         return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -311,7 +317,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         if isinstance(page, GeneratedPage):
-            return page.generated.body
+            return page.content  # its body, set by GeneratedPage.render just before
         gen = self.pages.get(page.file.src_uri)
         if gen is None or page.file.generated_by is None:
             return html
@@ -353,7 +359,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             log.debug(f"{self.shells.used} pages filled in from {len(self.shells.shells)} theme shells, "
                       f"{self.shells.real} theme renders")
         try:
-            write_files(Path(config.site_dir), render_outputs(self.prepared.release, self.prepared.site))
+            prepared = self._ready()
+            write_files(Path(config.site_dir), render_outputs(prepared.release, prepared.site))
         except StatuskitError as exc:
             raise self._fail(exc) from None
 

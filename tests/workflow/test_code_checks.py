@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 UNTYPED = "def f(x):\n    return x\n"
 NONE_ATTR = "def g(s: str | None) -> int:\n    return len(s.strip())\n"
+UNTYPED_BODY = "import os\n\n\ndef h(name):\n    return os.environ.get(name).strip()\n"
 
 
 def tool(name: str) -> str:
@@ -48,6 +49,7 @@ def test_mypy_is_strict_on_model_gate_render_by_package_globs(tmp_path):
         "statuskit/render/api.py": UNTYPED,
         "statuskit/render/pages.py": UNTYPED + NONE_ATTR,  # not checked until the templates branch lands
         "statuskit/cli.py": UNTYPED + NONE_ATTR,  # the rest: not strict, but None handling is checked
+        "statuskit/build.py": UNTYPED_BODY,  # ... in the bodies of unannotated functions too
     }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +59,7 @@ def test_mypy_is_strict_on_model_gate_render_by_package_globs(tmp_path):
                           capture_output=True, text=True)
     found = sorted(set(re.findall(r"^(statuskit/\S+?):\d+: error: .*\[([a-z-]+)\]$", proc.stdout, re.M)))
     assert found == [
+        ("statuskit/build.py", "union-attr"),
         ("statuskit/cli.py", "union-attr"),
         ("statuskit/gate/moved.py", "no-untyped-def"),
         ("statuskit/model/sub/deep.py", "no-untyped-def"),
