@@ -19,8 +19,11 @@ demo: $(BIN)/statuskit
 	$(BIN)/statuskit build --at $(DEMO_AT)
 	@echo "site/ is ready; preview it with: $(BIN)/statuskit serve --at $(DEMO_AT)"
 
+# ruff (lint), then mypy (types; strict on model/, gate/, render/), then the suite: each fails the run
 test: $(BIN)/statuskit
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -271,7 +271,7 @@ def main() -> int:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
     results = {n: measure(n, args.runs, args.only, args.warm) for n in args.incidents}
     sizes = sorted(results)
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in zip(sizes, sizes[1:], strict=False):
         for name in results[small]:
             growth = results[large][name].median / results[small][name].median
             print(f"{name}: {large / small:g}x the incidents took {growth:.1f}x the time")

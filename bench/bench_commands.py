@@ -12,7 +12,6 @@ Commands that write (new, update, approve, export) are undone after each run. `s
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -129,7 +130,7 @@ def create_incident(root: Path, kind: str, d: Draft, iid: str | None = None) -> 
     return path
 
 
-def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
+def append_update(root: Path, iid: str, make: Callable[[datetime, int], Draft]) -> tuple[Path, int]:
     """Append the next update to an incident file, keeping every existing byte.
 
     ``make(last_update_at, next_id)`` returns the Draft (so the caller can pick times).
@@ -155,6 +156,8 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
     text = raw[len(bom):]
     first_line_end = text.find("\n")
     eol = "\r\n" if first_line_end > 0 and text[first_line_end - 1] == "\r" else "\n"
+    if not isinstance(node, yaml.MappingNode):  # (not reached: the file has just validated as an incident)
+        raise StatuskitError(f"{name}: expected an incident (a mapping with id, kind and updates)")
     seq = next(v for k, v in node.value if k.value == "updates")
     if not isinstance(seq, yaml.SequenceNode) or not seq.value or seq.flow_style:
         raise StatuskitError(f"{name}: 'updates' must be a block list (one '- id: N' item per update) to append to it")
@@ -192,7 +195,7 @@ def append_update(root: Path, iid: str, make: "callable") -> tuple[Path, int]:
     new_text = prefix + new_item + text[insert_at:]
     after = _validate_text(root, path, new_text)
     # the earlier updates must read exactly as before (their approvals bind to their content)
-    for old, new in zip(inc.updates, after.updates):
+    for old, new in zip(inc.updates, after.updates, strict=False):  # after has one more
         if dict(old.canonical) != dict(new.canonical):
             changed = sorted(k for k in set(old.canonical) | set(new.canonical)
                              if old.canonical.get(k) != new.canonical.get(k))

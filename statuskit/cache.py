@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 OFF = ("0", "no", "off", "false")
 
@@ -29,7 +30,13 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "statuskit"
 
 
-def feed(h, *parts: bytes | None) -> None:
+class Hash(Protocol):
+    """What :func:`feed` needs of a hash object (``hashlib.sha256()``)."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+def feed(h: Hash, *parts: bytes | None) -> None:
     """Add ``parts`` to the hash ``h`` unambiguously: each with its 8-byte length (None as all ones).
 
     Every cache key is built this way, so no two different inputs hash the same bytes.

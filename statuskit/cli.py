@@ -166,6 +166,8 @@ def check(content_dir, at, base, previous, fmt):
         from .previous import published_keys, read_previous
 
         site = read_previous(previous)
+        if site is None:  # (click found it; it has gone since)
+            raise StatuskitError(f"--previous {display_path(previous)}: file not found")
         result.problems = published_stale(result.problems, published_keys(site), f"by the site ({site.source})")
     n_inc, n_upd = result.incidents, result.updates
     summary = (f"{'ok' if result.ok else 'failed'}: {n_inc} incident(s), {n_upd} update(s); "
@@ -278,7 +280,7 @@ def _text_from_editor(public: str | None, technical: str | None, what: str) -> t
         raise click.UsageError(f"no text given; {what} not written")
     pub, _, tech = edited.partition("# ---- technical")
     tech = tech.split("\n", 1)[1] if "\n" in tech else ""
-    strip = lambda s: "\n".join(l for l in s.splitlines() if not l.startswith("# ")).strip() or None  # noqa: E731
+    strip = lambda s: "\n".join(line for line in s.splitlines() if not line.startswith("# ")).strip() or None  # noqa: E731
     return strip(pub), strip(tech)
 
 

@@ -133,7 +133,10 @@ def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
     except FileNotFoundError:
         raise GitError("git was not found; install git to use --base") from None
 
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None  # (PIPE, above)
+
     def feed_paths() -> None:
+        assert proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             proc.stdin.write(listed.stdout)
         proc.stdin.close()
@@ -313,11 +316,11 @@ class BaseSnapshot:
     """Errors that kept the content at REF from loading (paths shown as REF:path)."""
     existed: bool
     """Whether the content folder existed at REF."""
+    repo: Path
+    """The repository's top level."""
     changed: set[str] | None = None
     """Ids of the incidents that differ from REF in the working tree; only these were read at REF
     (None: every incident was read)."""
-    repo: Path | None = None
-    """The repository's top level."""
     prefix: str = ""
     """The content folder relative to it ('' at the top)."""
 
@@ -489,8 +492,8 @@ def _compare_incident(old: Incident, new: Incident | None, n_published: int, dis
         return out
     without_id = lambda u: _canon(u, drop=("id",))  # noqa: E731
     new_by_content: dict[str, int] = {}
-    for h in new.updates:
-        new_by_content.setdefault(repr(sorted(without_id(h).items())), h.id)
+    for nu in new.updates:
+        new_by_content.setdefault(repr(sorted(without_id(nu).items())), nu.id)
     old_by_content = {repr(sorted(without_id(u).items())): u.id for u in old.updates}
     # retractions at HEAD: update -> the retracting update (approved ones are looked up when needed)
     retraction = {v.retracts: v.id for v in new.updates if v.retracts is not None}
@@ -631,7 +634,7 @@ def _first_changed_line(content_dir: Path, old: Content, teams_path: Path) -> in
         old_lines = Path(old.root, "teams.yml").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    for tag, i1, _i2, j1, _j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
+    for tag, _i1, _i2, j1, _j2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
         if tag != "equal":
             return min(j1 + 1, max(len(new_lines), 1))
     return None

@@ -199,7 +199,7 @@ def render_templates(options: InitOptions) -> dict[str, str]:
     for rel, data in _templates():
         text = data.decode("utf-8")
 
-        def fill(m: re.Match) -> str:
+        def fill(m: re.Match[str], rel: str = rel) -> str:
             if m.group(1) not in values:
                 raise StatuskitError(f"template {rel}: unknown marker {m.group(0)}")  # a packaging bug
             return values[m.group(1)]

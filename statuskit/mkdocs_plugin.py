@@ -124,6 +124,8 @@ class GeneratedPage(MkDocsPage):
         self.meta = dict(self._meta)
 
     def render(self, config, files) -> None:
+        if self.generated is None:  # released: MkDocs renders each page once per build
+            raise PluginError(f"statuskit: page {self.file.src_uri} rendered again after it was written")
         self.content = self.generated.body
         self.toc = get_toc([])
 
@@ -177,7 +179,7 @@ def _material_search_index(config):
         from material.plugins.search import plugin as material_search
     except ImportError:  # pragma: no cover - Material is a dependency
         return None
-    for name, plugin in config.plugins.items():
+    for plugin in config.plugins.values():
         if isinstance(plugin, material_search.SearchPlugin):
             index = getattr(plugin, "search_index", None)
             if (plugin.config.enabled and material_search.jieba is None
@@ -274,13 +276,17 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         from .model.content import load_site_files
         from .site_approval import require_site_approval, site_status
 
-        def rel(path) -> str | None:
-            return None if path is None else Path(os.path.relpath(Path(path).resolve(), root)).as_posix()
+        def rel(path: str) -> str:
+            return Path(os.path.relpath(Path(path).resolve(), root)).as_posix()
 
-        teams = load_site_files(self.content_dir)[1]
-        st = site_status(root, self.content_dir, teams, config_name=config_name,
-                         folders=(rel(config.docs_dir), rel(config.theme.custom_dir)))
-        require_site_approval(st, self.content_dir)
+        content_dir = self.content_dir
+        teams = load_site_files(content_dir)[1] if content_dir is not None else None
+        if content_dir is None or teams is None:  # (not reached: on_config set it, prepare() read teams.yml)
+            raise StatuskitError("the content's teams.yml does not load, so the site files cannot be checked")
+        custom_dir = config.theme.custom_dir
+        st = site_status(root, content_dir, teams, config_name=config_name,
+                         folders=(rel(config.docs_dir), None if custom_dir is None else rel(custom_dir)))
+        require_site_approval(st, content_dir)
 
     def _meta(self, page: Page) -> dict:
         meta = page.meta(escaped=True)  # Material prints page.meta.title without escaping
@@ -288,9 +294,15 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             meta["search"] = {"exclude": True}  # Material skips the page: on_page_context indexes it
         return meta
 
+    def _ready(self) -> Prepared:
+        """What on_config prepared (MkDocs calls on_config before every other hook of a build)."""
+        if self.prepared is None:
+            raise PluginError("statuskit: the plugin's on_config did not run before this build step")
+        return self.prepared
+
     def on_files(self, files, *, config):
         self._search_index = _material_search_index(config)
-        for page in self.prepared.pages:
+        for page in self._ready().pages:
             existing = files.get_file_from_path(page.src)
             if existing is not None and existing.generated_by is None:
                 raise self._fail(StatuskitError(
@@ -303,11 +315,11 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             else:
                 GeneratedPage(file, config, page, self._meta(page))
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
-        self.prepared = dataclasses.replace(self.prepared, pages=())
+        self.prepared = dataclasses.replace(self._ready(), pages=())
         return files
 
     def on_pre_page(self, page, *, config, files):
-        page.update_date = self.prepared.at.strftime("%Y-%m-%d")
+        page.update_date = self._ready().at.strftime("%Y-%m-%d")
         return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -321,7 +333,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         if isinstance(page, GeneratedPage):
-            return page.generated.body
+            return page.content  # its body, set by GeneratedPage.render just before
         gen = self.pages.get(page.file.src_uri)
         if gen is None or page.file.generated_by is None:
             return html
@@ -363,7 +375,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             log.debug(f"{self.shells.used} pages filled in from {len(self.shells.shells)} theme shells, "
                       f"{self.shells.real} theme renders")
         try:
-            write_files(Path(config.site_dir), render_outputs(self.prepared.release, self.prepared.site))
+            prepared = self._ready()
+            write_files(Path(config.site_dir), render_outputs(prepared.release, prepared.site))
         except StatuskitError as exc:
             raise self._fail(exc) from None
 

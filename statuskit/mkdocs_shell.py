@@ -230,7 +230,7 @@ class Shells:
         page = context["page"]
         values = self._values(page) if self._eligible(page) else None
         key = self._key(context) if values is not None else None
-        if key is None:
+        if key is None or values is None:
             return Markup(self._real(context))
         if key not in self.shells:
             pieces = self._shell(context)

@@ -238,7 +238,7 @@ def describe_os_error(exc: OSError, tmp: Path | None = None, target: Path | None
                       doing: str = "could not write") -> str:
     """``could not write <file>: <reason>`` for an OSError; a path inside ``tmp`` is shown at
     its place in ``target``. With ``doing=""``: ``<file>: <reason>``."""
-    reason = _REASONS.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__).lower()
+    reason = (_REASONS.get(exc.errno) if exc.errno is not None else None) or (exc.strerror or str(exc) or type(exc).__name__).lower()
     where = exc.filename
     if where is not None and tmp is not None and target is not None:
         with contextlib.suppress(ValueError):

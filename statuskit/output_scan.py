@@ -91,7 +91,7 @@ class _Scanner:
 
 
 def _attrs(text: str) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for m in _ATTR.finditer(text):
         value = m.group(2) or ""
         if value[:1] in ("'", '"'):

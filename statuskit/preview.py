@@ -86,7 +86,7 @@ def publish_when(inc: Incident, u: Update, release: Release, report: GateReport)
         return missing or "waiting for approval"
     if h.reason == "scheduled":
         return f"at {format_time(u.at)} (its time), by the scheduled rebuild"
-    if h.reason == "embargoed":
+    if h.reason == "embargoed" and u.embargo_until is not None:
         return f"at {format_time(u.embargo_until)} (embargo), by the scheduled rebuild"
     # after-held: an earlier update blocks it
     blocker = next((x for x in report.held if x.incident == inc.id and x.reason != "after-held"
@@ -165,11 +165,12 @@ def _update_section(c: Change, release: Release, report: GateReport) -> list[str
     out += ["", "#### Public (customers)", "", _block(u.public), "", "#### Technical (industry peers)", "",
             _block(u.technical), ""]
     if u.report is not None:
-        r = u.report
+        rep = u.report
         parts = [name.replace("_", " ") for name in ("summary", "root_cause", "detection", "remediation")
-                 if getattr(r, name)]
-        counts = [f"{len(getattr(r, n))} {n.replace('_', ' ')}" for n in ("timeline", "indicators", "attack_techniques",
-                                                                          "cves", "references") if getattr(r, n)]
+                 if getattr(rep, name)]
+        counts = [f"{len(getattr(rep, n))} {n.replace('_', ' ')}" for n in ("timeline", "indicators",
+                                                                            "attack_techniques", "cves", "references")
+                  if getattr(rep, n)]
         out += [f"Technical report revision: {', '.join(parts + counts) or 'empty'}.", ""]
     return out
 

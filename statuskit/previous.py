@@ -28,6 +28,7 @@ update it unpublishes is printed as a warning with the reason (in the build's lo
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,11 +85,14 @@ class RollbackError(StatuskitError):
 
 
 def read_previous(path: Path) -> PreviousSite | None:
-    """The previous site's approvals.json at ``path``; None when there is no such file (a first build)."""
+    """The previous site's approvals.json at ``path``; None when there is nothing there (a first build)."""
     path = Path(path)
     disp = display_path(path)
     if not path.is_file():
-        return None
+        if not os.path.lexists(path):
+            return None
+        # a folder, a pipe or a broken link is no sign of a first build
+        raise StatuskitError(f"{disp}: not a regular file; give the previous site's approvals.json")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -37,7 +37,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 import yaml
 
@@ -177,7 +177,7 @@ def site_file_roots(config_text: bytes | None, content_rel: str, config_name: st
             data = {}
         if not isinstance(data, dict):
             data = {}
-        theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+        theme = found if isinstance(found := data.get("theme"), dict) else {}
         if docs_dir is None:
             docs_dir = _folder_setting(data.get("docs_dir"), "docs")
         if custom_dir is None:
@@ -302,7 +302,7 @@ def step_statement(chain: Chain, manifest: bytes, team: str, member: str) -> byt
     return f"{chain.header}\nmanifest: sha256:{h}\nteam: {team}\nmember: {member}\n".encode("utf-8")
 
 
-def parse_manifest(chain: Chain, step: Step) -> tuple[dict | None, str | None]:
+def parse_manifest(chain: Chain, step: Step) -> tuple[dict[str, Any] | None, str | None]:
     """(manifest, None) or (None, why it is not one statuskit wrote)."""
     data = step.files.get(MANIFEST)
     if data is None:
@@ -334,7 +334,7 @@ class StepApprovals:
     """Who approved one step, as verified against a registry."""
 
     seq: int
-    manifest: dict | None
+    manifest: dict[str, Any] | None
     """The manifest; None when it is not valid (``rejected`` says why)."""
     valid: tuple[tuple[str, str], ...]
     rejected: tuple[tuple[str, str], ...]
@@ -354,7 +354,8 @@ def verify_step(chain: Chain, registry: Registry, step: Step, disp: str, where: 
     rejected = [(f"{disp}/{name}", "not a regular file") for name in step.bad]
     manifest, why = parse_manifest(chain, step)
     if manifest is None:
-        return StepApprovals(step.seq, None, (), tuple(rejected + [(f"{disp}/{MANIFEST}", why)]), required)
+        return StepApprovals(step.seq, None, (), tuple(rejected + [(f"{disp}/{MANIFEST}", why or "not a manifest")]),
+                             required)
     valid: list[tuple[str, str]] = []
     for name, data in sorted(step.files.items()):
         if name == MANIFEST:
@@ -491,7 +492,7 @@ class SiteStatus:
     @property
     def approved(self) -> bool:
         return (not self.problems and self.step is not None and self.step.approved
-                and self.step.manifest["digest"] == self.digest)
+                and self.step.manifest is not None and self.step.manifest["digest"] == self.digest)
 
 
 def content_rel(root: Path, content_dir: Path) -> str:
@@ -630,7 +631,7 @@ def plan_site_step(content_dir: Path, base: str | None = None) -> SitePlan:
     teams = load_content(content_dir, only=set()).teams
     top = steps.get(max(steps)) if steps else None
     doc = parse_manifest(SITE, top)[0] if top is not None else None
-    if doc is not None and doc["digest"] == state_digest(now):
+    if top is not None and doc is not None and doc["digest"] == state_digest(now):
         prev_files = {}
         below = steps.get(top.seq - 1)
         below_doc = parse_manifest(SITE, below)[0] if below is not None else None
@@ -642,7 +643,8 @@ def plan_site_step(content_dir: Path, base: str | None = None) -> SitePlan:
     replaces = doc["digest"] if doc is not None else state_digest(now)
     prev = doc[SITE.body] if doc is not None else {}
     return SitePlan(seq, manifest_bytes(SITE, seq, replaces, state_digest(now), now), teams, "teams.yml",
-                    tuple(changed_paths(prev, now)), f"step {top.seq}" if doc is not None else "nothing approved", False)
+                    tuple(changed_paths(prev, now)), f"step {top.seq}" if top is not None and doc is not None else "nothing approved",
+                    False)
 
 
 def _with_line_counts(changes: list[str], old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import Problem, StatuskitError
 from .gate.approvals import Registry
@@ -51,7 +51,7 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def registry_json(teams: Teams) -> dict:
+def registry_json(teams: Teams) -> dict[str, Any]:
     """The validated registry as a JSON object (the input of :func:`registry_digest`).
 
     ``{"namespace", "required_teams", "members": {id: {"name", "keys", "github"}},
@@ -150,11 +150,11 @@ def _registry_changes(old: Teams, new: Teams) -> list[str]:
         out.append(f"required teams: {', '.join(old.required_teams)} -> {', '.join(new.required_teams)}")
     for mid in sorted(set(old.members) | set(new.members)):
         a, b = old.members.get(mid), new.members.get(mid)
-        if a is None:
+        if a is None and b is not None:
             out.append(f"+ member {mid} ({b.name})")
-        elif b is None:
+        elif b is None and a is not None:
             out.append(f"- member {mid} ({a.name})")
-        else:
+        elif a is not None and b is not None:
             if a.name != b.name:
                 out.append(f"~ member {mid}: name {a.name} -> {b.name}")
             for k in b.keys:
@@ -166,9 +166,9 @@ def _registry_changes(old: Teams, new: Teams) -> list[str]:
             if a.github != b.github:
                 out.append(f"~ member {mid}: github {a.github} -> {b.github}")
     for tid in sorted(set(old.teams) | set(new.teams)):
-        a, b = set(old.teams.get(tid, ())), set(new.teams.get(tid, ()))
-        out += [f"+ {m} joins team {tid}" for m in sorted(b - a)]
-        out += [f"- {m} leaves team {tid}" for m in sorted(a - b)]
+        was, now = set(old.teams.get(tid, ())), set(new.teams.get(tid, ()))
+        out += [f"+ {m} joins team {tid}" for m in sorted(now - was)]
+        out += [f"- {m} leaves team {tid}" for m in sorted(was - now)]
     for k in new.revoked_keys:
         if k not in old.revoked_keys:
             out.append(f"+ revoked: {_short_key(k)}")

@@ -173,7 +173,9 @@ def all_approvals(content: Content) -> dict[tuple[str, int], UpdateApprovals]:
     return {key: ap for part in results for key, ap in part}
 
 
-def _incident_approvals(shared: tuple, index: int) -> list:
+def _incident_approvals(
+    shared: tuple[Registry, Content], index: int
+) -> list[tuple[tuple[str, int], UpdateApprovals]]:
     registry, content = shared
     inc = content.incidents[index]
     return [((inc.id, u.id), update_approvals(registry, content, inc.id, u)) for u in inc.updates]

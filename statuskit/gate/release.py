@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..model.fold import State, fold, is_active, is_upcoming, worst
 from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
@@ -324,7 +324,8 @@ def withdrawn_updates(updates: Sequence[Update], ready: Callable[[Update], bool]
         withdrawn = kept
 
 
-def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], future: list[datetime]
+def _gate_incident(inc: Incident, at: datetime, approvals: Mapping[tuple[str, int], UpdateApprovals],
+                   held: list[Held], future: list[datetime]
                    ) -> PublishedIncident | None:
     ups = inc.updates
 
@@ -344,7 +345,8 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
             future.append(u.at)
         else:
             held.append(Held(inc.id, u.id, "embargoed", "embargoed", u.embargo_until))
-            future.append(u.embargo_until)
+            if u.embargo_until is not None:  # (approved and at or before T: held only by its embargo)
+                future.append(u.embargo_until)
         for v in ups[n + 1:]:
             # an approved retraction coming due may let the chain continue past the update it retracts
             if v.retracts is not None and approvals[(inc.id, v.id)].approved and not due(v):
@@ -364,7 +366,7 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
     for u in ups[:n]:
         if u.id in withdrawn:
             continue
-        changes: dict = {"canonical": FrozenDict({})}
+        changes: dict[str, Any] = {"canonical": FrozenDict({})}
         if u.technical_embargo_until is not None and u.technical_embargo_until > at and (u.technical or u.report):
             changes.update(technical=None, report=None)
             pending[u.id] = True
@@ -379,7 +381,7 @@ def _gate_incident(inc: Incident, at: datetime, approvals, held: list[Held], fut
     # a title withdrawn with update 1 is restated by its retraction: earlier states take the latest
     states = [st if st.title else dataclasses.replace(st, title=final.title) for st in states]
     final = states[-1]
-    state_of = {u.id: st for u, st in zip(shown, states)}
+    state_of = {u.id: st for u, st in zip(shown, states, strict=True)}
     update_of = {u.id: u for u in shown}
 
     corrected: dict[int, list[int]] = {}

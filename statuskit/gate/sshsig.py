@@ -90,7 +90,7 @@ _BEGIN = b"-----BEGIN SSH SIGNATURE-----"
 _END = b"-----END SSH SIGNATURE-----"
 _WRAP = 70  # ssh-keygen's sshbuf_dtob64() line width
 
-_HASHES: dict[str, Callable[[bytes], Any]] = {
+_HASHES: dict[str, Callable[..., hashlib._Hash]] = {
     "sha256": hashlib.sha256,
     "sha512": hashlib.sha512,
 }
@@ -192,7 +192,7 @@ class _Reader:
         return self.take(1, field)[0]
 
     def u32(self, field: str) -> int:
-        return struct.unpack(">I", self.take(4, field))[0]
+        return int.from_bytes(self.take(4, field), "big")
 
     def string(self, field: str) -> bytes:
         return self.take(self.u32(f"length of {field}"), field)
@@ -252,7 +252,7 @@ def _signed_data(namespace: bytes, hash_algorithm: str, message_hash: bytes) -> 
 
 class _KeyFields(NamedTuple):
     key_type: str
-    values: tuple  # type-specific components (bytes / ints)
+    values: tuple[Any, ...]  # type-specific components (bytes / ints / the curve)
 
 
 @functools.lru_cache(maxsize=4096)  # keys repeat across thousands of signatures; errors are not cached
@@ -278,7 +278,7 @@ def _parse_key_fields(blob: bytes) -> _KeyFields:
         point = r.string("EC point")
         if len(point) != 1 + 2 * expected.size or point[0] != 0x04:
             raise r.fail(f"EC point is not an uncompressed {expected.name} point")
-        values: tuple = (expected, point)
+        values: tuple[Any, ...] = (expected, point)
         if key_type == _SK_ECDSA:
             values += (r.string("application"),)
         r.end()
@@ -312,6 +312,7 @@ def _load_key(blob: bytes) -> _Key:
     fields = _parse_key_fields(blob)
     kt, v = fields.key_type, fields.values
     fp = key_fingerprint(blob)
+    key: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
     try:
         if kt in (_ED25519, _SK_ED25519):
             key = ed25519.Ed25519PublicKey.from_public_bytes(v[0])

@@ -29,7 +29,7 @@ def lint_findings(content: Content, config: LintConfig | None = None) -> tuple[l
             return problems, {}
     found: dict[tuple[str, int], list[Problem]] = {}
     per_incident = pmap(_lint_one, range(len(content.incidents)), (content, config))
-    for inc, findings in zip(content.incidents, per_incident):
+    for inc, findings in zip(content.incidents, per_incident, strict=True):
         for uid, p in findings:
             found.setdefault((inc.id, uid), []).append(p)
     return problems, found

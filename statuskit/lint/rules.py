@@ -208,7 +208,7 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
     out: list[tuple[int, Problem]] = []
     exposure_from: int | None = None
     security_from: int | None = None
-    for i, (u, state) in enumerate(zip(inc.updates, states)):
+    for i, (u, state) in enumerate(zip(inc.updates, states, strict=True)):
         problems: list[Problem] = []
         ctx = _Ctx(inc, i, u, state, exposure_from, config, problems)
         if u.acknowledge:
@@ -354,7 +354,7 @@ def _judge_phrase(ctx: _Ctx, f: _Field, name: str, said: str, is_incident: bool,
         rule = "public-empty-reassurance"
         message = (f"{where} uses an empty reassurance (\"{said}\"); say what happened and what readers should "
                    f"do instead")
-    return rule is not None and ctx.report(rule, line, f.field, message)
+    return rule is not None and message is not None and ctx.report(rule, line, f.field, message)
 
 
 # --- public-technical-detail ------------------------------------------------------------

@@ -179,7 +179,7 @@ def _words(chunk: str, phrase: str) -> list[tuple[str, frozenset[str] | None, tu
     tokens = [t for t in re.split(r"\s+|(?<=\w)-(?=\w)", chunk) if t]
     if not tokens:
         raise PhraseError(f"empty brackets in {phrase!r}")
-    out = []
+    out: list[tuple[str, frozenset[str] | None, tuple[str, ...] | None]] = []
     for tok in tokens:
         if tok == "*":
             out.append((r"[\w']+", None, None))
@@ -187,9 +187,9 @@ def _words(chunk: str, phrase: str) -> list[tuple[str, frozenset[str] | None, tu
         alts = tok.split("|")
         if any(not a or a in ("=", "...", "*") for a in alts):
             raise PhraseError(f"bad word {tok!r} in {phrase!r}: alternatives are words separated by '|'")
-        keys = [_key(a) for a in alts]
+        keys = [k for k in map(_key, alts) if k is not None]
         out.append(("(?:" + "|".join(word_pattern(a) for a in alts) + ")",
-                    None if None in keys else frozenset(keys), tuple(alts)))  # type: ignore[arg-type]
+                    None if len(keys) < len(alts) else frozenset(keys), tuple(alts)))
     return out
 
 

@@ -12,12 +12,13 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
-from ..cache import feed
+from ..cache import Hash, feed
 from ..errors import ContentError, Problem
 from .load import MAX_BYTES, parse_yaml, read_yaml
 from ..parallel import pmap
-from .records import ApprovalFile, Content, FrozenDict, Incident, Teams
+from .records import ApprovalFile, Component, Content, FrozenDict, Incident, Teams
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 
 APPROVAL_NAME_RE = re.compile(r"\A([a-z0-9][a-z0-9-]{0,79})--([a-z0-9][a-z0-9-]{0,79})\.sig\Z", re.ASCII)
@@ -110,7 +111,7 @@ def load_content_report(root: Path, only: set[str] | None = None) -> tuple[Conte
     return Content(str(root), components, teams, tuple(incidents), FrozenDict(approvals)), problems
 
 
-def load_site_files(root: Path) -> tuple[tuple, Teams | None, list[Problem]]:
+def load_site_files(root: Path) -> tuple[tuple[Component, ...], Teams | None, list[Problem]]:
     """components.yml and teams.yml under ``root`` (an existing folder): components, teams, problems
     (with those of :func:`tree_problems`)."""
     # nothing that is not a regular file or folder, anywhere
@@ -204,6 +205,12 @@ def tree_problems(root: Path) -> list[Problem]:
     return problems
 
 
+SigEntry: TypeAlias = tuple[str, str, int, "bytes | None"]
+"""One entry of an update's approvals folder: name, kind, size, bytes (None unless a readable .sig)."""
+UpdateEntry: TypeAlias = tuple[str, str, "tuple[SigEntry, ...] | None"]
+"""One entry of approvals/<incident>/: name, kind, and its entries when it is an update folder."""
+
+
 @dataclass(frozen=True)
 class RawIncident:
     """The bytes behind one incidents/<name> entry and its approvals folder, read but not judged.
@@ -217,14 +224,15 @@ class RawIncident:
     """The file's bytes; None when it is a folder, too large or unreadable (see ``error``)."""
     error: str | None
     """Why there are no bytes: "folder", "size:<n>", or the reason it could not be read."""
-    approvals: tuple | None
+    approvals: tuple[UpdateEntry, ...] | None
     """None when there is no approvals/<stem> folder; else one (name, kind, sigs) per entry, kind being
     "d", "f" or "refused:<why>" (see :func:`refused`),
     sigs being None or (name, kind, size, bytes or None) per entry of an update folder."""
 
-    def feed(self, h) -> None:
+    def feed(self, h: Hash) -> None:
         """Add every byte that the checks of this incident depend on to the hash ``h``."""
-        name = lambda s: s.encode("utf-8", "surrogateescape")  # noqa: E731  (file names need not be UTF-8)
+        def name(s: str) -> bytes:
+            return s.encode("utf-8", "surrogateescape")  # file names need not be UTF-8
         feed(h, name(self.name), self.data, (self.error or "").encode())
         for upd_name, kind, sigs in self.approvals or ():
             feed(h, b"U", name(upd_name), kind.encode())
@@ -251,7 +259,8 @@ def read_incident(root_str: str, name: str) -> RawIncident:
         elif dot and suffix == "yml":
             data = _read_small(path, MAX_BYTES)
             if len(data) > MAX_BYTES:  # grew since the stat
-                data, error = None, f"size:{len(data)}"
+                error = f"size:{len(data)}"
+                data = None
     except OSError as exc:
         error = exc.strerror or str(exc)
     approvals = None
@@ -260,7 +269,7 @@ def read_incident(root_str: str, name: str) -> RawIncident:
     return RawIncident(name, data, error, approvals)
 
 
-def _kind(entry: os.DirEntry) -> str:
+def _kind(entry: os.DirEntry[str]) -> str:
     """"d" (folder), "f" (regular file) or "refused:<why>" (links not followed; see :func:`refused`)."""
     try:
         if not entry.name.startswith("."):  # the common cases from the folder listing, no system call
@@ -277,19 +286,19 @@ def _kind(entry: os.DirEntry) -> str:
     return "d" if stat.S_ISDIR(mode) else "f"
 
 
-def _read_approvals(base: str) -> tuple | None:
+def _read_approvals(base: str) -> tuple[UpdateEntry, ...] | None:
     try:
         if not stat.S_ISDIR(os.lstat(base).st_mode):
             return None  # a link is reported by tree_problems
         entries = sorted(os.scandir(base), key=lambda e: (len(e.name), e.name))
     except (FileNotFoundError, NotADirectoryError):
         return None
-    out = []
+    out: list[UpdateEntry] = []
     for upd in entries:
         kind = _kind(upd)
-        sigs = None
+        sigs: tuple[SigEntry, ...] | None = None
         if kind == "d" and UPDATE_DIR_RE.match(upd.name):
-            sigs = []
+            found: list[SigEntry] = []
             for sig in sorted(os.scandir(upd.path), key=lambda e: e.name):
                 sig_kind = _kind(sig)
                 size, data = 0, None
@@ -298,8 +307,8 @@ def _read_approvals(base: str) -> tuple | None:
                     size = len(data)
                     if size > MAX_SIG_BYTES:
                         data = None
-                sigs.append((sig.name, sig_kind, size, data))
-            sigs = tuple(sigs)
+                found.append((sig.name, sig_kind, size, data))
+            sigs = tuple(found)
         out.append((upd.name, kind, sigs))
     return tuple(out)
 
@@ -334,7 +343,9 @@ def _read_small(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def load_incident(shared: tuple, name: str, raw: RawIncident | None = None) -> tuple[Incident | None, list[Problem], dict]:
+def load_incident(
+    shared: tuple[str, str, frozenset[str]], name: str, raw: RawIncident | None = None
+) -> tuple[Incident | None, list[Problem], dict[tuple[str, int], tuple[ApprovalFile, ...]]]:
     """One incidents/<name> file and its approval files (runs in a worker for large sites)."""
     root_disp, root_str, component_ids = shared
     if raw is None:
@@ -368,7 +379,9 @@ def load_incident(shared: tuple, name: str, raw: RawIncident | None = None) -> t
     return inc, problems + p, found
 
 
-def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tuple[dict, list[Problem]]:
+def _incident_approvals(
+    entries: tuple[UpdateEntry, ...] | None, disp: str, inc: Incident
+) -> tuple[dict[tuple[str, int], tuple[ApprovalFile, ...]], list[Problem]]:
     """content/approvals/<incident>/<update>/<team>--<member>.sig, as read by :func:`read_incident`."""
     out: dict[tuple[str, int], tuple[ApprovalFile, ...]] = {}
     problems: list[Problem] = []
@@ -396,7 +409,7 @@ def _incident_approvals(entries: tuple | None, disp: str, inc: Incident) -> tupl
             if not m or sig_kind != "f":
                 problems.append(Problem(sig_disp, None, None, "approval files are named <team>--<member>.sig"))
                 continue
-            if size > MAX_SIG_BYTES:
+            if size > MAX_SIG_BYTES or data is None:  # (data is None only when too large)
                 problems.append(Problem(sig_disp, None, None, f"approval file is larger than {MAX_SIG_BYTES} bytes"))
                 continue
             files.append(ApprovalFile(inc.id, n, m.group(1), m.group(2), sig_disp, data))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeAlias
 
 import yaml
 
@@ -32,8 +32,8 @@ try:  # the C parser is ~20x faster; fall back to pure Python where libyaml is m
     from yaml import CSafeLoader as _FastLoader
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on the platform
-    from yaml import SafeLoader as _FastLoader
-    _CParser = None
+    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
+    _CParser = None  # type: ignore[assignment,misc]
 
 MAX_BYTES = 1024 * 1024
 """Largest file statuskit reads (1 MiB)."""
@@ -45,7 +45,7 @@ _ALLOWED_TAGS = {
     _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
-Path_ = tuple  # a field path: keys (str) and list indices (int)
+Path_: TypeAlias = tuple[str | int, ...]  # a field path: keys (str) and list indices (int)
 
 
 def format_path(path: Path_) -> str:
@@ -99,7 +99,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _resolved: dict[str, str] = {}
 
 
-def _resolve_scalar(self, kind, value, implicit):
+def _resolve_scalar(self: yaml.resolver.BaseResolver, kind: type[yaml.Node], value: str,
+                    implicit: tuple[bool, bool]) -> str:
     """YAML 1.1 implicit tag resolution, memoised for plain scalars (keys and enum
     values repeat thousands of times); quoted and block scalars are always strings."""
     if kind is yaml.ScalarNode:
@@ -110,12 +111,17 @@ def _resolve_scalar(self, kind, value, implicit):
             if tag is None:
                 if len(_resolved) > 100_000:  # bound the memo on huge sites
                     _resolved.clear()
-                tag = _resolved[value] = yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+                tag = _resolved[value] = _base_resolve(self, kind, value, implicit)
             return tag
-    return yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
+    return _base_resolve(self, kind, value, implicit)
 
 
-class _FastLoader(_FastLoader):  # type: ignore[no-redef,misc,valid-type]
+# types-PyYAML leaves BaseResolver.resolve unannotated; this is its signature.
+_base_resolve: Callable[[yaml.resolver.BaseResolver, type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.BaseResolver.resolve)
+
+
+class _FastLoader(_FastLoader):  # type: ignore[no-redef]
     resolve = _resolve_scalar
 
 
@@ -124,18 +130,19 @@ class _StrictLoader(yaml.SafeLoader):
 
     resolve = _resolve_scalar
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent):
-            raise YamlRefused(event.start_mark.line + 1, f"YAML alias '*{event.anchor}' is not allowed")
+            raise YamlRefused(line, f"YAML alias '*{event.anchor}' is not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlRefused(event.start_mark.line + 1, f"YAML anchor '&{anchor}' is not allowed")
+            raise YamlRefused(line, f"YAML anchor '&{anchor}' is not allowed")
         # 8. the composer recurses once per level: stop before Python's recursion limit
         self._depth = getattr(self, "_depth", 0) + 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlRefused(event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+                raise YamlRefused(line, f"nested more than {MAX_DEPTH} levels deep")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -186,11 +193,11 @@ def parse_yaml_node(raw: bytes, name: str) -> tuple[Document | None, yaml.Node |
         return None, None, [Problem(name, exc.line, exc.field, exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "syntax error"
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != at:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        return None, None, [Problem(name, line, None, f"YAML syntax error: {what}")]
+        return None, None, [Problem(name, at, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
         return None, None, [Problem(name, None, None, f"YAML error: {exc}")]
 
@@ -234,7 +241,7 @@ def _compose(text: str) -> yaml.Node | None:
     return node
 
 
-def _check_tag(node: yaml.Node, path: tuple) -> None:
+def _check_tag(node: yaml.Node, path: Path_) -> None:
     # 5. only the core schema's tags; no !!python/..., !!binary, !!set, !custom
     if node.tag not in _ALLOWED_TAGS:
         shown = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag
@@ -245,7 +252,7 @@ _STR, _TS, _NULL, _MAP = _CORE + "str", _CORE + "timestamp", _CORE + "null", _CO
 _ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
-def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
+def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
     # Hot path of every content read: plain string scalars are handled inline.
     if type(node) is _ScalarNode:
         if node.tag is _STR or node.tag == _STR:
@@ -261,7 +268,7 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict, seen: set) -> Any:
         raise YamlRefused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
     seen.add(id(node))
     if type(node) is _MappingNode or isinstance(node, _MappingNode):
-        out: dict = {}
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is not _ScalarNode or key_node.tag == _NULL:
                 raise YamlRefused(key_node.start_mark.line + 1, "mapping keys must be plain scalars")

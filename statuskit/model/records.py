@@ -9,20 +9,20 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 
-class FrozenDict(dict):
+class FrozenDict(dict[Any, Any]):
     """A read-only dict that pickles (records cross process boundaries in parallel loads)."""
 
     __slots__ = ()
 
-    def _readonly(self, *args, **kwargs):
+    def _readonly(self, *args: object, **kwargs: object) -> NoReturn:
         raise TypeError("FrozenDict is read-only")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # a dict's mutators, each refusing
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[FrozenDict], tuple[dict[Any, Any]]]:
         return (FrozenDict, (dict(self),))
 
 

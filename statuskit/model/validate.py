@@ -12,10 +12,11 @@ import difflib
 import re
 import unicodedata
 from datetime import datetime, timezone
+from collections.abc import Set as AbstractSet
 from typing import Any, Callable
 
 from ..errors import Problem
-from .load import Document
+from .load import Document, Path_
 from .records import (
     FrozenDict,
     DATA_EXPOSURE,
@@ -156,11 +157,12 @@ SUGGEST_NEAR = 4
 SUGGESTIONS_PER_FILE = 20
 """Unknown values in one file that get a "did you mean"; the rest are reported without one."""
 
-_prepared_memo: tuple = (None, 0, None)
+_Prepared = tuple[tuple[str, ...], list[tuple[str, int]] | None, list[tuple[str, int]] | None]
+_prepared_memo: tuple[Any, int, _Prepared] = (None, 0, ((), None, None))
 """(options object, its length, prepared): the option set of the last call, prepared once."""
 
 
-def _prepared(options: Any) -> tuple[tuple[str, ...], list[tuple[str, int]] | None, list[tuple[str, int]] | None]:
+def _prepared(options: Any) -> _Prepared:
     """(options in tie order, (option, index) sorted, (reversed option, index) sorted); a set's tie order
     is sorted order. The last option set is kept: callers pass the same set for every value."""
     global _prepared_memo
@@ -198,7 +200,7 @@ def _closest(word: str, options: Any) -> list[str]:
     if len(word) > SUGGEST_MAX_WORD:
         return []
     ordered, forwards, backwards = _prepared(options)
-    candidates = ordered if forwards is None else _near(word, ordered, forwards, backwards)
+    candidates = ordered if forwards is None or backwards is None else _near(word, ordered, forwards, backwards)
     best: list[str] = []
     score = 0.6
     matcher = difflib.SequenceMatcher(None, word)
@@ -241,7 +243,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.suggestions = SUGGESTIONS_PER_FILE
 
-    def error(self, path: tuple, message: str) -> None:
+    def error(self, path: Path_, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
     def closest(self, word: str, options: Any) -> list[str]:
@@ -249,26 +251,26 @@ class _Checker:
         self.suggestions -= 1
         return _closest(word, options) if self.suggestions >= 0 else []
 
-    def keys(self, mapping: dict, path: tuple, allowed: tuple[str, ...], what: str) -> None:
+    def keys(self, mapping: dict[str, Any], path: Path_, allowed: tuple[str, ...], what: str) -> None:
         for key in mapping:
             if key not in allowed:
                 close = self.closest(str(key), allowed)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
                 self.error(path + (key,), f"unknown key '{key}' in {what}{hint}")
 
-    def mapping(self, value: Any, path: tuple, what: str) -> dict | None:
+    def mapping(self, value: Any, path: Path_, what: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.error(path, f"expected {what} (a mapping), got {show_value(value)}")
             return None
         return value
 
-    def seq(self, value: Any, path: tuple, what: str) -> list | None:
+    def seq(self, value: Any, path: Path_, what: str) -> list[Any] | None:
         if not isinstance(value, list):
             self.error(path, f"expected {what} (a list), got {show_value(value)}")
             return None
         return value
 
-    def text(self, value: Any, path: tuple, *, required: bool = False, what: str = "text",
+    def text(self, value: Any, path: Path_, *, required: bool = False, what: str = "text",
              allow_hidden: bool = False, one_line: bool = False) -> str | None:
         if value is None:
             if required:
@@ -291,7 +293,7 @@ class _Checker:
             return None
         return text
 
-    def bounded(self, value: str, path: tuple, what: str) -> bool:
+    def bounded(self, value: str, path: Path_, what: str) -> bool:
         """Refuse a text too long or with too many '[' for Markdown to render in well under a
         second (Python-Markdown's link handling is quadratic in '[')."""
         if len(value) > MAX_TEXT_CHARS:
@@ -305,7 +307,7 @@ class _Checker:
             return False
         return True
 
-    def visible(self, value: str, path: tuple, what: str) -> bool:
+    def visible(self, value: str, path: Path_, what: str) -> bool:
         """Refuse control and bidi-override characters: they can make an approver read
         different text from what readers see (and hide words from the lints)."""
         m = HIDDEN_RE.search(value)
@@ -317,20 +319,20 @@ class _Checker:
                          f"line {line}; remove it: such characters can show an approver different text than readers see")
         return False
 
-    def ident(self, value: Any, path: tuple, what: str) -> str | None:
+    def ident(self, value: Any, path: Path_, what: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):
             self.error(path, f"{what} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-'), got {show_value(value)}")
             return None
         return value
 
-    def time(self, value: Any, path: tuple) -> datetime | None:
+    def time(self, value: Any, path: Path_) -> datetime | None:
         try:
             return parse_time(value)
         except ValueError as exc:
             self.error(path, str(exc))
             return None
 
-    def choice(self, value: Any, path: tuple, choices: tuple[str, ...], what: str) -> str | None:
+    def choice(self, value: Any, path: Path_, choices: tuple[str, ...], what: str) -> str | None:
         if not isinstance(value, str):
             self.error(path, f"{what} must be one of: {', '.join(choices)}; got {show_value(value)}")
             return None
@@ -341,7 +343,7 @@ class _Checker:
             return None
         return value
 
-    def strings(self, value: Any, path: tuple, what: str, check: Callable[[str], bool] | None = None,
+    def strings(self, value: Any, path: Path_, what: str, check: Callable[[str], object] | None = None,
                 expected: str = "") -> tuple[str, ...]:
         items = self.seq(value, path, what)
         out = []
@@ -455,7 +457,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
     return Teams(ns, required, FrozenDict(members), FrozenDict(teams), revoked, doc.file), c.problems
 
 
-def _public_keys(c: _Checker, value: Any, path: tuple, what: str) -> tuple[str, ...]:
+def _public_keys(c: _Checker, value: Any, path: Path_, what: str) -> tuple[str, ...]:
     """OpenSSH public key lines, each fully parsed (type, base64 and the key itself)."""
     from ..errors import SignatureError
     from ..gate.sshsig import public_key_blob  # the one SSH key parser; it imports nothing of the gate
@@ -478,7 +480,9 @@ def _public_keys(c: _Checker, value: Any, path: tuple, what: str) -> tuple[str, 
 
 # --- incidents/<id>.yml -----------------------------------------------------------
 
-def validate_incident(doc: Document, expected_id: str, components: set[str]) -> tuple[Incident | None, list[Problem]]:
+def validate_incident(
+    doc: Document, expected_id: str, components: AbstractSet[str]
+) -> tuple[Incident | None, list[Problem]]:
     """One incident or maintenance file -> an Incident."""
     c = _Checker(doc)
     top = c.mapping(doc.data, (), "an incident (with id, kind and updates)")
@@ -505,7 +509,7 @@ def validate_incident(doc: Document, expected_id: str, components: set[str]) -> 
     updates: list[Update] = []
     prev_at: datetime | None = None
     for i, raw in enumerate(raw_updates or ()):
-        path = ("updates", i)
+        path: Path_ = ("updates", i)
         u = c.mapping(raw, path, "an update")
         if u is None:
             continue
@@ -545,8 +549,8 @@ def validate_incident(doc: Document, expected_id: str, components: set[str]) -> 
     return Incident(iid, kind, tuple(updates), doc.file), c.problems
 
 
-def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: Kind,
-                     components: set[str], retracted: bool, earlier: list[Update]) -> Update | None:
+def _validate_update(c: _Checker, u: dict[str, Any], path: Path_, expected_id: int, kind: Kind,
+                     components: AbstractSet[str], retracted: bool, earlier: list[Update]) -> Update | None:
     n_before = len(c.problems)
     c.keys(u, path, UPDATE_KEYS, "an update")
     canonical: dict[str, Any] = {}
@@ -663,16 +667,16 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
         if key in u:
             v = u[key]
             if not isinstance(v, int) or isinstance(v, bool) or not (1 <= v < expected_id):
-                earlier = {1: "there is none before update 1", 2: "only update 1 is"}.get(
+                which = {1: "there is none before update 1", 2: "only update 1 is"}.get(
                     expected_id, f"updates 1..{expected_id - 1} are")
-                c.error(path + (key,), f"'{key}' must name an earlier update ({earlier}), got {show_value(v)}")
+                c.error(path + (key,), f"'{key}' must name an earlier update ({which}), got {show_value(v)}")
                 refs[key] = None
             else:
                 refs[key] = v
                 canonical[key] = v
 
     facts = _validate_facts(c, u, path, canonical)
-    ack = ()
+    ack: tuple[str, ...] = ()
     if "acknowledge" in u:
         ack = c.strings(u["acknowledge"], path + ("acknowledge",), "a list of lint rule ids",
                         lambda s: bool(_RULE_ID_RE.match(s)), "a rule id like 'public-technical-detail'")
@@ -693,7 +697,7 @@ def _validate_update(c: _Checker, u: dict, path: tuple, expected_id: int, kind: 
     )
 
 
-def _validate_report(c: _Checker, value: Any, path: tuple, canonical: dict) -> Report | None:
+def _validate_report(c: _Checker, value: Any, path: Path_, canonical: dict[str, Any]) -> Report | None:
     m = c.mapping(value, path, "a technical report")
     if m is None:
         return None
@@ -715,13 +719,13 @@ def _validate_report(c: _Checker, value: Any, path: tuple, canonical: dict) -> R
             if em is None:
                 continue
             c.keys(em, epath, ("at", "event"), "a timeline entry")
-            t = c.time(em.get("at"), epath + ("at",)) if "at" in em else None
+            at = c.time(em.get("at"), epath + ("at",)) if "at" in em else None
             if "at" not in em:
                 c.error(epath + ("at",), "required field 'at' is missing")
             ev = c.text(em.get("event"), epath + ("event",), required=True, what="event")
-            if t and ev:
-                entries.append(TimelineEntry(t, ev))
-                canon_tl.append({"at": format_time(t), "event": ev})
+            if at and ev:
+                entries.append(TimelineEntry(at, ev))
+                canon_tl.append({"at": format_time(at), "event": ev})
         out["timeline"] = tuple(entries)
         canon["timeline"] = canon_tl
     if "indicators" in m:
@@ -769,7 +773,7 @@ def _validate_report(c: _Checker, value: Any, path: tuple, canonical: dict) -> R
     return Report(**out)
 
 
-def _validate_facts(c: _Checker, u: dict, path: tuple, canonical: dict) -> Facts:
+def _validate_facts(c: _Checker, u: dict[str, Any], path: Path_, canonical: dict[str, Any]) -> Facts:
     out: dict[str, Any] = {}
     if "data_exposure" in u:
         v = c.choice(u["data_exposure"], path + ("data_exposure",), DATA_EXPOSURE, "data_exposure")
@@ -805,10 +809,10 @@ def _validate_facts(c: _Checker, u: dict, path: tuple, canonical: dict) -> Facts
             canonical["affected_customers"] = t
     for key in ("detected_at", "contained_at"):
         if key in u:
-            t = c.time(u[key], path + (key,))
-            if t is not None:
-                out[key] = t
-                canonical[key] = format_time(t)
+            when = c.time(u[key], path + (key,))
+            if when is not None:
+                out[key] = when
+                canonical[key] = format_time(when)
     if out.get("detected_at") and out.get("contained_at") and out["contained_at"] < out["detected_at"]:
         c.error(path + ("contained_at",), f"contained at {format_time(out['contained_at'])}, before it was detected "
                                          f"({format_time(out['detected_at'])})")

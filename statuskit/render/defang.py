@@ -38,7 +38,7 @@ def _dots(host: str) -> str:
     return host.replace("[.]", ".").replace(".", "[.]")
 
 
-def _defang_url(match: re.Match) -> str:
+def _defang_url(match: re.Match[str]) -> str:
     scheme = ("hxxp" if match.group(1).islower() else "HXXP") + match.group(3)[1:]
     return f"{scheme}{match.group(4)}{_dots(match.group(5))}"
 

@@ -121,7 +121,7 @@ def search_sections(body: str, title: str) -> list[tuple[str, str, str]]:
             if not selfclosing:  # <path/>: HTMLParser reports a start tag and an end tag
                 continue
         # an end tag counts only when it closes the innermost open element
-        if not stack or stack[-1] != tag:
+        if not stack or stack[-1] != tag or cur is None:  # (a start tag has set cur)
             continue
         if skip:
             stack.pop()

@@ -256,7 +256,7 @@ def _teams_with(keys, **extra_members: list[str]) -> str:
     """teams.yml with extra members added to teams: e.g. security=["alice"]."""
     text = teams_yml(keys)
     for team, members in extra_members.items():
-        line = next(l for l in text.splitlines() if l.startswith(f"  {team}: ["))
+        line = next(ln for ln in text.splitlines() if ln.startswith(f"  {team}: ["))
         text = text.replace(line, line[:-1] + ", " + ", ".join(members) + "]")
     return text
 
@@ -550,7 +550,7 @@ def test_broken_sig_file_is_a_clear_error(site, how):
     result = check_cli(site.root)
     assert result.exit_code == 1, result.output
     assert_no_traceback(result)
-    line = next(l for l in result.output.splitlines() if "[approval-invalid]" in l)
+    line = next(ln for ln in result.output.splitlines() if "[approval-invalid]" in ln)
     assert line.startswith(display_path(sig) + ": approval does not count: ")
     assert "failed: 1 incident(s), 2 update(s); 1 error(s)" in result.output
 

@@ -663,6 +663,7 @@ def test_ecdsa_signature_encoding_is_strict() -> None:
     for label, blob in variants.items():
         with pytest.raises(SignatureError):
             verify(dataclasses.replace(sig, signature=blob), MESSAGE)
+            pytest.fail(f"{label}: accepted")
     # The high-s twin is a valid ECDSA signature and accepted (as OpenSSL and OpenSSH do).
     verify(dataclasses.replace(sig, signature=s(kind) + s(mp(r_int) + mp(n - s_int))), MESSAGE)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from statuskit.gate.release import gate
 from statuskit.model.fold import fold, is_active, is_upcoming, worst

@@ -267,7 +267,7 @@ def test_incidents_json_lists_incidents_and_maintenances_newest_first(demo):
         "2026-08-21-ddos-website-partner-api", "2026-06-09-telehealth-video-provider",
         "2026-04-18-portal-database-upgrade", "2026-03-03-portal-sign-in-failures",
     ]
-    by_slug = dict(zip(slugs, incidents))
+    by_slug = dict(zip(slugs, incidents, strict=True))
     assert by_slug["2026-04-18-portal-database-upgrade"]["impact"] == "maintenance"
     assert by_slug["2026-04-18-portal-database-upgrade"]["status"] == "completed"
     assert "scheduled_for" not in by_slug["2026-11-24-ransomware-scheduling"]

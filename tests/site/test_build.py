@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import markdown
 import pytest
 from click.testing import CliRunner
-from sitetools import DEMO_AT, REPO, elements
+from sitetools import REPO, elements
 
 from statuskit.build import resolve_time, site_info
 from statuskit.cli import cli

@@ -12,8 +12,6 @@ from click.testing import CliRunner
 from statuskit.cli import cli
 from statuskit.errors import GitError
 from statuskit.history import check_base
-from statuskit.teams_approval import registry_digest
-from statuskit.model.content import load_content
 
 from gitrepo import T, git
 

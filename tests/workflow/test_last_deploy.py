@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from statuskit.cli import cli
 
-from gitrepo import git
 from test_rollback import EDITED, INC, MKDOCS_YML, T, approve
 
 SHAPES = Path(__file__).parent / "github_api"

@@ -4,6 +4,7 @@ previous site published (real git repository, real ssh-keygen signatures, real M
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -244,3 +245,20 @@ def test_stale_approval_of_a_retracted_update_is_no_error(published, keys):
     assert result.exit_code == 0, result.output
     assert ("approval by alice (comms) does not match update 2 as it is now: update 3 retracts it, so its text may "
             "go and this approval no longer matters [approval-stale]") in result.output
+
+
+def test_a_previous_that_is_not_a_regular_file_is_a_clear_error(published):
+    # check --previous: click lets a named pipe through (it exists and is no folder)
+    os.mkfifo(published.path / "pipe.json")
+    result = run("check", "--at", T, "--previous", "pipe.json")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "error: pipe.json: not a regular file; give the previous site's approvals.json" in result.output
+    # build: an approvals.json in the site folder that is not a file does not make this a first build
+    (published.path / "site" / "approvals.json").unlink()
+    (published.path / "site" / "approvals.json").mkdir()
+    edit_published_update_on_main(published)
+    result = run("build", "--site-dir", "site", "--at", T)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "error: site/approvals.json: not a regular file; give the previous site's approvals.json" in result.output
