@@ -169,6 +169,12 @@ class PublishedIncident:
     def update(self, n: int) -> PublishedUpdate:
         return self.updates[n - 1]
 
+    def retraction(self, u: PublishedUpdate) -> PublishedUpdate:
+        """The published retraction that withdrew ``u`` (``u.retracted`` must be true)."""
+        if u.retracted_by is None:
+            raise ValueError(f"update {u.id} of {self.id} is not withdrawn")
+        return self.update(u.retracted_by)
+
 
 @dataclass(frozen=True)
 class ComponentView:

@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, Callable, TypeAlias
 
 from ..cache import Hash, feed
 from ..errors import ContentError, Problem
@@ -127,13 +127,14 @@ def load_site_files(root: Path) -> tuple[tuple[Component, ...], Teams | None, li
     return components, teams, problems
 
 
-def load_components(root: Path) -> tuple[tuple, list[Problem]]:
+def load_components(root: Path) -> tuple[tuple[Component, ...], list[Problem]]:
     """components.yml under ``root`` alone, as :func:`load_site_files` reads it (a link or pipe named)."""
     return _site_yaml(Path(root) / "components.yml", validate_components, (),
                       "file is missing: every site lists its components", refusals=True)
 
 
-def _site_yaml(path: Path, validate, empty, missing: str, *, refusals: bool) -> tuple:
+def _site_yaml(path: Path, validate: Callable[[Any], tuple[Any, list[Problem]]], empty: Any, missing: str, *,
+               refusals: bool) -> tuple[Any, list[Problem]]:
     """(validated value or ``empty``, problems) of one site file; a refused entry (see :func:`refused`)
     is named when ``refusals``, else left to :func:`tree_problems`."""
     kind = _site_file(path)

@@ -31,6 +31,7 @@ Updates without public text (technical-only) appear only in the technical feed.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -65,7 +66,7 @@ class Entry:
     """``published`` (for a withdrawn update both are its retraction's time)."""
     html: str
     """Entry content (sanitised HTML)."""
-    sort_key: tuple
+    sort_key: tuple[Any, ...]
     """Newest first: (time, incident id, update id), descending."""
 
 
@@ -85,7 +86,7 @@ def retraction_note(inc: PublishedIncident, u: PublishedUpdate, lang: Language |
     (the JSON API's English words; feeds show the withdrawn partial)."""
     lang = lang or language()
     return lang.gettext("Update %(n)s was withdrawn on %(time)s.") % {
-        "n": u.id, "time": human_time(inc.update(u.retracted_by).at, lang)}
+        "n": u.id, "time": human_time(inc.retraction(u).at, lang)}
 
 
 def _names(release: Release) -> dict[str, str]:
@@ -101,7 +102,7 @@ def _public_entry(site: SiteInfo, release: Release, names: dict[str, str], inc: 
     page = f"{site.url}incidents/{inc.id}/"
     updated = u.at
     if u.retracted:
-        retraction = inc.update(u.retracted_by)
+        retraction = inc.retraction(u)
         updated = retraction.at
         title = lang.gettext("%(title)s: update %(n)s withdrawn") % {"title": retraction.state.title, "n": u.id}
     else:

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -68,13 +70,13 @@ may give its own (German: ``d. MMM yyyy, HH:mm``)."""
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "NP_": ((1, "c"), 2)}
 """Functions whose string arguments are messages."""
-def extract_messages() -> list[tuple[str, str | None]]:
+def extract_messages() -> list[tuple[Any, str | None]]:
     """(message id, context) of every message in the package's code and templates, in order."""
     from babel.messages.extract import extract_from_dir
 
     root = Path(__file__).resolve().parent.parent
     method_map = [("render/**.py", "statuskit.render.i18n:extract_python"), ("theme/statuskit/**.html", "jinja2")]
-    seen: dict = {}
+    seen: dict[tuple[Any, str | None], None] = {}
     for _file, _line, message, _comments, context in extract_from_dir(
             str(root), method_map, keywords=KEYWORDS, options_map={"theme/statuskit/**.html": {
                 "extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}},
@@ -83,7 +85,7 @@ def extract_messages() -> list[tuple[str, str | None]]:
     return list(seen)
 
 
-def extract_python(fileobj, keywords, comment_tags, options):
+def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, Any, Any, list[str]]]:
     """Babel extraction method for Python that also finds messages inside f-strings (``ast``)."""
     import ast
 
@@ -127,12 +129,12 @@ def _catalogue_code(code: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _read(code: str):
+def _read(code: str) -> Catalog:
     with (LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as f:
         return read_po(f, locale=code.replace("-", "_"), domain=DOMAIN)
 
 
-def _ids(catalog) -> set:
+def _ids(catalog: Catalog) -> set[Any]:
     return {m.id for m in catalog if m.id}
 
 
@@ -150,7 +152,7 @@ def catalogue_warnings(code: str) -> list[str]:
         if not msg.id:
             continue
         have = catalog.get(msg.id, msg.context)
-        if have is None or have.fuzzy or not (have.string if isinstance(have.string, str) else all(have.string)):
+        if have is None or have.fuzzy or not (have.string if isinstance(have.string, str) else all(have.string or ())):
             missing.append(msg.id if isinstance(msg.id, str) else msg.id[0])
     if not missing:
         return []
@@ -170,6 +172,13 @@ def check_time_zone(name: str | None, where: str = "plugins.statuskit.display_ti
         raise StatuskitError(f"{where}: {name!r} is not an IANA time zone name such as Europe/Berlin or "
                              f"America/New_York{hint}") from None
     return name
+
+
+@functools.lru_cache(maxsize=65536)
+def _format_time(locale: Locale, dt: datetime, pattern: str, tz: str | None) -> str:
+    """``dt`` in ``pattern`` (Babel) in time zone ``tz`` (UTC when None); pages repeat the same times."""
+    dt = dt.astimezone(ZoneInfo(tz) if tz else timezone.utc)
+    return str(format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale=locale))
 
 
 @dataclass(frozen=True, eq=False)  # one per (code, time zone), from language(): compared and hashed by identity
@@ -201,10 +210,8 @@ class Language:
         """``dt`` (UTC) in a date pattern message of this language (see ``date pattern`` messages)."""
         return self._format(dt, self.pgettext("date pattern", pattern), None)
 
-    @functools.lru_cache(maxsize=65536)
     def _format(self, dt: datetime, pattern: str, tz: str | None) -> str:
-        dt = dt.astimezone(ZoneInfo(tz) if tz else timezone.utc)
-        return format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale=self.locale)
+        return _format_time(self.locale, dt, pattern, tz)
 
     def time_text(self, dt: datetime) -> str:
         """``24 Nov 2026, 07:30 UTC``: a time for readers (pages)."""

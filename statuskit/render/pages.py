@@ -26,22 +26,20 @@ which only repeat other pages, are left out of the search index.
 
 from __future__ import annotations
 
-import functools
 import html
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from ..gate.release import PublishedIncident, PublishedUpdate, Release
+from ..gate.release import ComponentView as ComponentState, PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Kind
 from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
 from .templates import render
-from .views import (ComponentView, IncidentPageView, LinkView, attack_url, cve_url, indicators_of, markdown_for,
+from .views import (Markdown, ComponentView, IncidentPageView, LinkView, attack_url, cve_url, indicators_of, markdown_for,
                     report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
@@ -101,13 +99,13 @@ class Page:
     searchable: bool = True
     """Whether search engines inside the site (Material's search) index it."""
 
-    def meta(self, *, escaped: bool = False) -> dict:
+    def meta(self, *, escaped: bool = False) -> dict[str, Any]:
         """Front matter for the page (Material understands ``hide`` and ``search``).
 
         ``escaped``: title and description as HTML text, for themes that print them unescaped
         (MkDocs templates do not autoescape: Material prints ``page.meta.title`` as it is)."""
         e = html.escape if escaped else (lambda text: text)
-        out: dict = {"title": e(self.title), "hide": ["navigation", "toc"]}
+        out: dict[str, Any] = {"title": e(self.title), "hide": ["navigation", "toc"]}
         if self.description:
             out["description"] = e(self.description)
         if not self.searchable:
@@ -219,10 +217,10 @@ class _Context:
         """A component status: icon + words + colour (the class)."""
         return self.render("partials/status.html", status=status_view(self.lang, status, ICONS, _STATUS_ICON[status]))
 
-    def render(self, name: str, **kw) -> str:
+    def render(self, name: str, **kw: Any) -> str:
         return render(self.env, name, **kw)
 
-    def update_html(self, inc: PublishedIncident, u: PublishedUpdate, md, **kw) -> str:
+    def update_html(self, inc: PublishedIncident, u: PublishedUpdate, md: Markdown, **kw: Any) -> str:
         return self.render("partials/update.html",
                            update=update_view(self.lang, self.release, inc, u, md, names=self.names, **kw))
 
@@ -440,7 +438,7 @@ def _history(ctx: _Context) -> Page:
 
 # component ----------------------------------------------------------------------------------------
 
-def _component(ctx: _Context, cv) -> Page:
+def _component(ctx: _Context, cv: ComponentState) -> Page:
     c, _ = cv.component, ctx._
     here = component_url(c.id)
     incs = ctx.by_component.get(c.id, [])
@@ -505,7 +503,7 @@ def _incident_header(ctx: _Context, here: str, inc: PublishedIncident, *, kicker
             '<dl class="sk-summary" data-search-exclude>' + "".join(rows) + "</dl></header>"]
 
 
-def _incident(ctx: _Context, inc: PublishedIncident, md) -> Page:
+def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     here, _ = incident_url(inc.id), ctx._
     kicker = _("Scheduled maintenance") if inc.kind is Kind.MAINTENANCE else _("Incident")
     note = ""
@@ -537,7 +535,7 @@ def _incident(ctx: _Context, inc: PublishedIncident, md) -> Page:
 
 # technical ----------------------------------------------------------------------------------------
 
-def _technical(ctx: _Context, inc: PublishedIncident, md) -> Page:
+def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     here, _ = technical_url(inc.id), ctx._
     out = ['<div class="statuskit sk-technical-page">',
            _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/"), (inc.title, incident_url(inc.id))])]
@@ -575,6 +573,7 @@ def _technical(ctx: _Context, inc: PublishedIncident, md) -> Page:
         out.append('<section class="sk-revisions" id="revisions" data-search-exclude>'
                    f'<h2>{esc(_("Report revision history"))}</h2><ol>')
         for n, ru in enumerate(revisions, start=1):
+            assert ru.update.report is not None  # revisions are the updates that published a report
             current = ru.id == state.report_update
             item = "<li>" + (_("Revision %(n)s (current): published with %(update)s") if current
                              else _("Revision %(n)s: published with %(update)s")) % {"n": n, "update": published_with(ru)}

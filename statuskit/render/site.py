@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .i18n import Language
 
 
 @dataclass(frozen=True)
@@ -29,14 +35,14 @@ class SiteInfo:
             object.__setattr__(self, "url", self.url + "/")
 
     @property
-    def lang(self):
+    def lang(self) -> Language:
         """The :class:`statuskit.render.i18n.Language` of the site."""
         from .i18n import language
 
         return language(self.language, self.display_time_zone)
 
     @property
-    def env(self):
+    def env(self) -> Environment:
         """The Jinja2 environment of the site's templates (made once per settings)."""
         from .templates import environment
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import html
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -31,14 +32,14 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 """The package's theme folder: templates are ``statuskit/...`` inside it."""
 
 
-def _finalize(value):
+def _finalize(value: Any) -> Any:
     """Plain values are escaped as :func:`html.escape` does (the pages' escaping before templates)."""
     if hasattr(value, "__html__"):
         return value
     return Markup(html.escape(str(value)))
 
 
-def _h(value) -> Markup:
+def _h(value: Any) -> Markup:
     """``|h``: :func:`html.escape` for values handed to ``{% trans %}``."""
     return value if hasattr(value, "__html__") else Markup(html.escape(str(value)))
 
@@ -52,11 +53,12 @@ def environment(dirs: tuple[str, ...] = (), code: str = "en", time_zone: str | N
                       finalize=_finalize)
     env.filters["h"] = _h
     lang = language(code, time_zone)
-    env.install_gettext_translations(lang.translations, newstyle=True)
+    # added by the i18n extension, so not on the Environment class
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
     return env
 
 
-def render(env: Environment, name: str, **context) -> str:
+def render(env: Environment, name: str, **context: Any) -> str:
     """Template ``statuskit/<name>`` rendered with ``context``, without trailing newlines (callers join pieces)."""
     return env.get_template(f"statuskit/{name}").render(**context).rstrip("\n")

@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from babel.lists import format_list
 from markupsafe import Markup
@@ -27,6 +27,9 @@ from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Rep
 from .defang import defang, defang_text
 from .i18n import Language, N_
 from .markdown import render_markdown
+
+Markdown = Callable[["str | None"], Markup]
+"""Markdown -> safe HTML for one incident (:func:`markdown_for`)."""
 
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
            "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
@@ -72,7 +75,7 @@ class StatusView:
     """Inline SVG."""
 
 
-def status_view(lang: Language, status: ComponentStatus, icons: dict, icon: str) -> StatusView:
+def status_view(lang: Language, status: ComponentStatus, icons: dict[str, str], icon: str) -> StatusView:
     return StatusView(status.value, lang.gettext(status.label), Markup(icons[icon]))
 
 
@@ -194,14 +197,14 @@ def _ref(lang: Language, inc: PublishedIncident, n: int, page: str) -> RefView:
     return RefView(c.id, f"{page}#update-{c.id}", None if c.retracted else time_view(lang, c.at))
 
 
-def update_view(lang: Language, release: Release, inc: PublishedIncident, u: PublishedUpdate, md, *,
+def update_view(lang: Language, release: Release, inc: PublishedIncident, u: PublishedUpdate, md: Markdown, *,
                 names: dict[str, str], track: str = "public", public_href: str = "", technical_href: str = "technical/",
                 report_revision: int | None = None, with_report: bool = False) -> UpdateView:
     """The view of update ``u`` on its ``track``; hrefs are relative to where it is shown
     (``public_href``: the public incident page, ``technical_href``: the technical page)."""
     withdrawn = None
     if u.retracted:
-        by = inc.update(u.retracted_by)
+        by = inc.retraction(u)
         withdrawn = WithdrawnView(time_view(lang, by.at), f"{public_href}#update-{by.id}", md(by.public),
                                   _names(lang, release, by.approved_by))
     page = public_href
@@ -306,11 +309,11 @@ def _inline(fragment: str) -> Markup:
     return Markup(fragment)
 
 
-def report_view(lang: Language, report: Report, md, indicators: tuple[Indicator, ...]) -> ReportView:
+def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[Indicator, ...]) -> ReportView:
     """A report's non-empty sections, indicators defanged."""
     out: list[ReportSection] = []
 
-    def add(key: str, **kw) -> None:
+    def add(key: str, **kw: Any) -> None:
         out.append(ReportSection(key, lang.gettext(_SECTION_TITLES[key]), **kw))
 
     for key, text in (("summary", report.summary), ("root-cause", report.root_cause)):
@@ -334,7 +337,7 @@ def report_view(lang: Language, report: Report, md, indicators: tuple[Indicator,
     if report.references:
         links = []
         for r in report.references:
-            safe = defang_text(r, indicators)
+            safe = defang_text(r, indicators) or ""
             links.append(LinkView(r, r) if safe == r else LinkView("", safe, live=False))
         add("references", links=tuple(links))
     return ReportView(tuple(out))
