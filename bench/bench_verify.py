@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # noqa: E402
 
-from statuskit.gate import sshsig  # noqa: E402
+from statuskit.ssh import sshsig  # noqa: E402
 
 NAMESPACE = "statuskit-approval"
 

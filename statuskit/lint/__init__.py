@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model.records import Content
-from ..parallel import pmap
+from ..infra.parallel import pmap
 from .config import RULES, LintConfig, default_config, load_config
 from .rules import lint_incident
 

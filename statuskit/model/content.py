@@ -13,10 +13,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import feed
+from ..infra.cache import feed
 from ..errors import ContentError, Problem
 from .load import MAX_BYTES, parse_yaml, read_yaml
-from ..parallel import pmap
+from ..infra.parallel import pmap
 from .records import ApprovalFile, Content, FrozenDict, Incident, Teams
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from statuskit import check_cache, checks
-from statuskit.checks import run_check
+from statuskit.workflow import check_cache, checks
+from statuskit.workflow.checks import run_check
 
 from conftest import DEMO_AT
 

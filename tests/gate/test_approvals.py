@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import INCIDENT_YML, NAMESPACE, teams_yml
-from statuskit.checks import run_check
-from statuskit.cli import cli
+from statuskit.workflow.checks import run_check
+from statuskit.cli.main import cli
 from statuskit.errors import Severity, SignatureError
 from statuskit.gate.approvals import Registry, all_approvals, assign_teams
 from statuskit.gate.digest import digest, statement
 from statuskit.gate.release import gate
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import display_path
 from statuskit.model.records import ApprovalFile, Member, Teams
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from statuskit.checks import run_check
+from statuskit.workflow.checks import run_check
 from statuskit.gate.release import gate
 from statuskit.model.records import ComponentStatus
 

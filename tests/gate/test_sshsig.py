@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from statuskit.errors import SignatureError
-from statuskit.gate import sshsig
-from statuskit.gate.sshsig import (
+from statuskit.ssh import sshsig
+from statuskit.ssh.sshsig import (
     SshSig,
     key_fingerprint,
     parse_armored,

@@ -18,8 +18,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from statuskit.errors import SignatureError
-from statuskit.gate import sshsig
-from statuskit.gate.sshsig import parse_armored, sign, verify
+from statuskit.ssh import sshsig
+from statuskit.ssh.sshsig import parse_armored, sign, verify
 
 NS = "statuskit-approval"
 MESSAGE = b"statuskit-approval v1\nincident: 2024-07-31-x\nupdate: 1\n"

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from statuskit.errors import SignatureError
-from statuskit.gate import sshsig, verified
+from statuskit.ssh import sshsig, verified
 from statuskit.gate.approvals import all_approvals
-from statuskit.gate.verified import FILE_NAME, VerifiedCache, cache_path
+from statuskit.ssh.verified import FILE_NAME, VerifiedCache, cache_path
 
 AT = datetime(2024, 8, 1, tzinfo=timezone.utc)
 

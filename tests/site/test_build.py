@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from sitetools import DEMO_AT, REPO, elements
 
-from statuskit.build import resolve_time, site_info
-from statuskit.cli import cli
+from statuskit.publish.build import resolve_time, site_info
+from statuskit.cli.main import cli
 from statuskit.errors import StatuskitError
-from statuskit.mkdocs_plugin import StatuskitPlugin
+from statuskit.mkdocs_adapter.plugin import StatuskitPlugin
 
 DEMO_INCIDENTS = {
     "2026-03-03-portal-sign-in-failures": False,
@@ -373,8 +373,8 @@ def _erofs_mkdtemp(*args, dir=None, **kwargs):
 
 def test_a_lost_race_with_a_concurrent_build_is_explained(full_project, monkeypatch):
     """A second build swaps its site in between the first build's two renames."""
-    from statuskit import output
-    from statuskit.build import build_site
+    from statuskit.publish import output
+    from statuskit.publish.build import build_site
 
     real_replace = os.replace
     raced = []

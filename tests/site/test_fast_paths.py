@@ -18,7 +18,7 @@ import pytest
 from material.plugins.search.plugin import SearchIndex
 from sitetools import DEMO_AT, FIXTURE_AT, FIXTURE_URL, REPO, tree
 
-from statuskit.build import build_site, prepare, site_info
+from statuskit.publish.build import build_site, prepare, site_info
 from statuskit.render.search import search_sections
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from statuskit.errors import StatuskitError
-from statuskit.output import MARKER, output_kind, replacing, write_files
+from statuskit.publish.output import MARKER, output_kind, replacing, write_files
 
 
 def test_replacing_marks_the_new_folder_before_anything_is_written(tmp_path):

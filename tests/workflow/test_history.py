@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.errors import GitError
-from statuskit.history import check_base
-from statuskit.teams_approval import registry_digest
+from statuskit.workflow.history import check_base
+from statuskit.gate.teams_chain import registry_digest
 from statuskit.model.content import load_content
 
 from gitrepo import T, git

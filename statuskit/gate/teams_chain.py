@@ -30,16 +30,16 @@ import unicodedata
 from pathlib import Path
 from typing import Mapping
 
-from .errors import Problem, StatuskitError
-from .gate.approvals import Registry
-from .model.content import display_path
-from .model.records import Teams
-from .site_approval import TEAMS, Step, StepApprovals, WorkTree, check_step, manifest_bytes, read_steps, sign_step, \
-    state_digest, step_statement, verify_step
+from ..errors import Problem
+from .approvals import Registry
+from ..model.content import display_path
+from ..model.records import Teams
+from .site_chain import TEAMS, Step, StepApprovals, WorkTree, check_step, manifest_bytes, read_steps, state_digest, \
+    step_statement, verify_step
 
 __all__ = [
     "TEAMS_APPROVALS_DIR", "TEAMS_STATEMENT_HEADER", "registry_json", "registry_digest", "teams_statement",
-    "teams_manifest", "verify_teams_approvals", "teams_change_problems", "sign_teams", "describe_registry",
+    "teams_manifest", "verify_teams_approvals", "teams_change_problems", "describe_registry",
 ]
 
 TEAMS_APPROVALS_DIR = TEAMS.folder
@@ -106,15 +106,6 @@ def teams_change_problems(previous: Teams, new: Teams, base_steps: Mapping[int, 
     changes = _registry_changes(previous, new) or ["the registry"]
     return check_step(TEAMS, base_steps, head_steps, registry_digest(previous), registry_digest(new),
                       Registry(previous), display_path(Path(root) / "approvals"), ref, teams_file, line, changes)
-
-
-def sign_teams(root: Path, new: Teams, previous: Teams, seq: int, team: str, member: str,
-               key: Path | None, where: str = "the teams.yml before the change") -> tuple[Path, list[Path]]:
-    """Sign step ``seq`` (``previous`` -> ``new``) as ``member`` of ``team`` in ``previous``."""
-    if registry_digest(previous) == registry_digest(new):
-        raise StatuskitError("teams.yml is unchanged: nothing to approve")
-    return sign_step(TEAMS, Path(root) / "approvals", seq, teams_manifest(seq, previous, new), Registry(previous),
-                     team, member, key, where)
 
 
 def describe_registry(new: Teams, previous: Teams | None) -> str:

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import StatuskitError
+from ..errors import StatuskitError
 
 __all__ = ["running_source", "parse_source", "requirement", "version_note"]
 
@@ -103,7 +103,7 @@ def _from_checkout(folder: Path) -> str:
 
 def running_source() -> str:
     """``URL@COMMIT`` of the running statuskit (raises StatuskitError saying what to pass when unknown)."""
-    from . import __version__
+    from ..version import __version__
 
     info = _direct_url()
     if info is None:

@@ -7,21 +7,18 @@ before it is written, so a wrong key or team is caught at once.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SignatureError, StatuskitError
-from .gate.approvals import Registry
-from .gate.digest import digest, statement
-from .model.content import display_path, load_content
-from .model.records import ApprovalFile, Content, Incident, Update
-from .model.validate import format_time
+from ..errors import SignatureError, StatuskitError
+from ..gate.approvals import Registry
+from ..gate.digest import digest, statement
+from ..model.content import display_path, load_content
+from ..model.records import ApprovalFile, Content, Incident, Update
+from ..model.validate import format_time
+from ..ssh.sign import ssh_keygen_sign
 
 
 @dataclass(frozen=True)
@@ -128,31 +125,13 @@ def _visible(text: str) -> tuple[str, int]:
 
 def _lints_for(content: Content, inc: Incident, u: Update) -> list:
     """This update's lint findings (only its incident is linted), or the errors in lint.yml."""
-    from .lint import load_config
-    from .lint.rules import lint_incident
+    from ..lint import load_config
+    from ..lint.rules import lint_incident
 
     config, problems = load_config(Path(content.root))
     if config is None:
         return problems
     return [p for uid, p in lint_incident(inc, config) if uid == u.id]
-
-
-def ssh_keygen_sign(key: Path | None, namespace: str, message: bytes) -> bytes:
-    """Sign ``message`` with ``ssh-keygen -Y sign`` (agents and hardware keys work as usual);
-    returns the armored signature. ``key`` defaults to ~/.ssh/id_ed25519."""
-    if key is None:
-        key = Path(os.path.expanduser("~/.ssh/id_ed25519"))
-    if shutil.which("ssh-keygen") is None:
-        raise StatuskitError("ssh-keygen was not found; install OpenSSH (8.2 or newer) to sign approvals")
-    with tempfile.TemporaryDirectory() as tmp:
-        stmt = Path(tmp) / "statement"
-        stmt.write_bytes(message)
-        proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", namespace, "-f", str(key), str(stmt)],
-                              capture_output=True, text=True)
-        sig_path = Path(tmp) / "statement.sig"
-        if proc.returncode != 0 or not sig_path.exists():
-            raise StatuskitError(f"ssh-keygen could not sign with {key}: {proc.stderr.strip() or 'no output'}")
-        return sig_path.read_bytes()
 
 
 def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None) -> Path:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from .cli import at_option, build_time, cli, content_option, handle_errors
-from .model.content import display_path
+from .common import at_option, build_time, content_option, handle_errors
+from ..model.content import display_path
 
 
-@cli.command()
+@click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="Example status", show_default=True, help="The site's name.")
 @click.option("--url", default="https://status.example.org/", show_default=True, help="The address the site is served at.")
@@ -44,7 +44,7 @@ def init(directory, name, url, namespace, comms_member, comms_name, comms_key, s
     Example: statuskit init status --name "Example status" --url https://status.example.org/
     --comms-member alice --comms-key alice.pub --security-member bob --security-key bob.pub
     """
-    from .init import DEFAULT_OWNERS, Approver, InitOptions, init_site, read_public_key
+    from ..workflow.init import DEFAULT_OWNERS, Approver, InitOptions, init_site, read_public_key
 
     opts = InitOptions(
         name=name, url=url, namespace=namespace,
@@ -62,7 +62,7 @@ def init(directory, name, url, namespace, comms_member, comms_name, comms_key, s
     click.echo(f"then: read {display_path(directory / 'README.md')} for the GitHub setup and the two-team workflow")
 
 
-@cli.command()
+@click.command()
 @click.option("--base", required=True, metavar="REF", help="The git revision to compare with (the PR's target branch).")
 @content_option
 @at_option
@@ -73,12 +73,12 @@ def preview(base, content_dir, at):
 
     Example: statuskit preview --base origin/main >> "$GITHUB_STEP_SUMMARY"
     """
-    from .preview import preview_markdown
+    from ..workflow.preview import preview_markdown
 
     click.echo(preview_markdown(content_dir, base, build_time(at)), nl=False)
 
 
-@cli.command("approve-teams")
+@click.command("approve-teams")
 @click.option("--team", required=True, help="The team you approve for.")
 @click.option("--member", required=True, help="Your member id in teams.yml (before the change).")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
@@ -99,11 +99,12 @@ def approve_teams(team, member, key, base, yes, content_dir):
 
     Example: statuskit approve-teams --team security --member bob --base origin/main
     """
-    from .errors import ContentError, StatuskitError
-    from .history import GitTree, base_snapshot
-    from .model.content import load_content_report
-    from .site_approval import TEAMS, read_steps
-    from .teams_approval import describe_registry, registry_digest, sign_teams
+    from ..errors import ContentError, StatuskitError
+    from ..workflow.history import GitTree, base_snapshot
+    from ..model.content import load_content_report
+    from ..gate.site_chain import TEAMS, read_steps
+    from ..gate.teams_chain import describe_registry, registry_digest
+    from ..workflow.teams_approval import sign_teams
 
     new, problems = load_content_report(content_dir)
     if new is None:
@@ -129,7 +130,7 @@ def approve_teams(team, member, key, base, yes, content_dir):
                "to the pull request")
 
 
-@cli.command("approve-site")
+@click.command("approve-site")
 @click.option("--team", required=True, help="The team you approve for.")
 @click.option("--member", required=True, help="Your member id in teams.yml.")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
@@ -151,7 +152,7 @@ def approve_site(team, member, key, base, yes, content_dir):
 
     Example: statuskit approve-site --team comms --member priya --base origin/main
     """
-    from .site_approval import plan_site_step, sign_site
+    from ..workflow.site_approval import plan_site_step, sign_site
 
     plan = plan_site_step(content_dir, base)
     click.echo(f"site files, step {plan.seq} of {display_path(content_dir / 'approvals' / '_site')}/; "
@@ -170,7 +171,7 @@ def approve_site(team, member, key, base, yes, content_dir):
                "to the pull request")
 
 
-@cli.command("last-deploy")
+@click.command("last-deploy")
 @click.option("--environment", default="github-pages", show_default=True, help="The deployment environment.")
 @click.option("--approvals", "approvals_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also save the live site's approvals.json (from that deploy's address) to FILE.")
@@ -184,7 +185,7 @@ def last_deploy(environment, approvals_out):
 
     Example: statuskit last-deploy --approvals "$RUNNER_TEMP/live-approvals.json"
     """
-    from .deploys import download_approvals, last_deploy as find
+    from ..workflow.deploys import download_approvals, last_deploy as find
 
     deploy = find(environment)
     if deploy is None:
@@ -193,3 +194,6 @@ def last_deploy(environment, approvals_out):
     if approvals_out is not None:
         download_approvals(deploy, approvals_out)
     click.echo(deploy.sha)
+
+
+COMMANDS = [init, preview, approve_teams, approve_site, last_deploy]

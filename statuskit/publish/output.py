@@ -44,7 +44,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
-from .errors import StatuskitError
+from ..errors import StatuskitError
 
 __all__ = ["write_files", "replacing", "check_replaceable", "output_kind", "describe_os_error",
            "MARKER", "KINDS"]

@@ -33,10 +33,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .errors import StatuskitError
-from .gate.release import Release
-from .model.content import display_path
-from .model.validate import format_time, parse_time
+from ..errors import StatuskitError
+from ..gate.release import Release
+from ..model.content import display_path
+from ..model.validate import format_time, parse_time
 
 __all__ = ["PreviousUpdate", "PreviousSite", "Rollback", "read_previous", "published_keys", "rollbacks",
            "RollbackError", "refuse_or_log"]

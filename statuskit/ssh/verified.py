@@ -27,7 +27,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..cache import cache_dir, feed
+from ..infra.cache import cache_dir, feed
 from .sshsig import SshSig, verify
 
 FILE_NAME = "verified-sshsig-v1"

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .parallel import pmap
+from ..infra.parallel import pmap
 
 __all__ = ["scan_site", "scan_html", "scan_css"]
 

@@ -28,14 +28,14 @@ from typing import Callable
 
 import yaml
 
-from .errors import BuildError, StatuskitError
-from .gate.release import GateReport, Release, gate
-from .model.content import display_path, load_content
-from .model.validate import format_time, parse_time
+from ..errors import BuildError, StatuskitError
+from ..gate.release import GateReport, Release, gate
+from ..model.content import display_path, load_content
+from ..model.validate import format_time, parse_time
 from .output import replacing, write_files
 from .output_scan import scan_site
-from .render.pages import Page, render_pages
-from .render.site import SiteInfo
+from ..render.pages import Page, render_pages
+from ..render.site import SiteInfo
 
 __all__ = ["resolve_time", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "BuildResult"]
@@ -179,7 +179,7 @@ def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
     """Feeds, JSON API, badges and approvals.json (relative path -> bytes); {} if that renderer
     is not installed."""
     try:
-        from .render.outputs import render_outputs as render
+        from ..render.outputs import render_outputs as render
     except ImportError as exc:  # the renderer module is optional while it is being written
         if exc.name and exc.name.startswith("statuskit.render.outputs"):
             return {}

@@ -32,9 +32,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import feed
-from .errors import Problem, Severity
-from .model.content import RawIncident, read_regular
+from ..infra.cache import feed
+from ..errors import Problem, Severity
+from ..model.content import RawIncident, read_regular
 
 VERSION = "statuskit check cache v1"
 
@@ -48,7 +48,7 @@ def code_fingerprint() -> bytes:
     import yaml
 
     h = hashlib.sha256(VERSION.encode())
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parent.parent  # the whole statuskit package
     files = sorted(p for p in pkg.rglob("*") if p.suffix in (".py", ".yml") and p.is_file())
     for p in files:
         h.update(str(p.relative_to(pkg)).encode() + b"\0")

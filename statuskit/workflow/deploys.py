@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import StatuskitError
+from ..errors import StatuskitError
 
 __all__ = ["Deploy", "last_deploy", "download_approvals"]
 

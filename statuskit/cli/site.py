@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from .cli import at_option, build_time, cli, content_option, handle_errors
+from .common import at_option, build_time, content_option, handle_errors
 
 _config_option = click.option(
     "--config-file", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -23,7 +23,7 @@ def _explicit_content(content_dir: Path) -> Path | None:
     return content_dir if source is not ParameterSource.DEFAULT else None
 
 
-@cli.command()
+@click.command()
 @content_option
 @at_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -55,9 +55,9 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
 
     Example: statuskit build --at 2026-11-27T18:00:00Z
     """
-    from .build import build_site
-    from .model.content import display_path
-    from .model.validate import format_time
+    from ..publish.build import build_site
+    from ..model.content import display_path
+    from ..model.validate import format_time
 
     if preview and site_dir is None:
         raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
@@ -68,7 +68,7 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
                f"{result.pages} pages, {result.files} files, as of {format_time(result.at)}")
 
 
-@cli.command()
+@click.command()
 @content_option
 @at_option
 @_config_option
@@ -84,8 +84,8 @@ def serve(content_dir, at, config_file, dev_addr):
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    from .errors import StatuskitError
-    from .model.validate import format_time
+    from ..errors import StatuskitError
+    from ..model.validate import format_time
 
     # the preview rebuilds with a fresh plugin each time: hand the options over the environment
     os.environ["STATUSKIT_PREVIEW"] = "1"  # not published: no site approval needed, marked on every page
@@ -106,7 +106,7 @@ def serve(content_dir, at, config_file, dev_addr):
         raise StatuskitError(exc.format_message()) from None
 
 
-@cli.command()
+@click.command()
 @click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @content_option
 @at_option
@@ -123,9 +123,9 @@ def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, 
 
     Example: statuskit export out/ --at 2026-11-27T18:00:00Z --site-url https://status.example.org/
     """
-    from .build import export_site, site_from_mkdocs_yml, site_info
-    from .model.content import display_path
-    from .model.validate import format_time
+    from ..publish.build import export_site, site_from_mkdocs_yml, site_info
+    from ..model.content import display_path
+    from ..model.validate import format_time
 
     yml_name, yml_url = site_from_mkdocs_yml(config_file)
     name = site_name or yml_name
@@ -135,3 +135,6 @@ def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, 
     T = build_time(at)
     prepared = export_site(content_dir, out_dir, T, site_info(name, url, page_id), fmt)
     click.echo(f"exported {display_path(out_dir)}: {len(prepared.pages)} pages, as of {format_time(T)}")
+
+
+COMMANDS = [build, serve, export]

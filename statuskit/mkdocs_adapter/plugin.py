@@ -63,18 +63,18 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from .build import Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
-from .errors import StatuskitError
-from .mkdocs_shell import TEMPLATE as SHELL_TEMPLATE
-from .mkdocs_shell import Shells
-from .mkdocs_shell import enabled as shells_enabled
-from .output import write_files
-from .render.pages import Page
-from .render.search import search_sections
+from ..publish.build import Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
+from ..errors import StatuskitError
+from .shell import TEMPLATE as SHELL_TEMPLATE
+from .shell import Shells
+from .shell import enabled as shells_enabled
+from ..publish.output import write_files
+from ..render.pages import Page
+from ..render.search import search_sections
 
 log = get_plugin_logger(__name__)
 
-THEME_DIR = Path(__file__).resolve().parent / "theme"
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 """Templates and assets that extend Material for MkDocs (main.html, statuskit.css)."""
 
 
@@ -139,7 +139,7 @@ def _mark_preview(output: str) -> str:
 
 def _raw_config(path) -> dict:
     """mkdocs.yml as written (tags read as None), for what MkDocs' own config does not keep."""
-    from .build import _TolerantLoader
+    from ..publish.build import _TolerantLoader
 
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader) if path else {}
@@ -217,7 +217,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         raw = _raw_config(config.config_file_path)
         given = self.content_override or os.environ.get("STATUSKIT_CONTENT")
         # 6. no third-party requests, and nothing in mkdocs.yml that moves the gate
-        from .model.content import display_path
+        from ..model.content import display_path
 
         problems = config_refusals(
             display_path(Path(config.config_file_path)) if config.config_file_path else config_name, plugin_at=self.config.at, content=self.config.content, content_given=bool(given),
@@ -255,8 +255,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return config
 
     def _require_site_approval(self, config, root: Path, config_name: str) -> None:
-        from .model.content import load_site_files
-        from .site_approval import require_site_approval, site_status
+        from ..model.content import load_site_files
+        from ..gate.site_chain import require_site_approval, site_status
 
         def rel(path) -> str | None:
             return None if path is None else Path(os.path.relpath(Path(path).resolve(), root)).as_posix()

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .cache import cache_dir
+from ..infra.cache import cache_dir
 from .check_cache import CheckCache
-from .errors import Problem, Severity
-from .gate.approvals import Registry, UpdateApprovals, verify_update
-from .gate.release import GateReport, Release
-from .gate.verified import default_cache
-from .model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
+from ..errors import Problem, Severity
+from ..gate.approvals import Registry, UpdateApprovals, verify_update
+from ..gate.release import GateReport, Release
+from ..ssh.verified import default_cache
+from ..model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
                              stray_approvals)
-from .model.records import Content, Incident
-from .model.validate import format_time
-from .parallel import pmap
+from ..model.records import Content, Incident
+from ..model.validate import format_time
+from ..infra.parallel import pmap
 
 
 @dataclass
@@ -56,7 +56,7 @@ def run_check(root: Path, at: datetime) -> CheckResult:
     reading and validating are reported, as the content does not load.
     """
     from .init import example_key_problems  # example keys left by `statuskit init`
-    from .lint import load_config  # local import: lints are optional to the gate
+    from ..lint import load_config  # local import: lints are optional to the gate
 
     root = Path(root)
     if not root.is_dir():
@@ -118,7 +118,7 @@ def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, 
         approvals = {u.id: verify_update(registry, inc.id, u, files.get((inc.id, u.id), ())) for u in inc.updates}
         found += incident_approval_problems(inc, approvals)
         if config is not None:
-            from .lint.rules import lint_incident
+            from ..lint.rules import lint_incident
 
             found += [p for _, p in lint_incident(inc, config)]
     return inc.id, len(inc.updates), problems, found
@@ -178,7 +178,7 @@ def published_stale(problems: list[Problem], published: set[tuple[str, int]], wh
 
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
     """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
-    from .lint import lints_by_update  # local import: lints are optional to the gate
+    from ..lint import lints_by_update  # local import: lints are optional to the gate
 
     held = {(h.incident, h.update): h for h in report.held}
     published = {(i.id, u.id): u for i in release.incidents for u in i.updates}

@@ -1,133 +1,22 @@
-"""The statuskit command line: parse, call the core, print, exit code.
-
-Exit codes: 0 success, 1 content errors or something fell short, 2 usage errors.
-"""
+"""The commands about content: check, status, new, update, approve, teams, statement, next-release."""
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ContentError, Problem, Severity, StatuskitError
-from .model.content import display_path
-from .model.validate import format_time, parse_time
-from .source import version_note
+from ..errors import Problem, StatuskitError
+from ..model.content import display_path
+from ..model.validate import format_time
+from .common import _problem_json, _time_param, at_option, build_time, content_option, format_option, handle_errors, \
+    print_problems
 
 
-# --- shared options ------------------------------------------------------------
-
-def _time_param(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_time(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def build_time(at: datetime | None) -> datetime:
-    """T: ``--at``, else SOURCE_DATE_EPOCH, else now (whole seconds, UTC)."""
-    if at is not None:
-        return at
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from None
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def content_option(f):
-    return click.option(
-        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=Path("content"), show_default=True, envvar="STATUSKIT_CONTENT",
-        help="The content folder.",
-    )(f)
-
-
-def at_option(f):
-    return click.option(
-        "--at", "at", callback=_time_param, metavar="TIME",
-        help="Build time T (ISO 8601 with offset); default: SOURCE_DATE_EPOCH or now.",
-    )(f)
-
-
-def format_option(*choices):
-    def deco(f):
-        return click.option("--format", "fmt", type=click.Choice(choices), default="text", show_default=True,
-                            help="Output format.")(f)
-    return deco
-
-
-def handle_errors(f):
-    """Turn StatuskitError into a message and exit 1 (the one place errors are caught)."""
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except StatuskitError as exc:
-            click.echo(f"error: {exc}" if not isinstance(exc, ContentError) else str(exc), err=True)
-            sys.exit(1)
-        except OSError as exc:  # a file the command reads or writes: say what happened, no traceback
-            from .output import describe_os_error
-            click.echo(f"error: {describe_os_error(exc, doing='')}", err=True)
-            sys.exit(1)
-    return wrapper
-
-
-def _problem_json(p: Problem) -> dict:
-    return {"file": p.file, "line": p.line, "field": p.field, "message": p.message,
-            "severity": p.severity.value, "rule": p.rule}
-
-
-def _github_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def github_annotation(p: Problem) -> str:
-    """A GitHub Actions workflow command for one problem."""
-    level = "error" if p.severity is Severity.ERROR else "warning"
-    props = [f"file={_github_escape(p.file, True)}"]
-    if p.line:
-        props.append(f"line={p.line}")
-    title = f"statuskit {p.rule}" if p.rule else "statuskit"
-    props.append(f"title={_github_escape(title, True)}")
-    msg = f"{p.field}: {p.message}" if p.field else p.message
-    return f"::{level} {','.join(props)}::{_github_escape(msg)}"
-
-
-def print_problems(problems: list[Problem], fmt: str, summary: str) -> None:
-    if fmt == "json":
-        return
-    for p in problems:
-        click.echo(github_annotation(p) if fmt == "github" else str(p))
-    click.echo(summary, err=fmt == "github")
-
-
-# --- commands --------------------------------------------------------------------
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="statuskit", message="%(prog)s, version %(version)s" + version_note())
-def cli():
-    """statuskit: a status site kept in git, where nothing publishes until both teams approve it.
-
-    Incidents are YAML files under content/; approvals are SSH signatures under
-    content/approvals/; `statuskit build` compiles what is approved into a site.
-    """
-
-
-@cli.command()
+@click.command()
 @content_option
 @at_option
 @click.option("--base", metavar="REF", help="Also fail when a published update was edited or removed since REF.")
@@ -145,25 +34,25 @@ def check(content_dir, at, base, previous, fmt):
 
     Example: statuskit check --format github
     """
-    from .checks import run_check
+    from ..workflow.checks import run_check
 
-    from .site_approval import site_warnings
+    from ..gate.site_chain import site_warnings
 
     T = build_time(at)
     result = run_check(content_dir, T)
     if not base:
         result.problems += site_warnings(content_dir)
     if base:
-        from .checks import published_stale
-        from .history import check_base
+        from ..workflow.checks import published_stale
+        from ..workflow.history import check_base
 
         published: set[tuple[str, int]] = set()
         result.problems += check_base(content_dir, base, T, published)
         result.problems = published_stale(result.problems, published, f"at {base}")
         result.problems.sort(key=Problem.sort_key)
     if previous is not None:
-        from .checks import published_stale
-        from .previous import published_keys, read_previous
+        from ..workflow.checks import published_stale
+        from ..publish.previous import published_keys, read_previous
 
         site = read_previous(previous)
         result.problems = published_stale(result.problems, published_keys(site), f"by the site ({site.source})")
@@ -182,15 +71,15 @@ def check(content_dir, at, base, previous, fmt):
 
 def _load(content_dir: Path, at: datetime, incident: str | None = None):
     """Content, release and report at ``at`` (of one incident only, when given)."""
-    from .gate.release import gate
-    from .model.content import load_content
+    from ..gate.release import gate
+    from ..model.content import load_content
 
     content = load_content(content_dir, only={incident} if incident else None)
     release, report = gate(content, at)
     return content, release, report
 
 
-@cli.command()
+@click.command()
 @click.argument("incident", required=False)
 @content_option
 @at_option
@@ -201,7 +90,7 @@ def status(incident, content_dir, at, fmt):
 
     Example: statuskit status 2026-11-24-ransomware-scheduling --at 2026-11-27T18:00:00Z
     """
-    from .checks import status_rows
+    from ..workflow.checks import status_rows
 
     T = build_time(at)
     content, release, report = _load(content_dir, T, incident)
@@ -236,7 +125,7 @@ def status(incident, content_dir, at, fmt):
 
 def _site_line(content_dir: Path, teams) -> dict | None:
     """The site state for `status` (None without mkdocs.yml next to the content folder)."""
-    from .site_approval import CONFIG_FILE, describe_site_status, site_status
+    from ..gate.site_chain import CONFIG_FILE, describe_site_status, site_status
 
     root = Path(content_dir).resolve().parent
     if not (root / CONFIG_FILE).is_file():
@@ -255,7 +144,7 @@ def _components_option(f):
 
 
 def _parse_components(values) -> tuple[tuple[str, str], ...]:
-    from .authoring import parse_component_option
+    from ..workflow.authoring import parse_component_option
 
     out = []
     for v in values:
@@ -282,7 +171,7 @@ def _text_from_editor(public: str | None, technical: str | None, what: str) -> t
     return strip(pub), strip(tech)
 
 
-@cli.command()
+@click.command()
 @click.argument("title")
 @_components_option
 @click.option("--impact", type=click.Choice(["none", "minor", "major", "critical", "maintenance"]),
@@ -304,7 +193,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
     Example: statuskit new "Appointment scheduling unavailable" --impact major
     --component scheduling=major_outage --public "We are investigating ..."
     """
-    from .authoring import Draft, create_incident
+    from ..workflow.authoring import Draft, create_incident
 
     if kind == "maintenance":
         if start is None or end is None:
@@ -323,7 +212,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
     click.echo(f"created {display_path(path)} (update 1); next: ask both teams to run `statuskit approve {path.stem} 1`")
 
 
-@cli.command()
+@click.command()
 @click.argument("incident")
 @click.option("--status", "status_", required=True, help="The status after this update.")
 @_components_option
@@ -347,7 +236,7 @@ def update(incident, status_, components, title, impact, public, technical, next
     Example: statuskit update 2026-11-24-ransomware-scheduling --status monitoring
     --component scheduling=operational --public "Scheduling is working again ..."
     """
-    from .authoring import Draft, append_update
+    from ..workflow.authoring import Draft, append_update
 
     public, technical = _text_from_editor(public, technical, "update")
     T = at
@@ -365,7 +254,7 @@ def update(incident, status_, components, title, impact, public, technical, next
     click.echo(f"appended update {n} to {display_path(path)}; next: ask both teams to run `statuskit approve {incident} {n}`")
 
 
-@cli.command()
+@click.command()
 @click.argument("incident")
 @click.argument("update_id", metavar="[UPDATE]", type=int, required=False)
 @click.option("--team", required=True, help="The team you approve for.")
@@ -382,7 +271,7 @@ def approve(incident, update_id, team, member, key, yes, content_dir):
 
     Example: statuskit approve 2026-11-24-ransomware-scheduling 3 --team security --member marta
     """
-    from .approve import describe, sign_update
+    from ..workflow.approve import describe, sign_update
 
     summary = describe(content_dir, incident, update_id)
     click.echo(summary.text)
@@ -393,7 +282,7 @@ def approve(incident, update_id, team, member, key, yes, content_dir):
     click.echo(f"wrote {display_path(path)}; commit it to the pull request")
 
 
-@cli.group()
+@click.group()
 def teams():
     """Inspect the approval teams (teams.yml)."""
 
@@ -408,12 +297,12 @@ def allowed_signers(content_dir):
     statuskit statement INC 3 --team security --member bob | ssh-keygen -Y verify -f allowed_signers
     -I bob -n NAMESPACE -s content/approvals/INC/3/security--bob.sig
     """
-    from .approve import allowed_signers_text
+    from ..workflow.approve import allowed_signers_text
 
     click.echo(allowed_signers_text(content_dir), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("incident")
 @click.argument("update_id", metavar="UPDATE", type=int)
 @click.option("--team", required=True)
@@ -425,12 +314,12 @@ def statement(incident, update_id, team, member, content_dir):
 
     Example: statuskit statement 2026-11-24-ransomware-scheduling 3 --team security --member marta
     """
-    from .approve import statement_for
+    from ..workflow.approve import statement_for
 
     sys.stdout.buffer.write(statement_for(content_dir, incident, update_id, team, member))
 
 
-@cli.command("next-release")
+@click.command("next-release")
 @content_option
 @at_option
 @handle_errors
@@ -445,22 +334,4 @@ def next_release(content_dir, at):
         click.echo(format_time(report.next_change))
 
 
-def main() -> None:
-    """Entry point: run the CLI; never show a traceback for an unexpected error unless asked."""
-    try:
-        cli(standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks for users
-        if os.environ.get("STATUSKIT_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in statuskit; rerun with STATUSKIT_DEBUG=1 for details and report it.", err=True)
-        sys.exit(1)
-
-
-# Commands defined in other modules register themselves on `cli` when imported.
-from . import cli_site, cli_workflow  # noqa: E402,F401
+COMMANDS = [check, status, new, update, approve, teams, statement, next_release]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, Problem, StatuskitError
-from .model.content import display_path
-from .model.load import parse_yaml, read_yaml
-from .model.records import ComponentStatus
-from .model.validate import ID_RE, format_time, validate_components, validate_incident
+from ..errors import ContentError, Problem, StatuskitError
+from ..model.content import display_path
+from ..model.load import parse_yaml, read_yaml
+from ..model.records import ComponentStatus
+from ..model.validate import ID_RE, format_time, validate_components, validate_incident
 
 _SAFE_PLAIN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9 ,.()/'&%+-]*\Z", re.ASCII)
 

@@ -39,15 +39,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .errors import GitError, Problem, Severity
-from .gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
-from .gate.release import gate, withdrawn_updates
-from .model.content import display_path, load_content_report, load_site_files, shown_name
-from .model.load import read_yaml
-from .model.records import Content, Incident, Update
-from .model.validate import TEXT_KEYS, validate_incident
-from .site_approval import TEAMS, WorkTree, read_steps, site_change_problems
-from .teams_approval import registry_digest, teams_change_problems
+from ..errors import GitError, Problem, Severity
+from ..gate.approvals import Registry, UpdateApprovals, all_approvals, update_approvals
+from ..gate.release import gate, withdrawn_updates
+from ..model.content import display_path, load_content_report, load_site_files, shown_name
+from ..model.load import read_yaml
+from ..model.records import Content, Incident, Update
+from ..model.validate import TEXT_KEYS, validate_incident
+from ..gate.site_chain import TEAMS, WorkTree, read_steps, site_change_problems
+from ..gate.teams_chain import registry_digest, teams_change_problems
 
 __all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
 
