@@ -84,7 +84,7 @@ SITE = Chain("site", "_site", "statuskit-site v1", "files", "the site files", "s
 TEAMS = Chain("teams", "_teams", "statuskit-teams v2", "registry", "teams.yml", "statuskit approve-teams")
 
 
-# --- reading a tree: the working tree, or git objects at a revision (statuskit.history) -----------
+# --- reading a tree: the working tree, or git objects at a revision (statuskit.workflow.history) -----------
 
 class Tree(Protocol):
     """Files below a project folder, by relative POSIX path."""

@@ -6,7 +6,7 @@ keys) counts only when one member of every required team *of the registry
 before the change* has signed it, with a key that registry lists. Comments and
 formatting in teams.yml do not change the registry's digest.
 
-Changes are numbered steps of the ``_teams`` chain (:mod:`statuskit.site_approval`,
+Changes are numbered steps of the ``_teams`` chain (:mod:`statuskit.gate.site_chain`,
 the same mechanism as the site files): ``content/approvals/_teams/<seq>/manifest.json``
 is ``{"kind": "teams", "sequence", "replaces": <registry digest before>, "digest":
 <new registry digest>, "registry": <registry_json>}``, and each approver signs::

@@ -3,8 +3,8 @@
 - ``$STATUSKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/statuskit``, else ``~/.cache/statuskit``;
 - ``STATUSKIT_CACHE=0`` turns every cache off.
 
-Two caches live there: signatures already verified (:mod:`statuskit.gate.verified`)
-and ``check`` results per incident (:mod:`statuskit.check_cache`). Both are keyed
+Two caches live there: signatures already verified (:mod:`statuskit.ssh.verified`)
+and ``check`` results per incident (:mod:`statuskit.workflow.check_cache`). Both are keyed
 on every byte their answer depends on, so a stale entry is never found -- it is
 simply not looked up again. CI starts with neither, so what CI checks is checked
 in full.

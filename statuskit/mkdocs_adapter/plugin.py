@@ -11,8 +11,8 @@ plugins:
 T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now:
 the operator's choice, never the repository's (the option ``at`` is refused).
 
-A build publishes only the site files both teams approved (:mod:`statuskit.site_approval`),
-refuses settings that move the gate or call a third party (:func:`statuskit.build.config_refusals`),
+A build publishes only the site files both teams approved (:mod:`statuskit.gate.site_chain`),
+refuses settings that move the gate or call a third party (:func:`statuskit.publish.build.config_refusals`),
 and, in ``statuskit build``, scans the output for third-party loads before it is swapped in. A
 preview (``statuskit build --preview``, ``statuskit serve``) skips the site approval, and every
 page says so: a "PREVIEW — NOT PUBLISHED" banner and ``<meta name="robots" content="noindex">``.
@@ -20,7 +20,7 @@ page says so: a "PREVIEW — NOT PUBLISHED" banner and ``<meta name="robots" con
 The adapter stays thin; every hook hands off to the core:
 
 - ``on_config``: reads and gates the content and renders every page
-  (:func:`statuskit.build.prepare`); invalid content stops the build with a
+  (:func:`statuskit.publish.build.prepare`); invalid content stops the build with a
   ``PluginError`` that lists every problem with its file, line and field. It
   also puts the statuskit theme templates (``statuskit/theme``) after the
   site's ``custom_dir`` and before Material's own, so a site needs no copy.
@@ -35,7 +35,7 @@ The adapter stays thin; every hook hands off to the core:
   Material's HTML parser would make, several times faster) and tells Material
   to skip them.
 - ``on_pre_page``: every page's date (sitemap ``lastmod``) is T's date, never the wall clock.
-- ``on_env``: generated pages go through :mod:`statuskit.mkdocs_shell`, which renders
+- ``on_env``: generated pages go through :mod:`statuskit.mkdocs_adapter.shell`, which renders
   the theme once per kind of page and fills in each page (byte-identical output).
 - ``on_post_page``: a generated page lets go of its body once written.
 - ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
@@ -99,7 +99,7 @@ class GeneratedPage(MkDocsPage):
         self.generated: Page | None = generated
         self.searchable = generated.searchable
         self._meta = meta
-        if shells_enabled():  # rendered through statuskit.mkdocs_shell, same output
+        if shells_enabled():  # rendered through statuskit.mkdocs_adapter.shell, same output
             self._meta["template"] = SHELL_TEMPLATE
 
     def _set_canonical_url(self, base: str | None) -> None:

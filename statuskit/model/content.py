@@ -206,7 +206,7 @@ class RawIncident:
     """The bytes behind one incidents/<name> entry and its approvals folder, read but not judged.
 
     Reading is kept apart from judging so that ``check`` can recognise an incident
-    it has checked before by its exact bytes (:mod:`statuskit.check_cache`).
+    it has checked before by its exact bytes (:mod:`statuskit.workflow.check_cache`).
     """
 
     name: str
@@ -413,7 +413,7 @@ def stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Probl
     problems = []
     shown = display_path(base)
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.site_approval)
+        # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.gate.site_chain)
         if entry.name in ("_teams", "_site") or entry.name in loaded or f"{entry.name}.yml" in files:
             continue
         if _kind(entry).startswith("refused:"):

@@ -5,7 +5,7 @@
 
 :func:`prepare` is the part every front end shares (the MkDocs plugin, ``build``
 and ``export``): content in, release and finished pages out. Nothing is written
-until everything is gathered, and every write goes through :mod:`statuskit.output`.
+until everything is gathered, and every write goes through :mod:`statuskit.publish.output`.
 
 The build time T, for the MkDocs plugin: the environment variable ``STATUSKIT_AT``,
 else ``SOURCE_DATE_EPOCH``, else now (whole seconds); ``statuskit build --at T`` hands
@@ -249,7 +249,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
     atomically: a failed build leaves the previous site untouched. ``at`` and ``content_dir``
     override the plugin's options. The build is refused when it would unpublish or change an
     update the previous site published (``previous``: its approvals.json, default the one in
-    the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.previous`).
+    the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.publish.previous`).
     A ``preview`` needs no site approval, is marked on every page, is compared with no previous
     site and is never written into the configured ``site_dir``."""
     from .previous import read_previous, refuse_or_log

@@ -8,7 +8,7 @@ that exact tuple need never be verified again. The cache stores the SHA-256 of
 each verified tuple -- positives only -- in a file under the user's cache
 folder, never in the repository:
 
-- in :func:`statuskit.cache.cache_dir` (``STATUSKIT_CACHE=0`` turns it off); the checks of
+- in :func:`statuskit.infra.cache.cache_dir` (``STATUSKIT_CACHE=0`` turns it off); the checks of
   namespace, member, team and revocation always run; only the signature arithmetic is
   skipped for a known tuple.
 
@@ -62,7 +62,7 @@ class VerifiedCache:
         self.known = {data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)}
 
     def verify(self, sig: SshSig, message: bytes) -> None:
-        """Like :func:`statuskit.gate.sshsig.verify`, skipping the arithmetic for a known tuple."""
+        """Like :func:`statuskit.ssh.sshsig.verify`, skipping the arithmetic for a known tuple."""
         if self.path is None:
             verify(sig, message)  # turned off: nothing to remember
             return
@@ -96,7 +96,7 @@ class VerifiedCache:
 
 
 def cache_path() -> Path | None:
-    """Where the cache lives, or None when it is turned off (:func:`statuskit.cache.cache_dir`)."""
+    """Where the cache lives, or None when it is turned off (:func:`statuskit.infra.cache.cache_dir`)."""
     base = cache_dir()
     return base / FILE_NAME if base is not None else None
 

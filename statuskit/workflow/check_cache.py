@@ -13,7 +13,7 @@ checked in full again. Nothing is keyed on file times.
 A second ``check`` of a 10,000-incident site then reads and hashes the files
 instead of parsing 10,000 YAML documents and verifying 100,000 signatures.
 
-One JSON file per content folder, in :func:`statuskit.cache.cache_dir`, holding
+One JSON file per content folder, in :func:`statuskit.infra.cache.cache_dir`, holding
 the entries of the last run only (so it never grows beyond the site), replaced
 atomically. A file that cannot be read or parsed is ignored; one that cannot be
 written is skipped. As with the verified-signature cache, whoever can write your

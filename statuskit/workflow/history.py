@@ -12,13 +12,13 @@ attribute rewrites content files on checkout), and fails when
 2. an update was inserted before an existing one, or a published update's id was
    reused by a different update;
 3. teams.yml changed without approval of the new registry by every required team
-   of REF's registry (see :mod:`statuskit.teams_approval`);
+   of REF's registry (see :mod:`statuskit.gate.teams_chain`);
 4. an update counts as approved only under teams.yml as changed here: approvals
    are verified against teams.yml at REF, so a change cannot add its own approver;
 5. the site's own files (mkdocs.yml, docs/, the theme, components.yml, the
    workflows) changed without step ``_site/<n>`` signed under teams.yml at REF, or
    an approved ``_site/<n>`` or ``_teams/<n>`` step was removed or edited (see
-   :mod:`statuskit.site_approval`).
+   :mod:`statuskit.gate.site_chain`).
 
 >>> problems = check_base(Path("content"), "origin/main", at)
 >>> [str(p) for p in problems]
@@ -261,7 +261,7 @@ def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] |
 
 
 class GitTree:
-    """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.site_approval.Tree`):
+    """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.gate.site_chain.Tree`):
     one ``git ls-tree`` lists it, one ``git cat-file --batch`` per :meth:`walk` reads the blobs it finds."""
 
     def __init__(self, repo: Path, sha: str, prefix: str) -> None:
@@ -376,7 +376,7 @@ def check_base(content_dir: Path, base: str, at: datetime, published: set[tuple[
                             f"(fix {base} first): {first}", rule="history-base-invalid")]
         base_tree = GitTree(snap.repo, snap.sha, snap.prefix)
         problems = _compare(content_dir, snap.content, base, at, snap.changed, published, base_tree)
-        # 5. the site's own files changed only with both teams' approval (statuskit.site_approval)
+        # 5. the site's own files changed only with both teams' approval (statuskit.gate.site_chain)
         if snap.prefix:
             here = content_dir.resolve()
             problems += site_change_problems(

@@ -113,7 +113,7 @@ class InitOptions:
     """The pip requirement CI installs (``.github/statuskit-requirements.txt``); default: exactly this
     statuskit, ``statuskit @ git+URL@COMMIT`` from ``statuskit_source`` or the installed distribution."""
     statuskit_source: str | None = None
-    """``URL@COMMIT`` of the statuskit CI installs; default: the running one (:mod:`statuskit.source`)."""
+    """``URL@COMMIT`` of the statuskit CI installs; default: the running one (:mod:`statuskit.workflow.source`)."""
     owners: str = DEFAULT_OWNERS
     """CODEOWNERS owners of teams.yml and .github/."""
 

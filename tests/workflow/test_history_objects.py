@@ -192,9 +192,9 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
     assert "archive" not in verbs and "checkout" not in verbs
     # the content folder: one ls-tree, cat-file -t of the folder, then one --batch; the site files and
-    # approval steps (statuskit.site_approval): one ls-tree of the project and of the content folder each
+    # approval steps (statuskit.gate.site_chain): one ls-tree of the project and of the content folder each
     # the incidents: one ls-tree, one cat-file -t, one --batch; then the site files and the approval
-    # steps (statuskit.site_approval), one ls-tree and at most one --batch for each of the two trees
+    # steps (statuskit.gate.site_chain), one ls-tree and at most one --batch for each of the two trees
     assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
     # with every incident changed (more than MAX_PATHS), still one batch for all blobs
     calls.clear()

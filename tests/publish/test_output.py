@@ -1,4 +1,4 @@
-"""statuskit.output on its own: the marker, the kinds, and what replacing() writes."""
+"""statuskit.publish.output on its own: the marker, the kinds, and what replacing() writes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for statuskit.gate.sshsig, cross-checked against ``ssh-keygen -Y``.
+"""Tests for statuskit.ssh.sshsig, cross-checked against ``ssh-keygen -Y``.
 
 Keys are made by ``ssh-keygen`` (ed25519, ecdsa 256/384/521, rsa 3072); signatures go
 both ways (ssh-keygen -> statuskit.verify, statuskit.sign -> ssh-keygen -Y verify), and a

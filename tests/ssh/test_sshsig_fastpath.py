@@ -1,4 +1,4 @@
-"""The fast paths of statuskit.gate.sshsig must never accept more than the careful ones.
+"""The fast paths of statuskit.ssh.sshsig must never accept more than the careful ones.
 
 ``parse_armored`` tries ``_parse_fast`` (the usual ssh-keygen layout) and falls back to
 ``_parse_careful``, which finds and names every problem; ``verify`` takes the usual
