@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -24,16 +23,11 @@ def _time_param(ctx, param, value):
 
 
 def build_time(at: datetime | None) -> datetime:
-    """T: ``--at``, else SOURCE_DATE_EPOCH, else now (whole seconds, UTC)."""
-    if at is not None:
-        return at
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from None
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    """T for every command: ``--at``, else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now (whole
+    seconds, UTC) -- :func:`statuskit.publish.build.resolve_time`, the one rule."""
+    from ..publish.build import resolve_time
+
+    return resolve_time(at)
 
 
 def content_option(f):
@@ -47,7 +41,7 @@ def content_option(f):
 def at_option(f):
     return click.option(
         "--at", "at", callback=_time_param, metavar="TIME",
-        help="Build time T (ISO 8601 with offset); default: SOURCE_DATE_EPOCH or now.",
+        help="Build time T (ISO 8601 with offset); default: $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now.",
     )(f)
 
 

@@ -39,7 +39,7 @@ def check(content_dir, at, base, previous, fmt):
     from ..gate.site_chain import site_warnings
 
     T = build_time(at)
-    result = run_check(content_dir, T)
+    result = run_check(content_dir)
     if not base:
         result.problems += site_warnings(content_dir)
     if base:

@@ -61,7 +61,7 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
 
     if preview and site_dir is None:
         raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
-    result = build_site(config_file, site_dir=site_dir, at=at, content_dir=_explicit_content(content_dir),
+    result = build_site(config_file, site_dir=site_dir, at=build_time(at), content_dir=_explicit_content(content_dir),
                         on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
                         previous=previous, allow_unpublish=allow_unpublish, preview=preview)
     click.echo(f"built {'a PREVIEW (not for publishing) in ' if preview else ''}{display_path(result.site_dir)}: "
@@ -87,10 +87,12 @@ def serve(content_dir, at, config_file, dev_addr):
     from ..errors import StatuskitError
     from ..model.validate import format_time
 
-    # the preview rebuilds with a fresh plugin each time: hand the options over the environment
+    # MkDocs serve re-reads mkdocs.yml and makes a fresh plugin for every rebuild, with no way to hand
+    # it options before its on_config: the options go over the environment (reference/cli.md)
     os.environ["STATUSKIT_PREVIEW"] = "1"  # not published: no site approval needed, marked on every page
-    if at is not None:
-        os.environ["STATUSKIT_AT"] = format_time(at)
+    T = build_time(at)  # the one rule, checked now rather than at the first rebuild
+    if at is not None or os.environ.get("STATUSKIT_AT"):
+        os.environ["STATUSKIT_AT"] = format_time(T)  # every rebuild uses this T; without either, each its now
     if _explicit_content(content_dir) is not None:
         os.environ["STATUSKIT_CONTENT"] = str(Path(content_dir).resolve())
     if not Path(config_file).is_file():

@@ -8,8 +8,10 @@ plugins:
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
 ```
 
-T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now:
-the operator's choice, never the repository's (the option ``at`` is refused).
+T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now
+(:func:`statuskit.publish.build.resolve_time`): the operator's choice, never the repository's
+(the option ``at`` is refused). ``statuskit build`` hands T over as a value through
+:meth:`StatuskitPlugin.configure`; a plain ``mkdocs build`` or ``mkdocs serve`` resolves it here.
 
 A build publishes only the site files both teams approved (:mod:`statuskit.gate.site_chain`),
 refuses settings that move the gate or call a third party (:func:`statuskit.publish.build.config_refusals`),
@@ -63,7 +65,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from ..publish.build import Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
+from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
 from ..errors import StatuskitError
 from .shell import TEMPLATE as SHELL_TEMPLATE
 from .shell import Shells
@@ -183,10 +185,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
     """Generates the status site's pages and files from the content folder."""
 
     def __init__(self) -> None:
-        self.at_override: datetime | None = None
-        """Set by ``statuskit build --at``: wins over every other source of T."""
-        self.content_override: Path | None = None
-        """Set by ``statuskit build --content``."""
+        self.options: BuildOptions | None = None
+        """What ``statuskit build`` decided (:meth:`configure`); None under a plain ``mkdocs build``."""
         self.error: StatuskitError | None = None
         """The error that stopped the build (for ``statuskit build`` to report as it is)."""
         self.prepared: Prepared | None = None
@@ -202,6 +202,12 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         """A preview (``statuskit build --preview``, ``statuskit serve``): site approval is not required,
         and every page carries the PREVIEW banner and noindex."""
 
+    def configure(self, options: BuildOptions) -> None:
+        """The one way a caller hands the plugin T, the content folder and preview mode: before
+        MkDocs runs (``build_site`` does, after ``load_config``)."""
+        self.options = options
+        self.preview = options.preview
+
     @property
     def at(self) -> datetime | None:
         return self.prepared.at if self.prepared else None
@@ -215,7 +221,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         config_name = Path(config.config_file_path or "mkdocs.yml").name
         raw = _raw_config(config.config_file_path)
-        given = self.content_override or os.environ.get("STATUSKIT_CONTENT")
+        given = (self.options.content_dir if self.options else None) or os.environ.get("STATUSKIT_CONTENT")
         # 6. no third-party requests, and nothing in mkdocs.yml that moves the gate
         from ..model.content import display_path
 
@@ -240,10 +246,10 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         # the package's templates come after the site's custom_dir and before the theme's own
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
-        content = self.content_override or given or self.config.content
+        content = given or self.config.content
         self.content_dir = (root / content) if not Path(content).is_absolute() else Path(content)
         try:
-            at = self.at_override or resolve_time(None)
+            at = self.options.at if self.options else resolve_time()
             site = site_info(config.site_name, config.site_url or "", self.config.page_id)
             self.prepared = prepare(self.content_dir, at, site)
             # the site's own files are the ones both teams approved (a preview is not published)

@@ -7,11 +7,13 @@
 and ``export``): content in, release and finished pages out. Nothing is written
 until everything is gathered, and every write goes through :mod:`statuskit.publish.output`.
 
-The build time T, for the MkDocs plugin: the environment variable ``STATUSKIT_AT``,
-else ``SOURCE_DATE_EPOCH``, else now (whole seconds); ``statuskit build --at T`` hands
-T to the plugin directly. It is the operator's choice: a plugin option ``at`` in
-mkdocs.yml is refused (:func:`config_refusals`), as are the other settings that move
-the gate or make readers' browsers call a third party.
+The build time T has one rule, :func:`resolve_time`, applied once at the edge (the CLI,
+:func:`build_site`, or the plugin under a plain ``mkdocs build``/``mkdocs serve``): ``--at``,
+else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now (whole seconds). It is then
+passed down as a value: :func:`build_site` hands the plugin a :class:`BuildOptions` through
+``StatuskitPlugin.configure`` before MkDocs runs. T is the operator's choice: a plugin
+option ``at`` in mkdocs.yml is refused (:func:`config_refusals`), as are the other settings
+that move the gate or make readers' browsers call a third party.
 """
 
 from __future__ import annotations
@@ -37,20 +39,23 @@ from .output_scan import scan_site
 from ..render.pages import Page, render_pages
 from ..render.site import SiteInfo
 
-__all__ = ["resolve_time", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
+__all__ = ["resolve_time", "BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "BuildResult"]
 
 
 # --- inputs ------------------------------------------------------------------------------------
 
-def resolve_time(option: str | datetime | None = None) -> datetime:
-    """T: ``option``, else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now (UTC, whole seconds)."""
-    for source, value in (("at", option), ("STATUSKIT_AT", os.environ.get("STATUSKIT_AT") or None)):
-        if value is not None:
-            try:
-                return parse_time(value)
-            except ValueError as exc:
-                raise StatuskitError(f"{source}: {exc}") from None
+def resolve_time(at: datetime | None = None) -> datetime:
+    """T, by the one rule: ``at`` (``--at``), else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now
+    (UTC, whole seconds). Every command and the plugin get T from here, once, at the edge."""
+    if at is not None:
+        return at
+    value = os.environ.get("STATUSKIT_AT")
+    if value:
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            raise StatuskitError(f"$STATUSKIT_AT: {exc}") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -102,6 +107,19 @@ def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
 
 
 # --- what a publishing build refuses in mkdocs.yml ----------------------------------------------
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``statuskit build`` decides for the plugin, handed over by ``StatuskitPlugin.configure``
+    before MkDocs runs (a plain ``mkdocs build`` has none: T then comes from :func:`resolve_time`)."""
+
+    at: datetime
+    """T, resolved once (:func:`resolve_time`)."""
+    content_dir: Path | None = None
+    """``--content`` (absolute), which wins over $STATUSKIT_CONTENT and the plugin's ``content``."""
+    preview: bool = False
+    """``--preview``: no site approval needed; every page says PREVIEW -- NOT PUBLISHED."""
+
 
 _SCHEME = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[\\/]{2})")
 
@@ -246,8 +264,8 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
                previous: Path | None = None, allow_unpublish: str | None = None,
                preview: bool = False) -> BuildResult:
     """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
-    atomically: a failed build leaves the previous site untouched. ``at`` and ``content_dir``
-    override the plugin's options. The build is refused when it would unpublish or change an
+    atomically: a failed build leaves the previous site untouched. T is ``at``, else
+    :func:`resolve_time`'s rule; ``content_dir`` overrides the plugin's option. The build is refused when it would unpublish or change an
     update the previous site published (``previous``: its approvals.json, default the one in
     the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.publish.previous`).
     A ``preview`` needs no site approval, is marked on every page, is compared with no previous
@@ -283,17 +301,17 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
         if plugin is None:
             raise StatuskitError(f"{display_path(config_file)}: the statuskit plugin is not enabled; "
                                  "add it: plugins: [search, statuskit]")
-        # a --content given on the command line is relative to the working directory, not to mkdocs.yml
-        plugin.at_override = at
-        plugin.content_override = Path(content_dir).resolve() if content_dir is not None else None
-        plugin.preview = preview
+        # T, --content (relative to the working directory, not to mkdocs.yml) and --preview, as values
+        options = BuildOptions(resolve_time(at), Path(content_dir).resolve() if content_dir is not None else None,
+                               preview)
+        plugin.configure(options)
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
         if preview and target.resolve() == Path(config.site_dir).resolve():
             raise StatuskitError(f"refusing to write a preview into {display_path(target)}, the folder the site is "
                                  "published from (site_dir in mkdocs.yml); give another folder: "
                                  "statuskit build --preview --site-dir DIR")
         # what the build reads: the site folder may not be, hold or be inside any of it
-        content = plugin.content_override or os.environ.get("STATUSKIT_CONTENT") or plugin.config.content
+        content = options.content_dir or os.environ.get("STATUSKIT_CONTENT") or plugin.config.content
         inputs = [config_file, Path(config.docs_dir), config_file.resolve().parent / content]
         if config.theme.custom_dir:
             inputs.append(Path(config.theme.custom_dir))

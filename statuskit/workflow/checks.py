@@ -1,13 +1,12 @@
 """Check and status reports for the CLI and CI.
 
->>> result = run_check(Path("content"), at)
+>>> result = run_check(Path("content"))
 >>> result.ok, [str(p) for p in result.problems]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from ..infra.cache import cache_dir
@@ -46,13 +45,13 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path, at: datetime) -> CheckResult:
+def run_check(root: Path) -> CheckResult:
     """Validate the content, verify approvals and run the lints.
 
     Each incident is checked on its own from start to end -- read, validate, verify
     its approval files, lint -- in worker processes for large sites, and only its
     problems come back (an incident's approval state depends neither on other
-    incidents nor on ``at``). When any file has errors, only the problems of
+    incidents nor on T). When any file has errors, only the problems of
     reading and validating are reported, as the content does not load.
     """
     from .init import example_key_problems  # example keys left by `statuskit init`
