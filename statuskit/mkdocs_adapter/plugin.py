@@ -6,7 +6,15 @@ plugins:
   - statuskit:
       content: content                # the content folder, relative to mkdocs.yml
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
+      fast: true                      # the speed-ups into MkDocs/Material internals (default: true)
 ```
+
+``fast`` switches, together, the speed-ups that reach into MkDocs and Material internals: the
+theme shells (:mod:`statuskit.mkdocs_adapter.shell`), the search entries statuskit writes into
+Material's index itself, and the browser-side request patch in ``statuskit/theme/statuskit/base.html``
+(search index and sitemap held back). They are pinned to the Material versions the tests cover
+(:data:`FAST_MATERIAL`); outside that range they switch off, with a log line, and the site is
+built the plain way. ``fast: false`` builds the same pages without them.
 
 T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now
 (:func:`statuskit.publish.build.resolve_time`): the operator's choice, never the repository's
@@ -76,6 +84,27 @@ from ..render.search import search_sections
 
 log = get_plugin_logger(__name__)
 
+FAST_MATERIAL = ((9, 7), (9, 9))
+"""mkdocs-material versions ``fast`` is tested with: at least the first, below the second."""
+
+
+def _material_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mkdocs-material")
+    except PackageNotFoundError:  # pragma: no cover - Material is a dependency
+        return "0"
+
+
+def fast_supported(material_version: str) -> bool:
+    """Whether the speed-ups are tested with this mkdocs-material version (:data:`FAST_MATERIAL`)."""
+    try:
+        v = tuple(int(x) for x in material_version.split(".")[:2])
+    except ValueError:
+        return False
+    return FAST_MATERIAL[0] <= v < FAST_MATERIAL[1]
+
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 """Templates and assets that extend Material for MkDocs (main.html, statuskit.css)."""
 
@@ -88,6 +117,9 @@ class StatuskitConfig(base.Config):
     (kept so that the refusal is a clear message)."""
     page_id = c.Optional(c.Type(str))
     """Statuspage-style page id for the JSON API; default derived from ``site_url``."""
+    fast = c.Type(bool, default=True)
+    """The speed-ups into MkDocs and Material internals (theme shells, search entries, the request
+    patch in base.html); on only with a tested Material version (:data:`FAST_MATERIAL`)."""
 
 
 class GeneratedPage(MkDocsPage):
@@ -96,12 +128,12 @@ class GeneratedPage(MkDocsPage):
     written the page, :meth:`release` lets go of the body: a site of 10,000 incidents would
     otherwise hold 20,000 bodies to the end of the build."""
 
-    def __init__(self, file: File, config, generated: Page, meta: dict) -> None:
+    def __init__(self, file: File, config, generated: Page, meta: dict, shell: bool = True) -> None:
         super().__init__(None, file, config)
         self.generated: Page | None = generated
         self.searchable = generated.searchable
         self._meta = meta
-        if shells_enabled():  # rendered through statuskit.mkdocs_adapter.shell, same output
+        if shell and shells_enabled():  # rendered through statuskit.mkdocs_adapter.shell, same output
             self._meta["template"] = SHELL_TEMPLATE
 
     def _set_canonical_url(self, base: str | None) -> None:
@@ -198,6 +230,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         self._search_index = None
         """Material's search index, when statuskit indexes its own pages (see on_page_context)."""
         self.shells: Shells | None = None
+        self.fast = False
+        """The ``fast`` option, when the installed Material is one it is tested with (set in on_config)."""
         self.preview: bool = os.environ.get("STATUSKIT_PREVIEW") == "1"
         """A preview (``statuskit build --preview``, ``statuskit serve``): site approval is not required,
         and every page carries the PREVIEW banner and noindex."""
@@ -243,6 +277,12 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                 Path(config.site_dir).resolve() == (root / _site_dir(raw)).resolve():
             raise self._fail(StatuskitError(f"refusing to write a preview into {_site_dir(raw)}/, the folder the site is "
                                             "published from; give another folder (statuskit build --preview --site-dir DIR)"))
+        # the speed-ups into Material's internals only with a Material version they are tested with
+        self.fast = self.config.fast and fast_supported(_material_version())
+        if self.config.fast and not self.fast:
+            log.info(f"fast: off: mkdocs-material {_material_version()} is outside the range the speed-ups are "
+                     f"tested with (>={'.'.join(map(str, FAST_MATERIAL[0]))},<{'.'.join(map(str, FAST_MATERIAL[1]))})"
+                     "; building without theme shells, statuskit's search entries and the request patch")
         # the package's templates come after the site's custom_dir and before the theme's own
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
@@ -279,7 +319,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return meta
 
     def on_files(self, files, *, config):
-        self._search_index = _material_search_index(config)
+        self._search_index = _material_search_index(config) if self.fast else None
         for page in self.prepared.pages:
             existing = files.get_file_from_path(page.src)
             if existing is not None and existing.generated_by is None:
@@ -291,7 +331,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             if page.in_nav:  # navigation pages get their page object from MkDocs, with the nav's title
                 self.pages[page.src] = page
             else:
-                GeneratedPage(file, config, page, self._meta(page))
+                GeneratedPage(file, config, page, self._meta(page), shell=self.fast)
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
         self.prepared = dataclasses.replace(self.prepared, pages=())
         return files
@@ -343,6 +383,9 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return output_content
 
     def on_env(self, env, *, config, files):
+        env.globals["statuskit_fast"] = self.fast  # base.html: the request patch only when fast
+        if not self.fast:
+            return env
         self.shells = Shells(env)
         shells = self.shells
         env.globals["statuskit_shell"] = pass_context(lambda context: shells.render(context))
