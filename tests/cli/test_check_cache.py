@@ -14,8 +14,6 @@ import pytest
 from statuskit.workflow import check_cache, checks
 from statuskit.workflow.checks import run_check
 
-from conftest import DEMO_AT
-
 AT = datetime(2024, 8, 1, tzinfo=timezone.utc)
 INC = "2024-07-31-outage"
 OTHER = "2024-07-30-website"
@@ -107,9 +105,9 @@ def test_any_input_change_is_checked_again(site, cache_dir, full_checks, monkeyp
 
 def test_demo_warm_equals_cold(demo_copy, cache_dir, monkeypatch, full_checks):
     expected = cold(demo_copy, monkeypatch)
-    warm(demo_copy, DEMO_AT)
+    warm(demo_copy)
     full_checks.clear()
-    assert warm(demo_copy, DEMO_AT) == expected
+    assert warm(demo_copy) == expected
     assert full_checks == []
 
 
