@@ -55,9 +55,9 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
 
     Example: statuskit build --at 2026-11-27T18:00:00Z
     """
-    from ..publish.build import build_site
     from ..model.content import display_path
     from ..model.validate import format_time
+    from ..publish.build import build_site
 
     if preview and site_dir is None:
         raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
@@ -125,9 +125,9 @@ def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, 
 
     Example: statuskit export out/ --at 2026-11-27T18:00:00Z --site-url https://status.example.org/
     """
-    from ..publish.build import export_site, site_from_mkdocs_yml, site_info
     from ..model.content import display_path
     from ..model.validate import format_time
+    from ..publish.build import export_site, site_from_mkdocs_yml, site_info
 
     yml_name, yml_url = site_from_mkdocs_yml(config_file)
     name = site_name or yml_name

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import at_option, build_time, content_option, handle_errors
 from ..model.content import display_path
+from .common import at_option, build_time, content_option, handle_errors
 
 
 @click.command()
@@ -100,10 +100,10 @@ def approve_teams(team, member, key, base, yes, content_dir):
     Example: statuskit approve-teams --team security --member bob --base origin/main
     """
     from ..errors import ContentError, StatuskitError
-    from ..workflow.history import GitTree, base_snapshot
-    from ..model.content import load_content_report
     from ..gate.site_chain import TEAMS, read_steps
     from ..gate.teams_chain import describe_registry, registry_digest
+    from ..model.content import load_content_report
+    from ..workflow.history import GitTree, base_snapshot
     from ..workflow.teams_approval import sign_teams
 
     new, problems = load_content_report(content_dir)
@@ -185,7 +185,8 @@ def last_deploy(environment, approvals_out):
 
     Example: statuskit last-deploy --approvals "$RUNNER_TEMP/live-approvals.json"
     """
-    from ..workflow.deploys import download_approvals, last_deploy as find
+    from ..workflow.deploys import download_approvals
+    from ..workflow.deploys import last_deploy as find
 
     deploy = find(environment)
     if deploy is None:

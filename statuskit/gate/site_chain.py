@@ -42,10 +42,10 @@ from typing import Mapping, Protocol
 import yaml
 
 from ..errors import Problem, SignatureError, StatuskitError
-from .approvals import Registry, assign_teams
-from .digest import canonical_json
 from ..model.content import APPROVAL_NAME_RE, MAX_SIG_BYTES, display_path
 from ..model.records import Teams
+from .approvals import Registry, assign_teams
+from .digest import canonical_json
 
 __all__ = [
     "Chain", "SITE", "TEAMS", "Tree", "WorkTree", "Step", "StepApprovals", "collect_site_files", "file_hashes",

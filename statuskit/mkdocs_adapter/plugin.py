@@ -73,14 +73,14 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
 from ..errors import StatuskitError
-from .shell import TEMPLATE as SHELL_TEMPLATE
-from .shell import Shells
-from .shell import enabled as shells_enabled
+from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
 from ..publish.output import write_files
 from ..render.pages import Page
 from ..render.search import search_sections
+from .shell import TEMPLATE as SHELL_TEMPLATE
+from .shell import Shells
+from .shell import enabled as shells_enabled
 
 log = get_plugin_logger(__name__)
 
@@ -301,8 +301,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return config
 
     def _require_site_approval(self, config, root: Path, config_name: str) -> None:
-        from ..model.content import load_site_files
         from ..gate.site_chain import require_site_approval, site_status
+        from ..model.content import load_site_files
 
         def rel(path) -> str | None:
             return None if path is None else Path(os.path.relpath(Path(path).resolve(), root)).as_posix()

@@ -34,10 +34,10 @@ from ..errors import BuildError, StatuskitError
 from ..gate.release import GateReport, Release, gate
 from ..model.content import display_path, load_content
 from ..model.validate import format_time, parse_time
-from .output import replacing, write_files
-from .output_scan import scan_site
 from ..render.pages import Page, render_pages
 from ..render.site import SiteInfo
+from .output import replacing, write_files
+from .output_scan import scan_site
 
 __all__ = ["resolve_time", "BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "BuildResult"]
@@ -270,11 +270,11 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
     the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.publish.previous`).
     A ``preview`` needs no site approval, is marked on every page, is compared with no previous
     site and is never written into the configured ``site_dir``."""
-    from .previous import read_previous, refuse_or_log
-
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from .previous import read_previous, refuse_or_log
 
     config_file = Path(config_file)
     if not config_file.is_file():

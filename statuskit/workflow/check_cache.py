@@ -32,8 +32,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from ..infra.cache import feed
 from ..errors import Problem, Severity
+from ..infra.cache import feed
 from ..model.content import RawIncident, read_regular
 
 VERSION = "statuskit check cache v1"

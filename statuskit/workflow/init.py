@@ -24,10 +24,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem, Severity, SignatureError, StatuskitError
-from ..ssh.sshsig import public_key_blob
 from ..model.content import display_path
 from ..model.records import Teams
 from ..model.validate import ID_RE
+from ..ssh.sshsig import public_key_blob
 
 __all__ = ["InitOptions", "init_site", "example_key", "example_key_problems", "read_public_key"]
 

@@ -22,11 +22,11 @@ from typing import Callable
 from ..errors import ContentError
 from ..gate.approvals import Registry, UpdateApprovals
 from ..gate.release import GateReport, Release, gate, team_name
-from .history import approvals_under, base_snapshot
+from ..gate.teams_chain import describe_registry, registry_digest, verify_teams_approvals
 from ..model.content import load_content_report
 from ..model.records import Content, Incident, Update
 from ..model.validate import format_time
-from ..gate.teams_chain import describe_registry, registry_digest, verify_teams_approvals
+from .history import approvals_under, base_snapshot
 
 __all__ = ["Change", "changed_updates", "publish_when", "preview_markdown"]
 
