@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import ContentError, Problem, Severity, StatuskitError
+from ..gate.clock import resolve_time
 from ..model.validate import parse_time
 
 
@@ -24,9 +25,7 @@ def _time_param(ctx, param, value):
 
 def build_time(at: datetime | None) -> datetime:
     """T for every command: ``--at``, else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now (whole
-    seconds, UTC) -- :func:`statuskit.publish.build.resolve_time`, the one rule."""
-    from ..publish.build import resolve_time
-
+    seconds, UTC) -- :func:`statuskit.gate.clock.resolve_time`, the one rule."""
     return resolve_time(at)
 
 

@@ -17,7 +17,7 @@ Material's index itself, and the browser-side request patch in ``statuskit/theme
 built the plain way. ``fast: false`` builds the same pages without them.
 
 T is ``statuskit build --at``, else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now
-(:func:`statuskit.publish.build.resolve_time`): the operator's choice, never the repository's
+(:func:`statuskit.gate.clock.resolve_time`): the operator's choice, never the repository's
 (the option ``at`` is refused). ``statuskit build`` hands T over as a value through
 :meth:`StatuskitPlugin.configure`; a plain ``mkdocs build`` or ``mkdocs serve`` resolves it here.
 
@@ -74,7 +74,8 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from ..errors import StatuskitError
-from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, resolve_time, site_info
+from ..gate.clock import resolve_time
+from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
 from ..publish.output import write_files
 from ..render.pages import Page
 from ..render.search import search_sections

@@ -7,7 +7,7 @@
 and ``export``): content in, release and finished pages out. Nothing is written
 until everything is gathered, and every write goes through :mod:`statuskit.publish.output`.
 
-The build time T has one rule, :func:`resolve_time`, applied once at the edge (the CLI,
+The build time T has one rule, :func:`statuskit.gate.clock.resolve_time`, applied once at the edge (the CLI,
 :func:`build_site`, or the plugin under a plain ``mkdocs build``/``mkdocs serve``): ``--at``,
 else ``$STATUSKIT_AT``, else ``$SOURCE_DATE_EPOCH``, else now (whole seconds). It is then
 passed down as a value: :func:`build_site` hands the plugin a :class:`BuildOptions` through
@@ -24,46 +24,27 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from ..errors import BuildError, StatuskitError
+from ..gate.clock import resolve_time
 from ..gate.release import GateReport, Release, gate
 from ..model.content import display_path, load_content
-from ..model.validate import format_time, parse_time
+from ..model.validate import format_time
 from ..render.pages import Page, render_pages
 from ..render.site import SiteInfo
 from .output import replacing, write_files
 from .output_scan import scan_site
 
-__all__ = ["resolve_time", "BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
+__all__ = ["BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "BuildResult"]
 
 
 # --- inputs ------------------------------------------------------------------------------------
-
-def resolve_time(at: datetime | None = None) -> datetime:
-    """T, by the one rule: ``at`` (``--at``), else $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now
-    (UTC, whole seconds). Every command and the plugin get T from here, once, at the edge."""
-    if at is not None:
-        return at
-    value = os.environ.get("STATUSKIT_AT")
-    if value:
-        try:
-            return parse_time(value)
-        except ValueError as exc:
-            raise StatuskitError(f"$STATUSKIT_AT: {exc}") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise StatuskitError(f"SOURCE_DATE_EPOCH must be an integer number of seconds, got {epoch!r}") from None
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
 
 def site_info(name: str, url: str, page_id: str | None = None) -> SiteInfo:
     """Site settings; ``page_id`` defaults to 12 characters derived from the site URL (stable)."""
@@ -265,8 +246,8 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
                preview: bool = False) -> BuildResult:
     """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
     atomically: a failed build leaves the previous site untouched. T is ``at``, else
-    :func:`resolve_time`'s rule; ``content_dir`` overrides the plugin's option. The build is refused when it would unpublish or change an
-    update the previous site published (``previous``: its approvals.json, default the one in
+    :func:`resolve_time`'s rule; ``content_dir`` overrides the plugin's option. The build is
+    refused when it would unpublish or change an update the previous site published (``previous``: its approvals.json, default the one in
     the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.publish.previous`).
     A ``preview`` needs no site approval, is marked on every page, is compared with no previous
     site and is never written into the configured ``site_dir``."""

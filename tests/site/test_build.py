@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from sitetools import DEMO_AT, REPO, elements
 
-from statuskit.publish.build import resolve_time, site_info
+from statuskit.gate.clock import resolve_time
+from statuskit.publish.build import site_info
 from statuskit.cli.main import cli
 from statuskit.errors import StatuskitError
 from statuskit.mkdocs_adapter.plugin import StatuskitPlugin
