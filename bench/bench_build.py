@@ -114,10 +114,10 @@ def _front(title: str, description: str = "", searchable: bool = True) -> str:
 def write_floor_docs(content: Path, docs: Path) -> int:
     """Write index.md, history.md, components/<id>.md, incidents/<id>.md and
     incidents/<id>/technical.md from the content as statuskit releases it; returns the page count."""
-    from statuskit.build import prepare, site_info
+    from statuskit.publish.build import prepare, site_info
     from statuskit.model.records import STATUS_LABELS
     from statuskit.model.validate import parse_time
-    from statuskit.output import write_files
+    from statuskit.publish.output import write_files
     from statuskit.render.pages import IMPACT_LABELS
 
     release = prepare(content, parse_time(AT), site_info("Bench status", "https://status.bench.example/")).release

@@ -52,8 +52,8 @@ def main() -> int:
 
     from material.plugins.search.plugin import SearchPlugin
 
-    from statuskit.build import build_site
-    from statuskit.mkdocs_plugin import StatuskitPlugin
+    from statuskit.publish.build import build_site
+    from statuskit.mkdocs_adapter.plugin import StatuskitPlugin
     from statuskit.model.validate import parse_time
 
     _wrap(StatuskitPlugin, "on_config", "load, verify, gate, render pages")

@@ -4,7 +4,7 @@
     python bench/bench_verify.py [--n 20000] [--runs 3]
 
 Makes a few keys in-process (mostly ed25519, some ecdsa-p256 and rsa-3072), signs N
-distinct approval statements with ``statuskit.gate.sshsig.sign``, then times
+distinct approval statements with ``statuskit.ssh.sshsig.sign``, then times
 ``parse_armored`` + ``verify`` over all N. Reports the median of the runs, the rate
 per second (overall and per key type) and peak memory (tracemalloc during one
 extra, untimed pass; and the process's max RSS).
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # noqa: E402
 
-from statuskit.gate import sshsig  # noqa: E402
+from statuskit.ssh import sshsig  # noqa: E402
 
 NAMESPACE = "statuskit-approval"
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from statuskit.gate.digest import digest, statement  # noqa: E402
-from statuskit.gate.sshsig import public_key_line, sign  # noqa: E402
+from statuskit.ssh.sshsig import public_key_line, sign  # noqa: E402
 from statuskit.model.load import parse_yaml  # noqa: E402
 from statuskit.model.validate import validate_incident  # noqa: E402
 

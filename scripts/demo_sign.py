@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from statuskit.gate.digest import digest, statement  # noqa: E402
-from statuskit.gate.sshsig import public_key_line, sign  # noqa: E402
+from statuskit.ssh.sshsig import public_key_line, sign  # noqa: E402
 from statuskit.model.content import load_content  # noqa: E402
-from statuskit.site_approval import SITE, WorkTree, collect_site_files, content_rel, file_hashes, manifest_bytes, \
+from statuskit.gate.site_chain import SITE, WorkTree, collect_site_files, content_rel, file_hashes, manifest_bytes, \
     state_digest, step_statement  # noqa: E402
 
 DRAFTS = {

@@ -7,6 +7,6 @@
 from .errors import ContentError, Problem, StatuskitError
 from .gate.release import Release, gate
 from .model.content import load_content
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["ContentError", "Problem", "Release", "StatuskitError", "gate", "load_content", "__version__"]

@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
 from statuskit.gate.digest import digest, statement
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import load_content
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def sign_site(content: Path, keys: dict[str, Key], signers=(("comms", "alice"), 
     the theme, components.yml, .github/) as the next ``_site/<n>`` step, with real signatures by
     ``signers`` in the namespace of the content's teams.yml. Every test that builds a site signs
     through this helper; call it again after editing a site file. Returns the step folder."""
-    from statuskit.site_approval import SITE, WorkTree, collect_site_files, content_rel, file_hashes, \
+    from statuskit.gate.site_chain import SITE, WorkTree, collect_site_files, content_rel, file_hashes, \
         manifest_bytes, parse_manifest, read_steps, state_digest, step_statement
 
     project = Path(content).resolve().parent
@@ -99,8 +99,8 @@ def sign_teams_step(content: Path, keys: dict[str, Key], team: str, member: str,
     """Approve the working tree's teams.yml as step ``_teams/<seq>`` (from the registry ``previous``),
     in-process, as ``member`` of ``team`` with the key of ``signer`` (default: ``member``), in
     ``previous``'s namespace. ``replaces`` overrides the manifest's (to forge a wrong one)."""
-    from statuskit.site_approval import TEAMS, manifest_bytes, step_statement
-    from statuskit.teams_approval import registry_digest, registry_json
+    from statuskit.gate.site_chain import TEAMS, manifest_bytes, step_statement
+    from statuskit.gate.teams_chain import registry_digest, registry_json
 
     new = load_content(Path(content), only=set()).teams
     manifest = manifest_bytes(TEAMS, seq, replaces or registry_digest(previous), registry_digest(new),

@@ -12,11 +12,11 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..errors import SignatureError
-from ..parallel import pmap
+from ..infra.parallel import pmap
 from ..model.records import ApprovalFile, Content, Teams, Update
 from .digest import digest, statement
-from .sshsig import parse_armored, public_key_blob, verify
-from .verified import VerifiedCache, default_cache
+from ..ssh.sshsig import parse_armored, public_key_blob, verify
+from ..ssh.verified import VerifiedCache, default_cache
 
 
 @dataclass(frozen=True)

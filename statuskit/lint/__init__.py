@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..infra.parallel import pmap
 from ..model.records import Content
-from ..parallel import pmap
 from .config import RULES, LintConfig, default_config, load_config
 from .rules import lint_incident
 

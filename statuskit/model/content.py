@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeAlias
 
-from ..cache import Hash, feed
+from ..infra.cache import Hash, feed
 from ..errors import ContentError, Problem
 from .load import MAX_BYTES, parse_yaml, read_yaml
-from ..parallel import pmap
+from ..infra.parallel import pmap
 from .records import ApprovalFile, Component, Content, FrozenDict, Incident, Teams
 from .validate import ID_RE, validate_components, validate_incident, validate_teams
 
@@ -217,7 +217,7 @@ class RawIncident:
     """The bytes behind one incidents/<name> entry and its approvals folder, read but not judged.
 
     Reading is kept apart from judging so that ``check`` can recognise an incident
-    it has checked before by its exact bytes (:mod:`statuskit.check_cache`).
+    it has checked before by its exact bytes (:mod:`statuskit.workflow.check_cache`).
     """
 
     name: str
@@ -430,7 +430,7 @@ def stray_approvals(root: Path, loaded: set[str], files: set[str]) -> list[Probl
     problems = []
     shown = display_path(base)
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.site_approval)
+        # _teams/ and _site/ hold approvals of teams.yml and site-file changes (statuskit.gate.site_chain)
         if entry.name in ("_teams", "_site") or entry.name in loaded or f"{entry.name}.yml" in files:
             continue
         if _kind(entry).startswith("refused:"):

@@ -460,7 +460,7 @@ def validate_teams(doc: Document) -> tuple[Teams | None, list[Problem]]:
 def _public_keys(c: _Checker, value: Any, path: Path_, what: str) -> tuple[str, ...]:
     """OpenSSH public key lines, each fully parsed (type, base64 and the key itself)."""
     from ..errors import SignatureError
-    from ..gate.sshsig import public_key_blob  # the one SSH key parser; it imports nothing of the gate
+    from ..ssh.sshsig import public_key_blob  # the one SSH key parser; it imports nothing of the gate
 
     out = []
     for i, item in enumerate(c.seq(value, path, what) or ()):

@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
-from .. import __version__
+from ..version import __version__
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS
 from .i18n import Language, language

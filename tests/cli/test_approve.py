@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import NAMESPACE
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.gate.approvals import all_approvals
 from statuskit.gate.digest import digest
-from statuskit.gate.sshsig import parse_armored, public_key_blob
+from statuskit.ssh.sshsig import parse_armored, public_key_blob
 from statuskit.model.content import display_path
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
@@ -187,7 +187,7 @@ def _leaves(value):
 
 def test_the_approver_sees_everything_that_is_signed(demo_copy):
     """Every string and time of every demo update (window, detection time, report, ...) is on screen."""
-    from statuskit.approve import describe
+    from statuskit.workflow.approve import describe
     from statuskit.model.content import load_content
 
     content = load_content(demo_copy)

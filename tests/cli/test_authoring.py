@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.gate.digest import digest
 from statuskit.model.content import load_content
 from statuskit.model.fold import fold

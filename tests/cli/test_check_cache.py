@@ -11,10 +11,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from statuskit import check_cache, checks
-from statuskit.checks import run_check
-
-from conftest import DEMO_AT
+from statuskit.workflow import check_cache, checks
+from statuskit.workflow.checks import run_check
 
 AT = datetime(2024, 8, 1, tzinfo=timezone.utc)
 INC = "2024-07-31-outage"
@@ -35,14 +33,14 @@ def full_checks(monkeypatch):
     return seen
 
 
-def cold(root, monkeypatch, at=AT) -> list[str]:
+def cold(root, monkeypatch) -> list[str]:
     with monkeypatch.context() as m:
         m.setenv("STATUSKIT_CACHE", "0")
-        return [str(p) for p in run_check(root, at).problems]
+        return [str(p) for p in run_check(root).problems]
 
 
-def warm(root, at=AT) -> list[str]:
-    return [str(p) for p in run_check(root, at).problems]
+def warm(root) -> list[str]:
+    return [str(p) for p in run_check(root).problems]
 
 
 @pytest.fixture
@@ -106,10 +104,10 @@ def test_any_input_change_is_checked_again(site, cache_dir, full_checks, monkeyp
 
 
 def test_demo_warm_equals_cold(demo_copy, cache_dir, monkeypatch, full_checks):
-    expected = cold(demo_copy, monkeypatch, DEMO_AT)
-    warm(demo_copy, DEMO_AT)
+    expected = cold(demo_copy, monkeypatch)
+    warm(demo_copy)
     full_checks.clear()
-    assert warm(demo_copy, DEMO_AT) == expected
+    assert warm(demo_copy) == expected
     assert full_checks == []
 
 
@@ -139,7 +137,7 @@ def test_a_damaged_cache_file_is_ignored(site, cache_dir, monkeypatch, full_chec
 def test_turned_off_writes_nothing(site, tmp_path, monkeypatch):
     monkeypatch.setenv("STATUSKIT_CACHE", "0")
     monkeypatch.setenv("STATUSKIT_CACHE_DIR", str(tmp_path / "cache"))
-    run_check(site.root, AT)
+    run_check(site.root)
     assert not (tmp_path / "cache").exists()
 
 

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 
 AT = "2026-01-01T00:00:00Z"
 LINK = ("this is a symbolic link; statuskit reads only regular files and folders inside content/ (a link could "

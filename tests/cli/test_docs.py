@@ -9,8 +9,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from statuskit import __version__
-from statuskit.cli import cli
+from statuskit.version import __version__
+from statuskit.cli.main import cli
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -85,7 +85,7 @@ def test_every_command_is_in_the_cli_reference():
 
     import click
 
-    from statuskit.cli import cli
+    from statuskit.cli.main import cli
 
     root = Path(__file__).resolve().parents[2]
     reference = (root / "reference" / "cli.md").read_text()

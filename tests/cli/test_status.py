@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.model.content import display_path
 
 AT = "2026-11-27T18:00:00Z"

@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import INCIDENT_YML, NAMESPACE, teams_yml
-from statuskit.checks import run_check
-from statuskit.cli import cli
+from statuskit.workflow.checks import run_check
+from statuskit.cli.main import cli
 from statuskit.errors import Severity, SignatureError
 from statuskit.gate.approvals import Registry, all_approvals, assign_teams
 from statuskit.gate.digest import digest, statement
 from statuskit.gate.release import gate
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import display_path
 from statuskit.model.records import ApprovalFile, Member, Teams
 
@@ -53,7 +53,7 @@ def check_cli(root: Path, *args: str):
 
 
 def problems_for(root: Path, file: Path, rule: str) -> list:
-    result = run_check(root, T)
+    result = run_check(root)
     return [p for p in result.problems if p.file == display_path(file) and p.rule == rule]
 
 
@@ -113,7 +113,7 @@ def test_one_team_alone_does_not_approve(make_site):
     assert not ap.approved
     assert ap.missing == ("security",) and ap.approved_by == ()
     assert published_ids(s.load()) == []
-    missing = [p for p in run_check(s.root, T).problems if p.rule == "approval-missing"]
+    missing = [p for p in run_check(s.root).problems if p.rule == "approval-missing"]
     assert [p.message for p in missing] == ["update 1 is not approved yet: missing security",
                                             "update 2 is not approved yet: missing comms, security"]
     assert all(p.severity is Severity.WARNING for p in missing)
@@ -330,7 +330,7 @@ def test_one_person_in_both_teams_counts_once(make_site, keys):
     assert not ap.approved and len(ap.missing) == 1                   # ...but one person is one vote
     assert ap.approved_by == ()
     assert published_ids(s.load()) == []
-    (p,) = [p for p in run_check(s.root, T).problems if p.rule == "approval-missing" and p.line == 4]
+    (p,) = [p for p in run_check(s.root).problems if p.rule == "approval-missing" and p.line == 4]
     assert p.message.startswith("update 1 is not approved yet: missing ")
     # a second person makes it approved, whichever team alice is then counted for
     s.approve(INC, 1, "comms", "carol")

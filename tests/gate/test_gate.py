@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from statuskit.checks import run_check
+from statuskit.workflow.checks import run_check
 from statuskit.gate.release import gate
 from statuskit.model.records import ComponentStatus
 
@@ -366,7 +366,7 @@ def test_retraction_counts_as_approval_and_the_text_may_be_deleted(make_site):
     assert report.approvals[(INC, 3)].approved  # update 3 is untouched, its approvals hold
     assert report.held == ()
     # check passes, and does not nag about the retracted update's missing approvals
-    result = run_check(s.root, T)
+    result = run_check(s.root)
     assert result.ok, [str(p) for p in result.errors]
     assert not [p for p in result.problems if p.rule == "approval-missing"]
 
@@ -376,7 +376,7 @@ def test_retracted_update_with_stale_approvals_still_publishes_as_retracted(make
     s.approve_all()
     path = s.root / "incidents" / f"{INC}.yml"
     path.write_text(path.read_text().replace(f"      Contact {LEAK} for details.\n", "      [removed]\n"))
-    result = run_check(s.root, T)
+    result = run_check(s.root)
     assert result.ok
     assert sorted(p.rule for p in result.problems if p.file.endswith(".sig")) == ["approval-stale"] * 2
     release, _ = gate(s.load(), T)

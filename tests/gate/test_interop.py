@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
 from conftest import INCIDENT_YML, NAMESPACE, teams_yml
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.gate.approvals import all_approvals
 from statuskit.gate.digest import digest, statement
 from statuskit.gate.release import gate
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 

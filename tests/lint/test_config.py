@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.errors import Severity
 from statuskit.lint import RULES, run_lints
 from statuskit.lint.config import PHRASE_LISTS, default_config, load_config
@@ -153,7 +153,7 @@ def test_status_shows_lints_per_update(make_site):
 
 
 def test_approve_shows_the_update_s_lints(make_site):
-    from statuskit.approve import describe
+    from statuskit.workflow.approve import describe
 
     site = make_site({"2024-07-31-outage": None})
     assert "[cadence-next-update]" in describe(site.root, "2024-07-31-outage", 1).text

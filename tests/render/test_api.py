@@ -17,7 +17,7 @@ from conftest import DEMO_AT, INCIDENT_YML, NAMESPACE, REPO
 
 from statuskit.gate.digest import digest, statement
 from statuskit.gate.release import gate
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import load_content
 from statuskit.render.api import render_api, statuspage_id
 from statuskit.render.site import SiteInfo

@@ -19,7 +19,7 @@ from conftest import DEMO_AT, NAMESPACE, REPO
 
 from statuskit.gate.digest import digest, statement
 from statuskit.gate.release import gate
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import load_content
 from statuskit.render import feeds
 from statuskit.render.feeds import FEED_LIMIT, render_feeds

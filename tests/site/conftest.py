@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sitetools import DEMO_AT, FIXTURE_AT, FIXTURE_MKDOCS_YML, REPO, write_fixture_content
 
-from statuskit.build import build_site
+from statuskit.publish.build import build_site
 
 
 def _reexport_root_conftest() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from statuskit.gate.digest import digest, statement
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import load_content
 
 REPO = Path(__file__).resolve().parents[2]
@@ -306,7 +306,7 @@ def build_content_site(project: Path, at: datetime, sign_site=None) -> Path:
     """Build ``project``/content (e.g. a ``make_site`` folder) into a fresh site with the fixture's
     mkdocs.yml (a real MkDocs build); returns the site folder. ``sign_site`` (e.g. ``Site.sign_site``)
     approves the site files first, as a publishing build requires."""
-    from statuskit.build import build_site
+    from statuskit.publish.build import build_site
 
     (project / "mkdocs.yml").write_text(FIXTURE_MKDOCS_YML, encoding="utf-8")
     (project / "docs").mkdir(exist_ok=True)

@@ -15,10 +15,12 @@ import pytest
 from click.testing import CliRunner
 from sitetools import REPO, elements
 
-from statuskit.build import resolve_time, site_info
-from statuskit.cli import cli
+from statuskit.gate.clock import resolve_time
+from statuskit.publish.build import site_info
+from statuskit.cli.main import cli
 from statuskit.errors import StatuskitError
-from statuskit.mkdocs_plugin import StatuskitPlugin
+from statuskit.mkdocs_adapter.plugin import StatuskitPlugin
+from statuskit.model.validate import parse_time
 
 DEMO_INCIDENTS = {
     "2026-03-03-portal-sign-in-failures": False,
@@ -373,8 +375,8 @@ def _erofs_mkdtemp(*args, dir=None, **kwargs):
 
 def test_a_lost_race_with_a_concurrent_build_is_explained(full_project, monkeypatch):
     """A second build swaps its site in between the first build's two renames."""
-    from statuskit import output
-    from statuskit.build import build_site
+    from statuskit.publish import output
+    from statuskit.publish.build import build_site
 
     real_replace = os.replace
     raced = []
@@ -383,7 +385,7 @@ def test_a_lost_race_with_a_concurrent_build_is_explained(full_project, monkeypa
         real_replace(src, dst)
         if not raced and Path(src).name == "site":  # the first build moved the old site aside
             raced.append(True)
-            build_site(full_project / "mkdocs.yml", at=resolve_time(AT))   # the other build, to the end
+            build_site(full_project / "mkdocs.yml", at=parse_time(AT))   # the other build, to the end
     monkeypatch.setattr(output.os, "replace", replace)
     assert build(full_project, "--at", AT).exit_code == 0  # the previous site
     raced.clear()
@@ -426,9 +428,9 @@ def test_build_time_sources(monkeypatch):
     assert resolve_time(None) == datetime(2024, 8, 1, 12, 0, tzinfo=timezone.utc)
     monkeypatch.setenv("STATUSKIT_AT", "2024-08-02T00:00:00+02:00")
     assert resolve_time(None) == datetime(2024, 8, 1, 22, 0, tzinfo=timezone.utc)
-    assert resolve_time("2024-08-03T00:00:00Z") == datetime(2024, 8, 3, tzinfo=timezone.utc)
+    assert resolve_time(datetime(2024, 8, 3, tzinfo=timezone.utc)) == datetime(2024, 8, 3, tzinfo=timezone.utc)
     monkeypatch.setenv("STATUSKIT_AT", "yesterday")
-    with pytest.raises(StatuskitError, match=r"STATUSKIT_AT: expected a time like 2024-07-31T09:05:00Z, got 'yesterday'"):
+    with pytest.raises(StatuskitError, match=r"\$STATUSKIT_AT: expected a time like 2024-07-31T09:05:00Z, got 'yesterday'"):
         resolve_time(None)
     monkeypatch.delenv("STATUSKIT_AT")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")

@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sitetools import REPO, tree
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 
 
 def test_two_builds_are_byte_identical(demo_site, tmp_path):

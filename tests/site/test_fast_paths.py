@@ -3,7 +3,7 @@
 - Search: statuskit indexes its own pages (statuskit.render.search) instead of Material's
   HTML parser; the entries must be the ones Material would make, on every page of the demo
   and of the hostile fixture site.
-- Theme shells (statuskit.mkdocs_shell): a site built with them is byte-identical to one
+- Theme shells (statuskit.mkdocs_adapter.shell): a site built with them is byte-identical to one
   where every page went through the theme templates; a template that prints per-page
   values the shells do not know still gets each page's own.
 """
@@ -18,7 +18,7 @@ import pytest
 from material.plugins.search.plugin import SearchIndex
 from sitetools import DEMO_AT, FIXTURE_AT, FIXTURE_URL, REPO, tree
 
-from statuskit.build import build_site, prepare, site_info
+from statuskit.publish.build import build_site, prepare, site_info
 from statuskit.render.search import search_sections
 
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sitetools import site_files
 
-from statuskit.cli import cli
-from statuskit.output_scan import scan_html
+from statuskit.cli.main import cli
+from statuskit.publish.output_scan import scan_html
 
 AT = "2024-08-01T12:00:00Z"
 
@@ -186,7 +186,7 @@ def test_a_preview_is_refused_into_the_site_dir(project):
 
 
 def test_the_scanner_reads_html_svg_and_css_files(tmp_path):
-    from statuskit.output_scan import scan_site
+    from statuskit.publish.output_scan import scan_site
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "logo.svg").write_text('<svg><image href="https://evil.example/i.png"/></svg>')

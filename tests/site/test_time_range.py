@@ -6,9 +6,9 @@ import shutil
 
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.gate.digest import digest, statement
-from statuskit.gate.sshsig import sign
+from statuskit.ssh.sshsig import sign
 from statuskit.model.content import load_content
 
 from sitetools import NAMESPACE, site_files

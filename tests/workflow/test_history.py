@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.errors import GitError
-from statuskit.history import check_base
+from statuskit.workflow.history import check_base
 
 from gitrepo import T, git
 

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
-from statuskit.history import check_base
+from statuskit.cli.main import cli
+from statuskit.workflow.history import check_base
 
 from gitrepo import T, git
 
@@ -99,7 +99,7 @@ def _publish_then_link(repo) -> None:
 
 
 def test_a_link_at_base_is_refused_naming_it(repo, monkeypatch):
-    from statuskit import history
+    from statuskit.workflow import history
 
     _publish_then_link(repo)
     # the target, outside content/, is edited: the update would change or vanish unnoticed
@@ -171,7 +171,7 @@ def test_hidden_files_at_base_are_not_read(repo):
 
 def test_base_is_read_without_git_archive(repo, monkeypatch):
     """One ls-tree and one cat-file --batch for any number of files; never archive or checkout."""
-    from statuskit import history
+    from statuskit.workflow import history
 
     for i in range(5):
         repo.site.incident(f"other-{i}", INC.replace("id: outage", f"id: other-{i}"))
@@ -192,9 +192,9 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
     assert "archive" not in verbs and "checkout" not in verbs
     # the content folder: one ls-tree, cat-file -t of the folder, then one --batch; the site files and
-    # approval steps (statuskit.site_approval): one ls-tree of the project and of the content folder each
+    # approval steps (statuskit.gate.site_chain): one ls-tree of the project and of the content folder each
     # the incidents: one ls-tree, one cat-file -t, one --batch; then the site files and the approval
-    # steps (statuskit.site_approval), one ls-tree and at most one --batch for each of the two trees
+    # steps (statuskit.gate.site_chain), one ls-tree and at most one --batch for each of the two trees
     assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
     # with every incident changed (more than MAX_PATHS), still one batch for all blobs
     calls.clear()
@@ -228,7 +228,7 @@ def test_an_ident_attribute_cannot_hide_a_rewritten_published_update(repo):
 def test_rewriting_attributes_are_found_on_any_file_of_a_large_folder(repo):
     """git check-attr's answer is read as a stream (about 100 bytes per file): a set attribute on the
     last file, far past the first read, is found; none set, none found."""
-    from statuskit.history import _rewritten_on_checkout
+    from statuskit.workflow.history import _rewritten_on_checkout
 
     many = repo.site.root / "notes"
     many.mkdir()

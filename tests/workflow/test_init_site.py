@@ -8,9 +8,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.errors import StatuskitError
-from statuskit.init import EXAMPLE_KEY_COMMENT, InitOptions, example_key, init_site
+from statuskit.workflow.init import EXAMPLE_KEY_COMMENT, InitOptions, example_key, init_site
 from statuskit.model.content import load_content
 
 REPO = Path(__file__).resolve().parents[2]

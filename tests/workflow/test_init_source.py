@@ -12,8 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statuskit import __version__, source
-from statuskit.cli import cli
+from statuskit.version import __version__
+from statuskit.workflow import source
+from statuskit.cli.main import cli
 
 from gitrepo import GIT_ENV, git
 
@@ -135,7 +136,7 @@ def test_the_generated_install_step_installs_that_commit(tmp_path, monkeypatch):
     site = tmp_path / "site"
     code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import statuskit; "
             "assert statuskit.__file__.startswith(sys.path[0]), statuskit.__file__; "
-            "from statuskit.cli import main; sys.argv[0] = 'statuskit'; main()")
+            "from statuskit.cli.main import main; sys.argv[0] = 'statuskit'; main()")
     init = subprocess.run([sys.executable, "-c", code, str(first), "init", str(site)], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": ""})
     assert init.returncode == 0, init.stdout + init.stderr

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 
 from test_rollback import EDITED, INC, MKDOCS_YML, T, approve
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 from statuskit.errors import ContentError
-from statuskit.preview import preview_markdown
+from statuskit.workflow.preview import preview_markdown
 
 from gitrepo import T
 

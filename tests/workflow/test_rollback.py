@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
+from statuskit.cli.main import cli
 
 from gitrepo import git
 

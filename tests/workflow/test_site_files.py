@@ -9,8 +9,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from statuskit.cli import cli
-from statuskit.history import check_base
+from statuskit.cli.main import cli
+from statuskit.workflow.history import check_base
 
 from gitrepo import T, git
 
@@ -148,8 +148,8 @@ def test_a_site_step_with_the_wrong_replaces_or_sequence_is_refused(project):
     for sig in step.glob("*.sig"):
         sig.unlink()
     CliRunner().invoke(cli, ["check"])  # nothing to sign with the CLI: sign in-process
-    from statuskit.site_approval import SITE, step_statement
-    from statuskit.gate.sshsig import sign
+    from statuskit.gate.site_chain import SITE, step_statement
+    from statuskit.ssh.sshsig import sign
     from statuskit.model.content import load_content
     ns = load_content(project.site.root, only=set()).teams.namespace
     for team, m in (("comms", "alice"), ("security", "bob")):

@@ -8,10 +8,10 @@ import subprocess
 
 from click.testing import CliRunner
 
-from statuskit.cli import cli
-from statuskit.history import check_base
+from statuskit.cli.main import cli
+from statuskit.workflow.history import check_base
 from statuskit.model.content import load_content
-from statuskit.teams_approval import registry_digest, teams_manifest, teams_statement
+from statuskit.gate.teams_chain import registry_digest, teams_manifest, teams_statement
 
 from gitrepo import T
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from statuskit.init import InitOptions, init_site
+from statuskit.workflow.init import InitOptions, init_site
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,1 @@
+"""Front end: the click command line (:mod:`statuskit.cli.main`)."""

@@ -1,0 +1,142 @@
+"""Commands registered on the statuskit CLI group (imported at the end of cli.py):
+``build``, ``serve`` and ``export``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from .common import at_option, build_time, content_option, handle_errors
+
+_config_option = click.option(
+    "--config-file", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"), show_default=True, help="The MkDocs configuration.")
+
+
+def _explicit_content(content_dir: Path) -> Path | None:
+    """--content (or $STATUSKIT_CONTENT) when given; None leaves it to mkdocs.yml."""
+    source = click.get_current_context().get_parameter_source("content_dir")
+    return content_dir if source is not ParameterSource.DEFAULT else None
+
+
+@click.command()
+@content_option
+@at_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
+@_config_option
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The live site's approvals.json (default: approvals.json in the site folder): the build "
+                   "refuses to unpublish or change anything it lists.")
+@click.option("--allow-unpublish", metavar="REASON",
+              help="Emergencies only: build even if that unpublishes or changes published updates; each one "
+                   "is logged as a warning with REASON.")
+@click.option("--preview", is_flag=True,
+              help="Build a preview that is not published: it needs no approval of the site files, every page says "
+                   "PREVIEW — NOT PUBLISHED and asks search engines not to index it; give --site-dir (never site_dir).")
+@handle_errors
+def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, preview):
+    """Build the status site with MkDocs, atomically: the site is built into a new folder
+    next to the target and swapped in, so a failed build leaves the previous site.
+
+    It publishes only site files (mkdocs.yml, docs/, the theme, components.yml, the
+    workflows) that both teams approved (`statuskit approve-site`), and refuses settings and
+    output that would load anything from another host.
+
+    T is --at, else $STATUSKIT_AT, $SOURCE_DATE_EPOCH, or now.
+
+    The build refuses to unpublish or change an update the previous site published
+    (approvals.json in the site folder, or --previous FILE for a fresh folder); an
+    update at most becomes retracted, through an approved retracting update.
+
+    Example: statuskit build --at 2026-11-27T18:00:00Z
+    """
+    from ..model.content import display_path
+    from ..model.validate import format_time
+    from ..publish.build import build_site
+
+    if preview and site_dir is None:
+        raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
+    result = build_site(config_file, site_dir=site_dir, at=build_time(at), content_dir=_explicit_content(content_dir),
+                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
+                        previous=previous, allow_unpublish=allow_unpublish, preview=preview)
+    click.echo(f"built {'a PREVIEW (not for publishing) in ' if preview else ''}{display_path(result.site_dir)}: "
+               f"{result.pages} pages, {result.files} files, as of {format_time(result.at)}")
+
+
+@click.command()
+@content_option
+@at_option
+@_config_option
+@click.option("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+@handle_errors
+def serve(content_dir, at, config_file, dev_addr):
+    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
+    Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it.
+
+    Example: statuskit serve --at 2026-11-27T18:00:00Z
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    from ..errors import StatuskitError
+    from ..model.validate import format_time
+
+    # MkDocs serve re-reads mkdocs.yml and makes a fresh plugin for every rebuild, with no way to hand
+    # it options before its on_config: the options go over the environment (reference/cli.md)
+    os.environ["STATUSKIT_PREVIEW"] = "1"  # not published: no site approval needed, marked on every page
+    T = build_time(at)  # the one rule, checked now rather than at the first rebuild
+    if at is not None or os.environ.get("STATUSKIT_AT"):
+        os.environ["STATUSKIT_AT"] = format_time(T)  # every rebuild uses this T; without either, each its now
+    if _explicit_content(content_dir) is not None:
+        os.environ["STATUSKIT_CONTENT"] = str(Path(content_dir).resolve())
+    if not Path(config_file).is_file():
+        raise StatuskitError(f"{config_file}: file not found (use --config-file)")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    click.echo(f"serving a preview on http://{dev_addr}/ (rebuilds when the content changes; Ctrl+C to stop)")
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        raise StatuskitError(exc.format_message()) from None
+
+
+@click.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@content_option
+@at_option
+@_config_option
+@click.option("--site-name", help="Site name (default: site_name in mkdocs.yml).")
+@click.option("--site-url", help="Absolute site URL for feeds and the API (default: site_url in mkdocs.yml).")
+@click.option("--page-id", help="Statuspage page id (default: derived from the site URL).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
+              help="Page files as Markdown (.md) or HTML (.html); both are front matter + an HTML body.")
+@handle_errors
+def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, fmt):
+    """Write the generated pages, feeds, JSON API and badges to DIR, for any other site
+    generator. DIR is replaced as a whole (atomically); pages.json lists the pages.
+
+    Example: statuskit export out/ --at 2026-11-27T18:00:00Z --site-url https://status.example.org/
+    """
+    from ..model.content import display_path
+    from ..model.validate import format_time
+    from ..publish.build import export_site, site_from_mkdocs_yml, site_info
+
+    yml_name, yml_url = site_from_mkdocs_yml(config_file)
+    name = site_name or yml_name
+    url = site_url or yml_url
+    if not name or not url:
+        raise click.UsageError("give --site-name and --site-url (or run where mkdocs.yml sets site_name and site_url)")
+    T = build_time(at)
+    prepared = export_site(content_dir, out_dir, T, site_info(name, url, page_id), fmt)
+    click.echo(f"exported {display_path(out_dir)}: {len(prepared.pages)} pages, as of {format_time(T)}")
+
+
+COMMANDS = [build, serve, export]

@@ -1,0 +1,1 @@
+"""Infrastructure under everything: the cache folder and the worker pool."""

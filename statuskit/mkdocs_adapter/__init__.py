@@ -1,0 +1,1 @@
+"""Front end: the MkDocs plugin (:mod:`statuskit.mkdocs_adapter.plugin`) and its theme shells."""

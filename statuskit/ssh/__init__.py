@@ -1,0 +1,1 @@
+"""SSH signatures: the verifier (sshsig), the verified-signature cache, signing through ssh-keygen."""

@@ -1,0 +1,1 @@
+"""The pull-request workflow: author, approve, check, preview, history from git, init, deploys."""

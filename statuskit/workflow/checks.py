@@ -1,0 +1,219 @@
+"""Check and status reports for the CLI and CI.
+
+>>> result = run_check(Path("content"))
+>>> result.ok, [str(p) for p in result.problems]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..infra.cache import cache_dir
+from .check_cache import CheckCache
+from ..errors import Problem, Severity
+from ..gate.approvals import Registry, UpdateApprovals, verify_update
+from ..gate.release import GateReport, Release, withdrawn_updates
+from ..ssh.verified import default_cache
+from ..model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
+                             stray_approvals)
+from ..model.records import Content, Incident
+from ..model.validate import format_time
+from ..infra.parallel import pmap
+
+
+@dataclass
+class CheckResult:
+    """Everything ``check`` found."""
+
+    problems: list[Problem]
+    incidents: int = 0
+    """Incident files that loaded."""
+    updates: int = 0
+    """Their updates."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def run_check(root: Path) -> CheckResult:
+    """Validate the content, verify approvals and run the lints.
+
+    Each incident is checked on its own from start to end -- read, validate, verify
+    its approval files, lint -- in worker processes for large sites, and only its
+    problems come back (an incident's approval state depends neither on other
+    incidents nor on T). When any file has errors, only the problems of
+    reading and validating are reported, as the content does not load.
+    """
+    from .init import example_key_problems  # example keys left by `statuskit init`
+    from ..lint import load_config  # local import: lints are optional to the gate
+
+    root = Path(root)
+    if not root.is_dir():
+        return CheckResult([Problem(display_path(root), None, None, "content folder not found (use --content DIR)")])
+    components, teams, problems = load_site_files(root)
+    config, p = load_config(root)
+    problems += p
+    registry = None
+    if teams is not None:
+        registry = Registry(teams, default_cache())
+        problems += example_key_problems(teams)
+    names = incident_names(root)
+    cache = CheckCache(root, display_path(root), cache_dir())
+    shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config, cache)
+    loaded: set[str] = set()
+    n_updates = 0
+    findings: list[Problem] = []
+    keys: list[str] = []
+    for key, entry, fresh in pmap(_check_incident, names, shared):
+        keys.append(key)
+        if fresh:
+            cache.put(key, entry)
+        iid, n, load_problems, found = entry
+        problems += load_problems
+        findings += found
+        if iid is not None:
+            loaded.add(iid)
+            n_updates += n
+    cache.save(keys)
+    problems += stray_approvals(root, loaded, set(names))
+    if teams is None or any(p.severity is Severity.ERROR for p in problems):
+        problems.sort(key=Problem.sort_key)
+        return CheckResult(problems)  # the content does not load: approvals and lints wait for the fix
+    problems += findings
+    problems.sort(key=Problem.sort_key)
+    return CheckResult(problems, len(loaded), n_updates)
+
+
+def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
+    """One incidents/<name> file and its approvals (runs in a worker for large sites): the cache key,
+    (incident id, update count, problems reading it, problems with its approvals and lints), and
+    whether that was computed now rather than found in the cache."""
+    cache: CheckCache = shared[-1]
+    raw = read_incident(shared[1], name)
+    key = cache.key(raw)
+    entry = cache.get(key)
+    if entry is not None:
+        return key, entry, False
+    return key, _check_raw(shared, name, raw), True
+
+
+def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
+    root_disp, root_str, component_ids, registry, config, _ = shared
+    inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
+    if inc is None:
+        return None, 0, problems, []
+    found: list[Problem] = []
+    if registry is not None and not any(p.severity is Severity.ERROR for p in problems):
+        approvals = {u.id: verify_update(registry, inc.id, u, files.get((inc.id, u.id), ())) for u in inc.updates}
+        found += incident_approval_problems(inc, approvals)
+        if config is not None:
+            from ..lint.rules import lint_incident
+
+            found += [p for _, p in lint_incident(inc, config)]
+    return inc.id, len(inc.updates), problems, found
+
+
+def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprovals]) -> list[Problem]:
+    """Approval files of ``inc`` that do not count, and its updates missing a team's approval."""
+    out: list[Problem] = []
+    # the updates a retraction withdraws once everything approved is due (the gate's rule 4; check
+    # is about approvals, not time)
+    withdrawn = withdrawn_updates(inc.updates, lambda v: approvals[v.id].approved)[1]
+    for u in inc.updates:
+        ap = approvals[u.id]
+        retractor = next((v.id for v in inc.updates if v.retracts == u.id), None) if u.id in withdrawn else None
+        for r in ap.rejected:
+            stale = "does not verify" in r.reason
+            if stale:
+                head = f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now"
+                if retractor is not None:
+                    msg = f"{head}: update {retractor} retracts it, so its text may go{_RETRACTED_STALE}"
+                else:
+                    # `check` alone cannot know whether the update is public: the advice covers both cases
+                    msg = (f"{head}: the update was edited after approval, or the file was copied from elsewhere; "
+                           f"if update {u.id} was never published, ask {r.member} to approve again; if it is "
+                           f"already public, do not re-approve: restore it as it was published and "
+                           + _correct(inc.id, u.id))
+                out.append(Problem(r.file, None, None, msg, Severity.WARNING, "approval-stale"))
+            else:
+                out.append(Problem(r.file, None, None, f"approval does not count: {r.reason}",
+                                   Severity.ERROR, "approval-invalid"))
+        if ap.missing and u.id not in withdrawn:
+            out.append(Problem(inc.file, u.line, f"updates[{u.id - 1}]",
+                               f"update {u.id} is not approved yet: missing {', '.join(ap.missing)}",
+                               Severity.WARNING, "approval-missing"))
+    return out
+
+
+_RETRACTED_STALE = " and this approval no longer matters"
+
+
+def _correct(iid: str, uid: int) -> str:
+    return f"add a correcting update (statuskit update {iid} --corrects {uid})"
+
+
+def published_stale(problems: list[Problem], published: set[tuple[str, int]], where: str) -> list[Problem]:
+    """``problems`` with each stale approval of an update that ``where`` published (e.g. "at origin/main")
+    made an error: its words cannot change, so the advice is a correcting update, never a new approval."""
+    out = []
+    for p in problems:
+        parts = Path(p.file).parts
+        key = (parts[-3], int(parts[-2])) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if p.rule == "approval-stale" and key in published and not p.message.endswith(_RETRACTED_STALE):
+            head = p.message.split(":", 1)[0]
+            p = Problem(p.file, p.line, p.field,
+                        f"{head}, and update {key[1]} was published {where}: its words cannot change; restore it as "
+                        f"it was published and {_correct(*key)}", Severity.ERROR, p.rule)
+        out.append(p)
+    return out
+
+
+def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
+    """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
+    from ..lint import lints_by_update  # local import: lints are optional to the gate
+
+    held = {(h.incident, h.update): h for h in report.held}
+    published = {(i.id, u.id): u for i in release.incidents for u in i.updates}
+    lints = lints_by_update(content)
+    rows = []
+    for inc in content.incidents:
+        if incident and inc.id != incident:
+            continue
+        ups = []
+        for u in inc.updates:
+            ap = report.approvals[(inc.id, u.id)]
+            h = held.get((inc.id, u.id))
+            key = (inc.id, u.id)
+            if key in published and published[key].retracted:
+                verdict = f"published as retracted (by update {published[key].retracted_by})"
+            elif key in published:
+                verdict = "published" + (" (technical text embargoed)" if h and h.reason == "technical-embargo" else "")
+            else:
+                verdict = f"held: {h.detail}" if h else "held"
+            ups.append({
+                "id": u.id,
+                "at": format_time(u.at),
+                "status": u.status,
+                "digest": ap.digest,
+                "approved_by": [f"{t}:{m}" for t, m in ap.valid],
+                "missing": list(ap.missing),
+                "rejected": [{"file": r.file, "reason": r.reason} for r in ap.rejected],
+                "embargo_until": format_time(u.embargo_until) if u.embargo_until else None,
+                "technical_embargo_until": format_time(u.technical_embargo_until) if u.technical_embargo_until else None,
+                "published": key in published,
+                "verdict": verdict,
+                "lints": [{"rule": p.rule, "severity": p.severity.value, "line": p.line, "field": p.field,
+                           "message": p.message} for p in sorted(lints.get(key, ()), key=Problem.sort_key)],
+            })
+        rows.append({"incident": inc.id, "kind": inc.kind.value, "file": inc.file, "updates": ups})
+    return rows
