@@ -170,7 +170,7 @@ def parse_yaml(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
 def parse_yaml_node(raw: bytes, name: str) -> tuple[Document | None, yaml.Node | None, list[Problem]]:
     """Like :func:`parse_yaml`, also returning the composed node that the document was read from
     (None for an empty one): its marks locate each value in the text after a byte order mark, for
-    editing the text in place (:mod:`statuskit.authoring`) under the same refusals."""
+    editing the text in place (:mod:`statuskit.workflow.authoring`) under the same refusals."""
     if len(raw) > MAX_BYTES:
         return None, None, [Problem(name, None, None, f"file is {len(raw)} bytes; the limit is {MAX_BYTES} (1 MiB)")]
     # 2. UTF-8 only

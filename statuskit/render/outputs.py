@@ -22,7 +22,7 @@ approvals publish its marker.
 
 ``at`` is the build time T and each update's ``published_at`` the time it became
 public (the later of its ``at`` and ``embargo_until``): the next build compares
-itself with them, so published history cannot roll back (:mod:`statuskit.previous`).
+itself with them, so published history cannot roll back (:mod:`statuskit.publish.previous`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import StatuskitError
 from ..gate.approvals import Registry
-from ..gate.teams_chain import TEAMS, registry_digest, teams_manifest
+from ..gate.site_chain import TEAMS
+from ..gate.teams_chain import registry_digest, teams_manifest
 from ..model.records import Teams
 from .site_approval import sign_step
 

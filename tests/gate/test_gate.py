@@ -398,7 +398,7 @@ def test_check_calls_a_stale_approval_harmless_only_when_the_gate_would_withdraw
     path.write_text(path.read_text().replace(f"      Contact {LEAK} for details.\n", "      [removed]\n"))
     release, _ = gate(s.load(), T)
     assert ids(release) == [1]  # update 2 no longer verifies, and update 4 cannot withdraw it past update 3
-    result = run_check(s.root, T)
+    result = run_check(s.root)
     stale = [p.message for p in result.problems if p.rule == "approval-stale"]
     assert len(stale) == 2 and not any("no longer matters" in m for m in stale), stale
     assert all("was edited after approval" in m for m in stale), stale

@@ -14,7 +14,7 @@ import yaml
 from conftest import Site, teams_yml
 from sitetools import DEMO_AT, FIXTURE_AT, REPO, build_content_site
 
-from statuskit.build import build_site
+from statuskit.publish.build import build_site
 from statuskit.errors import StatuskitError
 from statuskit.render.i18n import LOCALE_DIR, _read
 
