@@ -81,7 +81,7 @@ from mkdocs.structure.toc import get_toc
 from ..errors import StatuskitError
 from ..gate.clock import resolve_time
 from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
-from ..publish.output import write_files
+from ..publish.output import check_replaceable, write_files, write_marker
 from ..render.i18n import catalogue_warnings, check_time_zone
 from ..render.pages import Page
 from ..render.search import search_sections
@@ -261,6 +261,11 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         self.error = exc
         return PluginError(f"statuskit: {exc}")
 
+    @property
+    def _kind(self) -> str:
+        """What this build writes (its output folder's marker, :mod:`statuskit.publish.output`)."""
+        return "preview" if self.preview else "site"
+
     def on_config(self, config):
         theme = config.theme
         root = Path(config.config_file_path or ".").resolve().parent
@@ -299,6 +304,16 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         content = given or self.config.content
         self.content_dir = (root / content) if not Path(content).is_absolute() else Path(content)
+        if self.options is None:
+            # a plain `mkdocs build` empties site_dir itself, right after this hook: only a folder
+            # statuskit may replace (empty, or its own output, and never an input)
+            inputs = [Path(config.config_file_path or root / "mkdocs.yml"), Path(config.docs_dir), self.content_dir]
+            if theme.custom_dir:
+                inputs.append(Path(theme.custom_dir))
+            try:
+                check_replaceable(Path(config.site_dir), kind=self._kind, inputs=inputs)
+            except StatuskitError as exc:
+                raise self._fail(exc) from None
         try:
             at = self.options.at if self.options else resolve_time()
             site = site_info(config.site_name, config.site_url or "", self.config.page_id)
@@ -427,6 +442,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         try:
             prepared = self._ready()
             write_files(Path(config.site_dir), render_outputs(prepared.release, prepared.site))
+            if self.options is None:  # `statuskit build` marks its temporary folder itself
+                write_marker(Path(config.site_dir), self._kind)
         except StatuskitError as exc:
             raise self._fail(exc) from None
 

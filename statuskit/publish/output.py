@@ -46,7 +46,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..errors import StatuskitError
 
-__all__ = ["write_files", "replacing", "check_replaceable", "output_kind", "describe_os_error",
+__all__ = ["write_files", "write_marker", "replacing", "check_replaceable", "output_kind", "describe_os_error",
            "MARKER", "KINDS"]
 
 MARKER = ".statuskit-output"
@@ -89,6 +89,12 @@ def write_files(root: Path, files: Mapping[str, bytes | str]) -> list[Path]:
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         written.append(path)
     return written
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    """Mark ``folder`` as statuskit's ``kind`` output (a plain ``mkdocs build`` with the plugin, which
+    writes into its site_dir itself rather than through :func:`replacing`)."""
+    (Path(folder) / MARKER).write_text(_marker_line(kind), encoding="ascii")
 
 
 def output_kind(folder: Path) -> str | None:

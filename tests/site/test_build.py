@@ -6,6 +6,8 @@ import errno
 import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin
@@ -500,3 +502,36 @@ def test_exported_bodies_pass_through_markdown_untouched(exported):
 def test_export_matches_the_built_pages(exported, demo_site):
     body = (exported / "incidents/2026-08-21-ddos-website-partner-api/technical.md").read_text().split("\n---\n\n", 1)[1]
     assert body.strip() in (demo_site / "incidents/2026-08-21-ddos-website-partner-api/technical/index.html").read_text()
+
+
+# --- a plain `mkdocs build` with the plugin: MkDocs empties site_dir itself ------------------------
+
+def _mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), *args],
+                          capture_output=True, text=True, cwd=project, env={**os.environ, "STATUSKIT_AT": AT},
+                          timeout=300)
+
+
+@pytest.mark.parametrize("site_dir, says", [
+    ("content", "refusing to replace"), ("content/incidents", "refusing to replace"), ("theme", "refusing to replace"),
+    ("docs", "docs_dir"), (".", "docs_dir"),  # MkDocs itself refuses these two
+])
+def test_plain_mkdocs_build_never_empties_an_input(full_project, site_dir, says):
+    before = snapshot(full_project)
+    proc = _mkdocs_build(full_project, "--site-dir", str(full_project / site_dir))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert says in proc.stderr and "Traceback" not in proc.stderr
+    assert snapshot(full_project) == before
+
+
+def test_plain_mkdocs_build_marks_its_site_and_statuskit_build_replaces_it(full_project):
+    proc = _mkdocs_build(full_project, "--site-dir", str(full_project / "site"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (full_project / "site" / ".statuskit-output").read_text() == "statuskit site v1\n"
+    assert build(full_project, "--at", AT).exit_code == 0
+    # ... and a plain build refuses a folder that someone else wrote
+    (full_project / "elsewhere").mkdir()
+    (full_project / "elsewhere" / "notes.txt").write_text("keep me\n")
+    proc = _mkdocs_build(full_project, "--site-dir", str(full_project / "elsewhere"))
+    assert proc.returncode == 1 and "not a folder statuskit wrote" in proc.stderr
+    assert (full_project / "elsewhere" / "notes.txt").read_text() == "keep me\n"
