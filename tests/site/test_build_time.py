@@ -89,6 +89,10 @@ def test_plain_mkdocs_build_takes_t_by_the_one_rule(project, at, env, expected):
 @pytest.mark.parametrize("var, value, message", [
     ("STATUSKIT_AT", "yesterday", "error: $STATUSKIT_AT: expected a time like 2024-07-31T09:05:00Z, got 'yesterday'"),
     ("SOURCE_DATE_EPOCH", "soon", "error: SOURCE_DATE_EPOCH must be an integer number of seconds, got 'soon'"),
+    # the site's files carry T in 32 bits (gzip): a later T was an internal error while writing them
+    ("STATUSKIT_AT", "2200-01-01T00:00:00Z", "error: $STATUSKIT_AT: the build time 2200-01-01T00:00:00Z is after "
+                                             "2106-02-07T06:28:15Z, the latest time a site's files can carry"),
+    ("SOURCE_DATE_EPOCH", "7258118400", "error: $SOURCE_DATE_EPOCH: the build time 2200-01-01T00:00:00Z is after"),
 ])
 @pytest.mark.parametrize("command", ["check", "status", "build", "next-release"])
 def test_a_bad_time_in_the_environment_is_a_clear_error(project, monkeypatch, command, var, value, message):
