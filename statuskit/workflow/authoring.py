@@ -115,13 +115,13 @@ def create_incident(root: Path, kind: str, d: Draft, iid: str | None = None) -> 
     if iid is None:
         base = f"{d.at:%Y-%m-%d}-{slugify(d.title or 'incident')}"[:80].rstrip("-")
         iid, n = base, 2
-        while (root / "incidents" / f"{iid}.yml").exists():
+        while os.path.lexists(root / "incidents" / f"{iid}.yml"):
             iid = f"{base[:76]}-{n}"
             n += 1
     if not ID_RE.match(iid):
         raise StatuskitError(f"incident id {iid!r} must match ^[a-z0-9][a-z0-9-]{{0,79}}$ (lower-case letters, digits, '-')")
     path = root / "incidents" / f"{iid}.yml"
-    if path.exists():
+    if os.path.lexists(path):
         raise StatuskitError(f"{display_path(path)} already exists; add an update with `statuskit update {iid}`")
     text = new_incident_text(iid, kind, d)
     _validate_text(root, path, text)

@@ -483,3 +483,13 @@ def test_a_failed_write_is_explained_not_an_internal_error(content, monkeypatch)
     assert result.exit_code == 1
     assert result.output == ("error: content/incidents/2024-07-31-appointment-scheduling-unavailable.yml: "
                              "no space left on device\n")
+
+
+def test_new_never_writes_through_a_dangling_link(content, tmp_path):
+    outside = tmp_path / "outside.yml"  # does not exist: the link dangles
+    (content / "incidents" / "x.yml").symlink_to(outside)
+    result = new("Outage", "--impact", "minor", "--id", "x", "--public", "We are investigating.",
+                 "--at", "2024-07-31T09:05:00Z")
+    assert result.exit_code == 1
+    assert "content/incidents/x.yml already exists" in result.output
+    assert not outside.exists()
