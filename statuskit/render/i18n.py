@@ -242,5 +242,5 @@ def language(code: str = SOURCE, time_zone: str | None = None) -> Language:
         try:
             locale = Locale.parse(code.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
-            pass
+            pass  # a region Babel does not know (de-XX): the catalogue's own locale formats the dates
     return Language(code, locale, translations, time_zone)
