@@ -56,6 +56,50 @@ def test_a_site_overrides_the_update_partial_from_its_custom_dir(make_site, tmp_
         build_site(mkdocs_yml, site_dir=tmp_path / "refused", at=FIXTURE_AT)
 
 
+HOME_OVERRIDE = """\
+{#- the site's own home page: its own structure around statuskit's pieces -#}
+<div class="statuskit nb-home">
+<h1 class="nb-overall">{{ page.description }}</h1>
+<p class="nb-asof">{{ page.at.text }}</p>
+{% for group in page.groups %}{% for component in group.components %}
+<p class="nb-component" data-status="{{ component.status.value }}">{{ component.name }}</p>
+{% endfor %}{% endfor %}
+<ul class="nb-recent">{% for item in page.recent %}{{ item }}{% endfor %}</ul>
+</div>
+"""
+
+
+def test_a_site_overrides_the_home_page_template_from_its_custom_dir(make_site, tmp_path):
+    site = make_site({"2024-07-30-outage": None})
+    site.approve_all()
+    project = site.root.parent
+    template = project / "theme" / "statuskit" / "pages" / "home.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(HOME_OVERRIDE, encoding="utf-8")
+    mkdocs_yml = project / "mkdocs.yml"
+
+    def sign() -> None:
+        text = mkdocs_yml.read_text(encoding="utf-8")
+        mkdocs_yml.write_text(text.replace("  font: false\n", "  font: false\n  custom_dir: theme\n"),
+                              encoding="utf-8")
+        site.sign_site()
+
+    out = build_content_site(project, FIXTURE_AT, sign)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<div class="statuskit nb-home">' in home
+    assert '<h1 class="nb-overall">All Systems Operational</h1>' in home
+    assert re.search(r'<p class="nb-component" data-status="operational">[^<]+</p>', home)
+    assert 'href="incidents/2024-07-30-outage/"' in home  # the recent list, from the view
+    assert 'id="overall"' not in home and "sk-subscribe" not in home  # the package's home page is not used
+    # the other pages keep the package's templates
+    history = (out / "history/index.html").read_text(encoding="utf-8")
+    assert '<div class="statuskit sk-history-page">' in history
+    # the override is a site file: changed after the approval, the publishing build refuses
+    template.write_text(HOME_OVERRIDE.replace("nb-home", "nb-changed"), encoding="utf-8")
+    with pytest.raises(StatuskitError, match="theme/statuskit/pages/home.html"):
+        build_site(mkdocs_yml, site_dir=tmp_path / "refused", at=FIXTURE_AT)
+
+
 # --- the demo in other languages -----------------------------------------------------------------
 
 def _demo_project(tmp_path: Path, keys, language: str) -> Path:
