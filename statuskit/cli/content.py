@@ -34,12 +34,13 @@ def check(content_dir, at, base, previous, fmt):
 
     Example: statuskit check --format github
     """
-    from ..workflow.checks import run_check
+    from ..workflow.checks import language_warnings, run_check
 
     from ..gate.site_chain import site_warnings
 
     T = build_time(at)
     result = run_check(content_dir)
+    result.problems += language_warnings(content_dir)
     if not base:
         result.problems += site_warnings(content_dir)
     if base:

@@ -123,11 +123,14 @@ def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, 
     """Write the generated pages, feeds, JSON API and badges to DIR, for any other site
     generator. DIR is replaced as a whole (atomically); pages.json lists the pages.
 
+    With an mkdocs.yml, its theme.language, theme.custom_dir (template overrides: the
+    site files must then be approved, as for a build) and display_time_zone apply.
+
     Example: statuskit export out/ --at 2026-11-27T18:00:00Z --site-url https://status.example.org/
     """
     from ..model.content import display_path
     from ..model.validate import format_time
-    from ..publish.build import export_site, site_from_mkdocs_yml, site_info
+    from ..publish.build import export_site, export_site_info, site_from_mkdocs_yml, site_info
 
     yml_name, yml_url = site_from_mkdocs_yml(config_file)
     name = site_name or yml_name
@@ -135,8 +138,25 @@ def export(out_dir, content_dir, at, config_file, site_name, site_url, page_id, 
     if not name or not url:
         raise click.UsageError("give --site-name and --site-url (or run where mkdocs.yml sets site_name and site_url)")
     T = build_time(at)
-    prepared = export_site(content_dir, out_dir, T, site_info(name, url, page_id), fmt)
+    site = export_site_info(site_info(name, url, page_id), config_file)
+    if site.template_dirs:  # the site's templates shape the exported pages: they must be the approved ones
+        _require_export_site_approval(config_file, content_dir)
+    prepared = export_site(content_dir, out_dir, T, site, fmt)
     click.echo(f"exported {display_path(out_dir)}: {len(prepared.pages)} pages, as of {format_time(T)}")
+
+
+def _require_export_site_approval(config_file: Path, content_dir: Path) -> None:
+    from ..errors import StatuskitError
+    from ..gate.site_chain import require_site_approval, site_status
+    from ..model.content import load_site_files
+
+    teams = load_site_files(content_dir)[1] if Path(content_dir).is_dir() else None
+    if teams is None:
+        raise StatuskitError(f"{content_dir}: the content's teams.yml does not load, so the site files (the "
+                             f"templates of theme.custom_dir) cannot be checked; run `statuskit check`")
+    root = Path(config_file).resolve().parent
+    require_site_approval(site_status(root, Path(content_dir), teams, config_name=Path(config_file).name),
+                          Path(content_dir))
 
 
 COMMANDS = [build, serve, export]

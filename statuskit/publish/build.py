@@ -41,7 +41,7 @@ from .output import replacing, write_files
 from .output_scan import scan_site
 
 __all__ = ["BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
-           "site_from_mkdocs_yml", "BuildResult"]
+           "site_from_mkdocs_yml", "settings_from_mkdocs_yml", "MkDocsSettings", "export_site_info", "BuildResult"]
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -75,16 +75,83 @@ def _read_raw(path: Path) -> dict:
 
 def site_from_mkdocs_yml(path: Path) -> tuple[str | None, str | None]:
     """(site_name, site_url) from an mkdocs.yml, or (None, None) when it does not exist."""
+    settings = settings_from_mkdocs_yml(path)
+    return settings.site_name, settings.site_url
+
+
+@dataclass(frozen=True)
+class MkDocsSettings:
+    """The plain settings of an mkdocs.yml that statuskit reads outside a MkDocs build (``export``, ``check``)."""
+
+    site_name: str | None = None
+    site_url: str | None = None
+    language: str | None = None
+    """``theme.language`` as written (None when not set)."""
+    language_line: int | None = None
+    """The line of ``theme.language`` in the file (for messages)."""
+    custom_dir: str | None = None
+    """``theme.custom_dir`` as written, relative to the folder of mkdocs.yml."""
+    display_time_zone: str | None = None
+    """``plugins.statuskit.display_time_zone`` as written."""
+
+
+def settings_from_mkdocs_yml(path: Path) -> MkDocsSettings:
+    """What :class:`MkDocsSettings` lists, tolerantly (Python tags read as None; values of the wrong
+    type as not set); empty when the file does not exist."""
     if not path.is_file():
-        return None, None
+        return MkDocsSettings()
+    data = _read_raw(path)
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    theme = data.get("theme")
+    theme = theme if isinstance(theme, dict) else {}
+    language = theme.get("language")
+    plugins = data.get("plugins")
+    options: object = None
+    if isinstance(plugins, dict):
+        options = plugins.get("statuskit")
+    elif isinstance(plugins, list):
+        options = next((p["statuskit"] for p in plugins if isinstance(p, dict) and "statuskit" in p), None)
+    zone = options.get("display_time_zone") if isinstance(options, dict) else None
+    return MkDocsSettings(text(data.get("site_name")), text(data.get("site_url")),
+                          None if language is None or isinstance(language, (dict, list)) else str(language),
+                          _line_of(path, ("theme", "language")), text(theme.get("custom_dir")), text(zone))
+
+
+def _line_of(path: Path, keys: tuple[str, ...]) -> int | None:
+    """The 1-based line of the value at ``keys`` in a YAML file, or None."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise StatuskitError(f"{display_path(path)}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        return None, None
-    name, url = data.get("site_name"), data.get("site_url")
-    return (name if isinstance(name, str) else None), (url if isinstance(url, str) else None)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    return None if node is None else node.start_mark.line + 1
+
+
+def export_site_info(site: SiteInfo, config_file: Path) -> SiteInfo:
+    """``site`` with the theme settings of ``config_file`` (when it exists): ``theme.language``,
+    ``theme.custom_dir`` and the plugin's ``display_time_zone``, as a MkDocs build uses them."""
+    import dataclasses
+
+    from ..render.i18n import check_time_zone
+
+    settings = settings_from_mkdocs_yml(config_file)
+    name = display_path(config_file)
+    dirs: tuple[str, ...] = ()
+    if settings.custom_dir:
+        folder = config_file.parent / settings.custom_dir
+        if not folder.is_dir():
+            raise StatuskitError(f"{name}: theme.custom_dir: {settings.custom_dir!r} is not a folder next to "
+                                 f"{config_file.name} (the site's template overrides are read from it)")
+        dirs = (str(folder.resolve()),)
+    return dataclasses.replace(
+        site, language=settings.language or "en", template_dirs=dirs,
+        display_time_zone=check_time_zone(settings.display_time_zone, f"{name}: plugins.statuskit.display_time_zone"))
 
 
 # --- what a publishing build refuses in mkdocs.yml ----------------------------------------------

@@ -39,8 +39,9 @@ from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
 from .templates import render
-from .views import (Markdown, ComponentView, IncidentPageView, LinkView, attack_url, cve_url, indicators_of, markdown_for,
-                    report_view, status_view, time_view, update_view)
+from .views import (Markdown, ComponentGroupView, ComponentPageView, ComponentView, HistoryPageView, HomePageView,
+                    IncidentPageView, LinkView, MonthView, RevisionView, TechnicalPageView, attack_url, cve_url,
+                    indicators_of, markdown_for, report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -292,43 +293,30 @@ def _home(ctx: _Context) -> Page:
     r, here, _ = ctx.release, "", ctx._
     overall = r.overall
     maint_now = overall.description == "Service Under Maintenance"
-    icon = ICONS["maintenance" if maint_now else _INDICATOR_ICON[overall.indicator]]
-    kind = "maintenance" if maint_now else overall.indicator
-    out = [
-        '<div class="statuskit sk-home">',
-        f'<section class="sk-banner sk-ind-{esc(kind)}" id="overall">{icon}'
-        f'<div><h1><span class="sk-sr">{esc(_("Current status:"))} </span>{esc(_(overall.description))}</h1>'
-        f'<p class="sk-asof">{_("As of %(time)s") % {"time": ctx.time_html(r.at)}}</p></div></section>',
-    ]
     active = [i for i in r.incidents if i.active and i.kind is Kind.INCIDENT]
     maint = [i for i in r.incidents if i.kind is Kind.MAINTENANCE and (i.active or i.upcoming)]
-    if active:
-        out.append('<section class="sk-active" id="active-incidents">'
-                   f'<h2>{esc(_("Active incidents"))}</h2>')
-        out += [_card(ctx, here, inc) for inc in active]
-        out.append("</section>")
-    if maint:
-        maint.sort(key=lambda i: (not i.active, i.state.scheduled.start if i.state.scheduled else i.started_at, i.id))
-        out.append('<section class="sk-maintenance" id="maintenance">'
-                   f'<h2>{esc(_("Maintenance"))}</h2>')
-        out += [_card(ctx, here, inc) for inc in maint]
-        out.append("</section>")
-    out.append(_components_section(ctx, here))
+    maint.sort(key=lambda i: (not i.active, i.state.scheduled.start if i.state.scheduled else i.started_at, i.id))
+    groups: dict[str | None, list[ComponentView]] = {}
+    for cv in r.components:
+        groups.setdefault(cv.component.group, []).append(
+            ComponentView(cv.id, cv.component.name, cv.component.description or "", cv.component.group,
+                          _rel(here, component_url(cv.id)),
+                          status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status])))
     recent = []
     for inc in r.incidents:  # newest first: stop after RECENT
         if not inc.active and not inc.upcoming:
             recent.append(inc)
             if len(recent) == RECENT:
                 break
-    out.append(f'<section class="sk-recent" id="recent"><h2>{esc(_("Recent history"))}</h2>')
-    if recent:
-        out.append('<ul class="sk-list">' + "".join(_list_item(ctx, here, i) for i in recent) + "</ul>")
-    else:
-        out.append(f"<p>{esc(_('No past incidents.'))}</p>")
-    out.append(f'<p><a href="{_rel(here, "history/")}">{esc(_("Full history"))}</a></p></section>')
-    out.append(_subscribe_home(ctx, here))
-    out.append("</div>")
-    return Page("index.md", "", _("Current status"), "\n".join(out),
+    view = HomePageView(
+        indicator="maintenance" if maint_now else overall.indicator,
+        icon=Markup(ICONS["maintenance" if maint_now else _INDICATOR_ICON[overall.indicator]]),
+        description=_(overall.description), at=time_view(ctx.lang, r.at),
+        active=tuple(Markup(_card(ctx, here, inc)) for inc in active),
+        maintenance=tuple(Markup(_card(ctx, here, inc)) for inc in maint),
+        groups=tuple(ComponentGroupView(g, tuple(cs)) for g, cs in groups.items()),
+        recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent))
+    return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
                 description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
 
 
@@ -359,79 +347,19 @@ def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
     return "\n".join(parts)
 
 
-def _components_section(ctx: _Context, here: str) -> str:
-    groups: dict[str | None, list[str]] = {}
-    for cv in ctx.release.components:
-        view = ComponentView(cv.id, cv.component.name, cv.component.description or "", cv.component.group,
-                             _rel(here, component_url(cv.id)),
-                             status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status]))
-        groups.setdefault(cv.component.group, []).append(ctx.render("partials/component.html", component=view))
-    out = [f'<section class="sk-components-section" id="components"><h2>{esc(ctx._("Components"))}</h2>']
-    for group, items in groups.items():
-        if group is not None:
-            out.append(f'<h3>{esc(group)}</h3>')
-        out.append('<ul class="sk-components">' + "".join(items) + "</ul>")
-    if not groups:
-        out.append(f"<p>{esc(ctx._('No components are listed.'))}</p>")
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _subscribe_home(ctx: _Context, here: str) -> str:
-    _ = ctx._
-
-    def a(href: str, text: str) -> str:
-        return f'<a href="{esc(_rel(here, href))}">{esc(text)}</a>'
-
-    return "\n".join([
-        '<section class="sk-subscribe" id="subscribe" data-search-exclude>',
-        f'<h2>{esc(_("Subscribe and integrate"))}</h2>',
-        '<ul>',
-        "<li>" + _("Every update: %(rss)s or %(atom)s feed") % {"rss": a("history.rss", "RSS"),
-                                                               "atom": a("history.atom", "Atom")} + "</li>",
-        "<li>" + _("Technical updates for security teams: %(rss)s or %(atom)s feed")
-        % {"rss": a("technical.rss", "RSS"), "atom": a("technical.atom", "Atom")} + "</li>",
-        "<li>" + _("Status API (Statuspage v2 format): %(links)s") % {"links": ", ".join(
-            a(f"api/v2/{n}", n) for n in ("summary.json", "status.json", "components.json", "incidents.json"))}
-        + "</li>",
-        "<li>" + _("Status badge: %(badge)s at %(link)s; each component has its own on its page") % {
-            "badge": f'<img class="sk-badge" src="{esc(_rel(here, "badge.svg"))}" '
-                     f'alt="{esc(_("Badge showing the overall status"))}" height="20">',
-            "link": a("badge.svg", "badge.svg")} + "</li>",
-        "<li>" + _("Approval record (the teams that approved each update): %(link)s")
-        % {"link": a("approvals.json", "approvals.json")} + "</li>",
-        '</ul>',
-        '</section>',
-    ])
-
-
 # history ------------------------------------------------------------------------------------------
 
 def _history(ctx: _Context) -> Page:
     here, _ = "history/", ctx._
-    out = ['<div class="statuskit sk-history-page">', _crumbs(ctx, here, [(_("Current status"), "")]),
-           f'<h1>{esc(_("History"))}</h1>',
-           '<p class="sk-lead">'
-           + _("Every published incident and maintenance, newest first. Times are UTC. "
-               "Follow updates by %(rss)s or %(atom)s.")
-           % {"rss": f'<a href="{_rel(here, "history.rss")}">RSS</a>', "atom": f'<a href="{_rel(here, "history.atom")}">Atom</a>'}
-           + "</p>"]
-    month = None
+    months: dict[str, tuple[datetime, list[Markup]]] = {}
     for inc in ctx.release.incidents:  # newest first
-        key = inc.started_at.strftime("%Y-%m")
-        if key != month:
-            if month is not None:
-                out.append("</ul></section>")
-            month = key
-            out.append(f'<section id="m-{key}"><h2>{esc(ctx.lang.format(inc.started_at, "LLLL yyyy"))}</h2>'
-                       '<ul class="sk-list">')
-        out.append(_list_item(ctx, here, inc))
-    if month is not None:
-        out.append("</ul></section>")
-    else:
-        out.append(f"<p>{esc(_('Nothing has been published yet.'))}</p>")
-    out.append("</div>")
-    return Page("history.md", here, _("History"), "\n".join(out),
+        months.setdefault(inc.started_at.strftime("%Y-%m"), (inc.started_at, []))[1].append(
+            Markup(_list_item(ctx, here, inc)))
+    view = HistoryPageView(
+        crumbs=(LinkView(_rel(here, ""), _("Current status")),),
+        months=tuple(MonthView(key, ctx.lang.format(first, "LLLL yyyy"), tuple(items))
+                     for key, (first, items) in months.items()))
+    return Page("history.md", here, _("History"), ctx.render("pages/history.html", page=view),
                 description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
                 in_nav=True, searchable=False)
 
@@ -442,39 +370,13 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
     c, _ = cv.component, ctx._
     here = component_url(c.id)
     incs = ctx.by_component.get(c.id, [])
-    out = ['<div class="statuskit sk-component-page">',
-           _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/")]),
-           f'<h1>{esc(c.name)}</h1>',
-           f'<p class="sk-status-line">{_("Current status: %(status)s") % {"status": ctx.status_pill(cv.status)}}</p>']
-    if c.description:
-        out.append(f'<p class="sk-lead">{esc(c.description)}</p>')
-    if c.group:
-        out.append(f'<p class="sk-group">{_("Part of: %(group)s") % {"group": esc(c.group)}}</p>')
-    now = [i for i in incs if i.active or i.upcoming]
-    if now:
-        out.append(f'<section id="now" data-search-exclude><h2>{esc(_("Active and upcoming"))}</h2>')
-        out += [_card(ctx, here, i) for i in now]
-        out.append("</section>")
-    out.append(f'<section id="component-history" data-search-exclude>'
-               f'<h2>{esc(_("History"))}</h2>')
-    if incs:
-        out.append('<ul class="sk-list">' + "".join(_list_item(ctx, here, i) for i in incs) + "</ul>")
-    else:
-        out.append(f"<p>{_('No incidents or maintenance have involved %(name)s.') % {'name': esc(c.name)}}</p>")
-    out.append("</section>")
-    out.append(
-        '<section class="sk-subscribe" id="subscribe" data-search-exclude>'
-        f'<h2>{esc(_("Subscribe"))}</h2><ul>'
-        "<li>" + _("Updates about %(name)s: %(rss)s or %(atom)s feed") % {
-            "name": esc(c.name), "rss": '<a href="history.rss">RSS</a>', "atom": '<a href="history.atom">Atom</a>'}
-        + "</li>"
-        "<li>" + _("Status badge: %(badge)s at %(link)s") % {
-            "badge": f'<img class="sk-badge" src="badge.svg" '
-                     f'alt="{esc(_("Badge showing the status of %(name)s") % {"name": c.name})}" height="20">',
-            "link": '<a href="badge.svg">badge.svg</a>'}
-        + "</li></ul></section>")
-    out.append("</div>")
-    return Page(f"components/{c.id}.md", here, c.name, "\n".join(out),
+    view = ComponentPageView(
+        id=c.id, name=c.name, description=c.description or "", group=c.group,
+        status=status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status]),
+        crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
+        now=tuple(Markup(_card(ctx, here, i)) for i in incs if i.active or i.upcoming),
+        history=tuple(Markup(_list_item(ctx, here, i)) for i in incs))
+    return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
                 description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang))
 
 
@@ -537,61 +439,29 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
 
 def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     here, _ = technical_url(inc.id), ctx._
-    out = ['<div class="statuskit sk-technical-page">',
-           _crumbs(ctx, here, [(_("Current status"), ""), (_("History"), "history/"), (inc.title, incident_url(inc.id))])]
-    out += _incident_header(ctx, here, inc, kicker=_("Technical details for security teams"))
-    out.append('<p class="sk-lead" data-search-exclude>'
-               + _('For security teams and industry peers. Times are UTC; '
-                   'indicators are defanged (<code>hxxp</code>, <code>[.]</code>). '
-                   'The customer-facing updates are on the <a href="%(href)s">public incident page</a>.')
-               % {"href": "../"} + "</p>")
-    if inc.technical_pending:
-        out.append('<p class="sk-technical-note" data-search-exclude>'
-                   f'{esc(_("Further technical details will follow."))}</p>')
-    facts = render_facts(inc.state.facts, md, ctx.lang)
-    if facts:
-        out.append(facts)
     state = inc.state
-    revisions = [u for u in inc.updates if u.update.report is not None]
-    rev_no = {u.id: n for n, u in enumerate(revisions, start=1)}
     indicators = indicators_of(inc)
-
-    def published_with(ru: PublishedUpdate) -> str:
-        return _('<a href="%(href)s">the update of %(time)s</a>') % {"href": f"#update-{ru.id}",
-                                                                     "time": ctx.time_html(ru.at)}
-
+    published = [u for u in inc.updates if u.update.report is not None]
+    revisions = tuple(RevisionView(n, ru.id == state.report_update, ru.id, time_view(ctx.lang, ru.at),
+                                   report_view(ctx.lang, ru.update.report, md, indicators))
+                      for n, ru in enumerate(published, start=1) if ru.update.report is not None)
+    rev_no = {r.update_id: r.n for r in revisions}
+    current = None
     if state.report is not None and state.report_update is not None:
         ru = inc.update(state.report_update)
-        out.append(f'<section class="sk-report" id="report"><h2>{esc(_("Technical report"))}</h2>')
-        out.append('<p class="sk-report-rev" data-search-exclude>'
-                   + _("Revision %(n)s, published with %(update)s.") % {"n": len(revisions), "update": published_with(ru)}
-                   + "</p>")
-        out.append(ctx.render("partials/report.html", report=report_view(ctx.lang, state.report, md, indicators),
-                              prefix="", level=3))
-        out.append("</section>")
-    if revisions:
-        out.append('<section class="sk-revisions" id="revisions" data-search-exclude>'
-                   f'<h2>{esc(_("Report revision history"))}</h2><ol>')
-        for n, ru in enumerate(revisions, start=1):
-            assert ru.update.report is not None  # revisions are the updates that published a report
-            current = ru.id == state.report_update
-            item = "<li>" + (_("Revision %(n)s (current): published with %(update)s") if current
-                             else _("Revision %(n)s: published with %(update)s")) % {"n": n, "update": published_with(ru)}
-            if not current:
-                item += (f'<details><summary>{esc(_("Show revision %(n)s") % {"n": n})}</summary>'
-                         + ctx.render("partials/report.html", report=report_view(ctx.lang, ru.update.report, md, indicators),
-                                      prefix=None, level=4)
-                         + "</details>")
-            out.append(item + "</li>")
-        out.append("</ol></section>")
-    out.append('<section class="sk-updates" id="technical-updates">'
-               f'<h2>{esc(_("Technical updates"))}</h2><div class="sk-timeline">')
-    for u in reversed(inc.updates):
-        if u.retracted or u.technical or u.update.report is not None:
-            out.append(ctx.update_html(inc, u, md, track="technical", public_href="../", technical_href="",
-                                       report_revision=rev_no.get(u.id)))
-    out.append("</div></section>")
-    out.append(f'<p class="sk-back" data-search-exclude><a href="../">{esc(_("Back to the public incident page"))}</a></p></div>')
+        current = RevisionView(len(revisions), True, ru.id, time_view(ctx.lang, ru.at),
+                               report_view(ctx.lang, state.report, md, indicators))
+    view = TechnicalPageView(
+        id=inc.id, title=inc.title,
+        crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History")),
+                LinkView(_rel(here, incident_url(inc.id)), inc.title)),
+        header=Markup("\n".join(_incident_header(ctx, here, inc, kicker=_("Technical details for security teams")))),
+        pending=inc.technical_pending, facts=Markup(render_facts(state.facts, md, ctx.lang)),
+        report=current, revisions=revisions,
+        updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names, track="technical",
+                                  public_href="../", technical_href="", report_revision=rev_no.get(u.id))
+                      for u in reversed(inc.updates) if u.retracted or u.technical or u.update.report is not None))
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
-                "\n".join(out), description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
+                ctx.render("pages/technical.html", page=view),
+                description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
                 feeds=_translated(ctx.lang, TECHNICAL_FEEDS))

@@ -44,6 +44,11 @@ def _h(value: Any) -> Markup:
     return value if hasattr(value, "__html__") else Markup(html.escape(str(value)))
 
 
+def _text(value: Any) -> Markup:
+    """``|text``: a translated word printed as text (``_()`` returns it unescaped), as :func:`html.escape` does."""
+    return Markup(html.escape(str(value)))
+
+
 @functools.lru_cache(maxsize=16)
 def environment(dirs: tuple[str, ...] = (), code: str = "en", time_zone: str | None = None) -> Environment:
     """The environment for templates in ``dirs`` (the site's custom_dir), then the package's."""
@@ -52,6 +57,7 @@ def environment(dirs: tuple[str, ...] = (), code: str = "en", time_zone: str | N
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], auto_reload=False,
                       finalize=_finalize)
     env.filters["h"] = _h
+    env.filters["text"] = _text
     lang = language(code, time_zone)
     # added by the i18n extension, so not on the Environment class
     env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]

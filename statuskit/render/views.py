@@ -33,6 +33,8 @@ Markdown = Callable[["str | None"], Markup]
 
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
            "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
+           "ComponentGroupView", "HomePageView", "MonthView", "HistoryPageView", "ComponentPageView", "RevisionView",
+           "TechnicalPageView",
            "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of",
            "attack_url", "cve_url"]
 
@@ -375,3 +377,109 @@ class IncidentPageView:
     """When the next update is expected (open incidents that said so)."""
     updates: tuple[UpdateView, ...]
     """Newest first."""
+
+
+# --- the other page bodies (templates ``statuskit/pages/<name>.html``) -------------------------------
+
+@dataclass(frozen=True)
+class ComponentGroupView:
+    """Components of one group on the home page, in the order of components.yml."""
+
+    name: str | None
+    """The group's name; None for components without a group."""
+    components: tuple[ComponentView, ...]
+
+
+@dataclass(frozen=True)
+class HomePageView:
+    """The home page (template ``statuskit/pages/home.html``); it is the site root, so links are plain."""
+
+    indicator: str
+    """``none``, ``minor``, ``major``, ``critical`` or ``maintenance`` (CSS class ``sk-ind-<indicator>``)."""
+    icon: Markup
+    """The banner's inline SVG."""
+    description: str
+    """The overall status in words, translated (``All Systems Operational``)."""
+    at: TimeView
+    """The time the site shows (the release's time)."""
+    active: tuple[Markup, ...]
+    """Cards of the active incidents (``<article class="sk-card">``), newest first."""
+    maintenance: tuple[Markup, ...]
+    """Cards of maintenance in progress, then upcoming, by start."""
+    groups: tuple[ComponentGroupView, ...]
+    """The components by group (render each with ``statuskit/partials/component.html``)."""
+    recent: tuple[Markup, ...]
+    """List items (``<li class="sk-list-item">``) of the latest past incidents."""
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """One month of the history page."""
+
+    key: str
+    """``2026-11`` (section id ``m-<key>``)."""
+    title: str
+    """The month in the site's language (``November 2026``)."""
+    items: tuple[Markup, ...]
+    """List items, newest first."""
+
+
+@dataclass(frozen=True)
+class HistoryPageView:
+    """The history page (template ``statuskit/pages/history.html``)."""
+
+    crumbs: tuple[LinkView, ...]
+    months: tuple[MonthView, ...]
+    """Newest first; empty when nothing is published."""
+
+
+@dataclass(frozen=True)
+class ComponentPageView:
+    """A component's page (template ``statuskit/pages/component.html``); feeds and badge are next to it."""
+
+    id: str
+    name: str
+    description: str
+    group: str | None
+    status: StatusView
+    crumbs: tuple[LinkView, ...]
+    now: tuple[Markup, ...]
+    """Cards of its active and upcoming incidents and maintenance."""
+    history: tuple[Markup, ...]
+    """List items of every incident that involved it, newest first."""
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """One technical report revision, in the technical page's revision history."""
+
+    n: int
+    """Revision number, from 1."""
+    current: bool
+    update_id: int
+    """The update that published it (anchor ``#update-<id>``)."""
+    at: TimeView
+    """That update's time."""
+    report: ReportView
+    """The revision's report (earlier revisions are shown folded)."""
+
+
+@dataclass(frozen=True)
+class TechnicalPageView:
+    """The technical page (template ``statuskit/pages/technical.html``)."""
+
+    id: str
+    title: str
+    crumbs: tuple[LinkView, ...]
+    header: Markup
+    """The page head, as on the incident page, with the kicker ``Technical details for security teams``."""
+    pending: bool
+    """Further technical details are still under embargo."""
+    facts: Markup
+    """The shared facts section ("" when none)."""
+    report: RevisionView | None
+    """The current report revision, or None when no report is published."""
+    revisions: tuple[RevisionView, ...]
+    """Every revision, oldest first (empty when none)."""
+    updates: tuple[UpdateView, ...]
+    """Technical track, newest first: updates with technical text or a report, and withdrawn ones."""

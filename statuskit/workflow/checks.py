@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..infra.cache import cache_dir
 from .check_cache import CheckCache
-from ..errors import Problem, Severity
+from ..errors import Problem, Severity, StatuskitError
 from ..gate.approvals import Registry, UpdateApprovals, verify_update
 from ..gate.release import GateReport, Release, withdrawn_updates
 from ..ssh.verified import default_cache
@@ -217,3 +217,23 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
             })
         rows.append({"incident": inc.id, "kind": inc.kind.value, "file": inc.file, "updates": ups})
     return rows
+
+
+def language_warnings(content_dir: Path) -> list[Problem]:
+    """``check`` in a project (mkdocs.yml next to the content folder): a warning (``language-catalogue``)
+    for each reason statuskit's words would not all be in ``theme.language`` (no catalogue, or
+    messages missing from it), as the build warns -- and stops under ``strict: true``."""
+    from ..gate.site_chain import CONFIG_FILE
+    from ..publish.build import settings_from_mkdocs_yml
+    from ..render.i18n import catalogue_warnings
+
+    config = Path(content_dir).resolve().parent / CONFIG_FILE
+    if not Path(content_dir).is_dir() or not config.is_file():
+        return []
+    try:
+        settings = settings_from_mkdocs_yml(config)
+    except StatuskitError as exc:  # the build reports it; check says why it could not look
+        return [Problem(display_path(config), None, None, exc.message, Severity.WARNING, rule="language-catalogue")]
+    code = settings.language or "en"
+    return [Problem(display_path(config), settings.language_line, None if w.startswith("theme.language") else
+                    "theme.language", w, Severity.WARNING, rule="language-catalogue") for w in catalogue_warnings(code)]

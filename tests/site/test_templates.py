@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import Site, teams_yml
-from sitetools import DEMO_AT, FIXTURE_AT, REPO, build_content_site
+from sitetools import DEMO_AT, FIXTURE_AT, FIXTURE_MKDOCS_YML, REPO, build_content_site
 
 from statuskit.publish.build import build_site
 from statuskit.errors import StatuskitError
@@ -54,6 +54,91 @@ def test_a_site_overrides_the_update_partial_from_its_custom_dir(make_site, tmp_
     partial.write_text(OVERRIDE.replace("nb-update", "nb-changed"), encoding="utf-8")
     with pytest.raises(StatuskitError, match="theme/statuskit/partials/update.html"):
         build_site(mkdocs_yml, site_dir=tmp_path / "refused", at=FIXTURE_AT)
+
+
+HOME_OVERRIDE = """\
+{#- the site's own home page: its own structure around statuskit's pieces -#}
+<div class="statuskit nb-home">
+<h1 class="nb-overall">{{ page.description }}</h1>
+<p class="nb-asof">{{ page.at.text }}</p>
+{% for group in page.groups %}{% for component in group.components %}
+<p class="nb-component" data-status="{{ component.status.value }}">{{ component.name }}</p>
+{% endfor %}{% endfor %}
+<ul class="nb-recent">{% for item in page.recent %}{{ item }}{% endfor %}</ul>
+</div>
+"""
+
+
+def test_a_site_overrides_the_home_page_template_from_its_custom_dir(make_site, tmp_path):
+    site = make_site({"2024-07-30-outage": None})
+    site.approve_all()
+    project = site.root.parent
+    template = project / "theme" / "statuskit" / "pages" / "home.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(HOME_OVERRIDE, encoding="utf-8")
+    mkdocs_yml = project / "mkdocs.yml"
+
+    def sign() -> None:
+        text = mkdocs_yml.read_text(encoding="utf-8")
+        mkdocs_yml.write_text(text.replace("  font: false\n", "  font: false\n  custom_dir: theme\n"),
+                              encoding="utf-8")
+        site.sign_site()
+
+    out = build_content_site(project, FIXTURE_AT, sign)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<div class="statuskit nb-home">' in home
+    assert '<h1 class="nb-overall">All Systems Operational</h1>' in home
+    assert re.search(r'<p class="nb-component" data-status="operational">[^<]+</p>', home)
+    assert 'href="incidents/2024-07-30-outage/"' in home  # the recent list, from the view
+    assert 'id="overall"' not in home and "sk-subscribe" not in home  # the package's home page is not used
+    # the other pages keep the package's templates
+    history = (out / "history/index.html").read_text(encoding="utf-8")
+    assert '<div class="statuskit sk-history-page">' in history
+    # the override is a site file: changed after the approval, the publishing build refuses
+    template.write_text(HOME_OVERRIDE.replace("nb-home", "nb-changed"), encoding="utf-8")
+    with pytest.raises(StatuskitError, match="theme/statuskit/pages/home.html"):
+        build_site(mkdocs_yml, site_dir=tmp_path / "refused", at=FIXTURE_AT)
+
+
+# --- export follows the theme settings of mkdocs.yml ----------------------------------------------
+
+def test_export_uses_theme_language_custom_dir_and_display_time_zone(make_site, tmp_path):
+    from click.testing import CliRunner
+
+    from statuskit.cli.main import cli
+
+    site = make_site({"2024-07-30-outage": None})
+    site.approve_all()
+    project = site.root.parent
+    partial = project / "theme" / "statuskit" / "partials" / "update.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text(OVERRIDE, encoding="utf-8")
+    (project / "docs").mkdir()
+    mkdocs_yml = project / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        FIXTURE_MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: theme\n  language: de\n")
+        .replace("  - statuskit\n", "  - statuskit:\n      display_time_zone: Europe/Berlin\n"), encoding="utf-8")
+    site.sign_site()
+
+    def export(out):
+        return CliRunner().invoke(cli, ["export", str(out), "--at", "2024-08-01T00:00:00Z", "--content",
+                                        str(site.root), "--config-file", str(mkdocs_yml)])
+
+    result = export(tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "incidents/2024-07-30-outage.md").read_text(encoding="utf-8")
+    assert '<article class="nb-update" data-update="2">' in page  # custom_dir's partial
+    assert '<p class="nb-head">Behoben / 31. Juli 2024, 10:00 UTC</p>' in page  # theme.language: de
+    assert ('<time datetime="2024-07-31T10:00:00Z">31. Juli 2024, 10:00 UTC</time> '
+            '<span class="sk-local">(31. Juli 2024, 12:00 MESZ)</span>') in page  # display_time_zone
+    home = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert "Aktueller Status" in home and "Current status" not in home
+    # the override is a site file: changed after the approval, export refuses (its bytes would be in the pages)
+    partial.write_text(OVERRIDE.replace("nb-update", "nb-changed"), encoding="utf-8")
+    result = export(tmp_path / "refused")
+    assert result.exit_code == 1, result.output
+    assert "refusing to publish" in result.output and "theme/statuskit/partials/update.html" in result.output
+    assert not (tmp_path / "refused").exists()
 
 
 # --- the demo in other languages -----------------------------------------------------------------
