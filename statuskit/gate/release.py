@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
-from ..model.fold import State, fold, is_active, is_upcoming, worst
+from ..model.fold import State, fold, is_active, is_upcoming, with_restated_title, worst
 from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
 from .approvals import UpdateApprovals, all_approvals
 
@@ -382,10 +382,8 @@ def _gate_incident(inc: Incident, at: datetime, approvals: Mapping[tuple[str, in
         else:
             pending[u.id] = False
         shown.append(dataclasses.replace(u, **changes))
-    states = fold(shown)
-    final = states[-1]
     # a title withdrawn with update 1 is restated by its retraction: earlier states take the latest
-    states = [st if st.title else dataclasses.replace(st, title=final.title) for st in states]
+    states = with_restated_title(fold(shown))
     final = states[-1]
     state_of = {u.id: st for u, st in zip(shown, states, strict=True)}
     update_of = {u.id: u for u in shown}

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..errors import Problem, Severity
 from ..gate.release import withdrawn_updates
-from ..model.fold import State, fold
+from ..model.fold import State, fold, with_restated_title
 from ..model.records import CLOSED_STATUSES, Incident, Kind, Report, Update
 from ..model.validate import SUGGESTIONS_PER_FILE, closest, format_time
 from .config import RULES, LintConfig
@@ -203,7 +203,8 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
     """Every finding for ``inc`` as (update id, problem)."""
     # the file as it reads once all of it publishes: what its retractions withdraw then (the gate's rule 4)
     retracted = withdrawn_updates(inc.updates, lambda u: True)[1]
-    states = fold(inc.updates, retracted)
+    # (a title withdrawn with update 1 reads as its retraction restates it, as on the site)
+    states = with_restated_title(fold(inc.updates, retracted))
     literals = _indicator_literals(inc)
     out: list[tuple[int, Problem]] = []
     exposure_from: int | None = None

@@ -12,7 +12,7 @@ restates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
@@ -81,6 +81,13 @@ def fold(updates: Sequence[Update], retracted: Iterable[int] = ()) -> list[State
         out.append(State(u.id, title, impact, status, FrozenDict(dict(comps)), report,
                          report_update, scheduled, facts, next_at))
     return out
+
+
+def with_restated_title(states: Sequence[State]) -> list[State]:
+    """``states`` with the latest title in place of "" (update 1's title was withdrawn and a later
+    retraction restated it): the incident reads under its current title everywhere."""
+    title = states[-1].title if states else ""
+    return [st if st.title else replace(st, title=title) for st in states]
 
 
 def is_active(kind: Kind, updates: Sequence[Update], state: State, at: datetime) -> bool:

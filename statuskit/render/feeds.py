@@ -20,8 +20,8 @@ or 1970-01-01T00:00:00Z on a site without any.
 
 A withdrawn update (its retraction is published) keeps its entry id in the public
 feeds (so readers that cached the original replace it), with "Update <n> was
-withdrawn on <date>." and the retraction's public text, never anything of its own:
-the entry is dated by the retraction (``published`` and ``updated``). Before its
+withdrawn on <date>." and a link to the retraction (whose own entry carries its text),
+never anything of its own: the entry is dated by the retraction (``published`` and ``updated``). Before its
 retraction publishes, a retracted update is an ordinary entry. The technical feed
 leaves withdrawn updates out entirely: the release does not say whether they ever
 had a technical track. Technical text and

@@ -111,13 +111,12 @@ class ChangeView:
 
 @dataclass(frozen=True)
 class WithdrawnView:
-    """What stands where a withdrawn update stood: the retraction's time, link, text and approvals."""
+    """What stands where a withdrawn update stood: the retraction's time, link and approvals (its text
+    shows once, as the retraction update itself)."""
 
     at: TimeView
     href: str
     """The retraction update."""
-    text: Markup
-    """The retraction's public text ("" when it has none)."""
     approved: str
     """Who approved the retraction, as words (``Communications and Security``)."""
 
@@ -207,7 +206,7 @@ def update_view(lang: Language, release: Release, inc: PublishedIncident, u: Pub
     withdrawn = None
     if u.retracted:
         by = inc.retraction(u)
-        withdrawn = WithdrawnView(time_view(lang, by.at), f"{public_href}#update-{by.id}", md(by.public),
+        withdrawn = WithdrawnView(time_view(lang, by.at), f"{public_href}#update-{by.id}",
                                   _names(lang, release, by.approved_by))
     page = public_href
     rel = []

@@ -392,3 +392,40 @@ def test_lint_suggestions_are_bounded_too(tmp_path, monkeypatch):
     assert len(lines) == n
     assert all("; did you mean 'public-over-promise'?" in line for line in lines[:SUGGESTIONS_PER_FILE])
     assert all("; did you mean" not in line for line in lines[SUGGESTIONS_PER_FILE:])
+
+
+# --- a retraction of update 1: the lint quotes the incident's title as restated -----------------
+
+def test_lint_quotes_the_title_a_retraction_of_update_1_restates(make_site, tmp_path, monkeypatch):
+    make_site({"2024-07-31-intrusion": """\
+id: 2024-07-31-intrusion
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:00:00Z
+    status: investigating
+    title: Portal sign-in errors, 31 July 2024
+    impact: minor
+    next_update_at: 2024-07-31T10:00:00Z
+    public: Some sign-ins fail.
+  - id: 2
+    at: 2024-07-31T09:30:00Z
+    status: identified
+    next_update_at: 2024-07-31T10:00:00Z
+    public: We found the cause.
+    technical: EDR alerts on two hosts.
+  - id: 3
+    at: 2024-07-31T10:00:00Z
+    status: identified
+    retracts: 1
+    title: Intrusion on a file server
+    impact: major
+    next_update_at: 2024-07-31T11:00:00Z
+    public: We withdrew our first update; this is an intrusion, not a sign-in fault.
+"""})
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "--content", "content", "--at", "2024-08-01T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    quoted = re.findall(r'security incident has no date \("([^"]*)"\)', result.stdout)
+    assert quoted == ["Intrusion on a file server", "Intrusion on a file server"], result.output
+    assert "(title withdrawn)" not in result.stdout and '("")' not in result.stdout

@@ -288,7 +288,11 @@ def test_a_retracted_update_keeps_its_entry_without_its_text(demo):
         body = e.content[0].value if ext == "atom" else e.description
         # the incident page's withdrawn marker (the same partial), its time as the page shows it
         assert "Update 2 was withdrawn on 3 Mar 2026, 09:05 UTC." in re.sub(r"<[^>]+>", "", body)
-        assert "We have withdrawn our 08:45 UTC update" in body  # the retraction's public text
+        # a link to the retraction, whose own entry carries its text (once)
+        assert "See the retraction." in re.sub(r"<[^>]+>", "", body) and "/#update-3" in body
+        assert "We have withdrawn our 08:45 UTC update" not in body
+        r = next(e for e in d.entries if e.id.endswith("2026-03-03-portal-sign-in-failures/#update-3"))
+        assert "We have withdrawn our 08:45 UTC update" in (r.content[0].value if ext == "atom" else r.description)
         assert e.title == "Some patients cannot sign in to the patient portal: update 2 withdrawn"
         # dated by the retraction: nothing of update 2's own, not its time either
         assert utc(e.published_parsed) == datetime(2026, 3, 3, 9, 5, tzinfo=timezone.utc)

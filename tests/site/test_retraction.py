@@ -309,3 +309,67 @@ def test_no_digest_of_an_update_under_technical_embargo(make_site, tmp_path):
     [u1] = approvals(after, INTRUSION)
     assert u1["digest"] == digest(update) and u1["digest_withheld"] is None
     assert CVE in read(after, f"incidents/{INTRUSION}/technical/index.html")
+
+
+# --- retractions read cleanly: the retraction's text once, its title everywhere ---------------------
+
+DEMO_RETRACTED = "2026-03-03-portal-sign-in-failures"  # its update 3 retracts update 2
+DEMO_RETRACTION_WORDS = "It was posted here by mistake and was not accurate"
+
+
+def test_the_retraction_text_appears_once(demo_site):
+    page = read(demo_site, f"incidents/{DEMO_RETRACTED}/index.html")
+    assert page.count(DEMO_RETRACTION_WORDS) == 1  # the retraction's own update, not again in the marker
+    # the marker: dated by the retraction, with a link to it
+    assert re.search(r'Update 2 was withdrawn on <time datetime="2026-03-03T09:05:00Z">[^<]*</time>\. '
+                     r'See <a href="[^"]*#update-3">the retraction</a>\.', page), page
+    # no output says it twice (the feeds' marker entry is the same partial as the page's)
+    for rel, data in site_files(demo_site):
+        assert data.count(DEMO_RETRACTION_WORDS.encode()) <= 1, rel
+
+
+RETRACTS_ONE = "2024-07-31-sign-in"
+RETRACTS_ONE_YML = """\
+id: 2024-07-31-sign-in
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:00:00Z
+    status: investigating
+    title: Title ZQOLDTITLE
+    impact: major
+    components: {website: major_outage}
+    public: Public ZQOLDTITLE
+  - id: 2
+    at: 2024-07-31T09:30:00Z
+    status: monitoring
+    components: {patient-portal: degraded_performance}
+    public: We are watching sign-ins.
+  - id: 3
+    at: 2024-07-31T10:00:00Z
+    status: monitoring
+    retracts: 1
+    title: Portal sign-in errors
+    impact: minor
+    public: We withdrew our first update; only sign-in is affected.
+"""
+
+
+def test_after_update_1_is_withdrawn_every_title_is_the_retractions(make_site, tmp_path):
+    import feedparser
+
+    s = make_site({RETRACTS_ONE: RETRACTS_ONE_YML})
+    sign(s, RETRACTS_ONE, 1, 2, 3)
+    site = build_content_site(tmp_path, utc("2024-08-01T00:00:00Z"), s.sign_site)
+
+    assert files_containing(site, "ZQOLDTITLE", "title withdrawn", "09:00") == {}
+    for feed in ("history.atom", "history.rss", "components/patient-portal/history.atom"):
+        d = feedparser.parse(read(site, feed))
+        assert not d.bozo, (feed, d.bozo_exception)
+        assert [e.title for e in d.entries] == [
+            "Portal sign-in errors: Monitoring", "Portal sign-in errors: update 1 withdrawn",
+            "Portal sign-in errors: Monitoring"][: len(d.entries)], feed
+    page = read(site, f"incidents/{RETRACTS_ONE}/index.html")
+    assert "<title>Portal sign-in errors" in page and "<h1>Portal sign-in errors</h1>" in page
+    [inc] = api(site, "incidents.json")["incidents"]
+    assert inc["name"] == "Portal sign-in errors"
