@@ -20,6 +20,7 @@ Refused, each with a message naming the place:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeAlias
@@ -197,9 +198,49 @@ def parse_yaml_node(raw: bytes, name: str) -> tuple[Document | None, yaml.Node |
         what = exc.problem or exc.context or "syntax error"
         if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != at:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        advice = _syntax_advice(text, exc)
+        if advice:
+            what = f"{advice} (parser: {what})"
         return None, None, [Problem(name, at, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
         return None, None, [Problem(name, None, None, f"YAML error: {exc}")]
+
+
+_KEY_VALUE_RE = re.compile(r"\A\s*(?:-\s+)?([^\s:#'\"][^:#]*?):\s+(.*?)\s*\Z")
+_FIRST_UPDATE_RE = re.compile(r"^( *)- id:", re.MULTILINE)
+
+
+def _syntax_advice(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """The fix for the common YAML mistakes, in words for whoever edits the file (None: no advice;
+    the parser's words stand alone). The parser's problem mark is on the line to fix."""
+    mark = exc.problem_mark
+    problem = exc.problem or ""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "tab character" in problem or "'\\t'" in problem or ("\t" in line[: len(line) - len(line.lstrip())]):
+        return "this line is indented with a tab — replace the tabs with spaces (YAML indents with spaces only)"
+    if problem.startswith("mapping values are not allowed"):
+        m = _KEY_VALUE_RE.match(line[: mark.column])
+        if m is None:  # no 'key: ' before the colon on this line: it continues the line above
+            return ("this line is indented deeper than it should be, or continues the line above with ': ' — line it up "
+                    "under the field above, or put the whole value in quotes")
+        key, value = m.group(1), line[line.index(":", m.end(1)) + 1:].strip()
+        if len(value) <= 80 and not any(ch in value for ch in "\"\\#"):
+            shown = f'{key}: "{value}"'
+        else:
+            shown = '("Title: more")'
+        return f"the value of '{key}' contains ': ' — put the whole value in quotes, like {shown}"
+    if problem.startswith(("did not find expected key", "did not find expected '-' indicator")):
+        first = _FIRST_UPDATE_RE.search(text)
+        if first is not None:
+            n = text.count("\n", 0, first.start()) + 1
+            col = len(first.group(1)) + 1
+            return (f"this line is not lined up with the lines above — a new update's '- id:' goes exactly under the "
+                    f"first '- id:' (line {n}, column {col}), and its fields under that update's fields")
+        return "this line is not lined up with the lines above — indent it like the lines of the same level"
+    return None
 
 
 def _has_anchor_or_alias(text: str) -> bool:
