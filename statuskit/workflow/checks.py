@@ -16,7 +16,8 @@ from ..gate.approvals import Registry, UpdateApprovals, verify_update
 from ..gate.release import GateReport, Release, withdrawn_updates
 from ..ssh.verified import default_cache
 from ..model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
-                             stray_approvals)
+                             shown_name, stray_approvals)
+from ..model.load import comment_cut_values
 from ..model.records import Content, Incident
 from ..model.validate import format_time
 from ..infra.parallel import pmap
@@ -110,6 +111,8 @@ def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
 def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
     root_disp, root_str, component_ids, registry, config, _ = shared
     inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
+    if raw.data is not None and name.endswith(".yml"):  # text a '#' cut off, as warnings (the build is not held)
+        problems += comment_cut_values(raw.data, f"{root_disp}/incidents/{shown_name(name)}")
     if inc is None:
         return None, 0, problems, []
     found: list[Problem] = []

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from statuskit.model.load import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+from statuskit.errors import Severity
+from statuskit.model.load import MAX_BYTES, MAX_DEPTH, comment_cut_values, parse_yaml, read_yaml
 
 
 def load(text: str | bytes):
@@ -194,3 +195,33 @@ def test_ampersand_and_star_in_text_are_fine():
     doc, problems = load("title: R&D *portal* down\ntext: 'a & b'\nq: \"*x\"\n")
     assert problems == []
     assert doc.data == {"title": "R&D *portal* down", "text": "a & b", "q": "*x"}
+
+
+def test_a_comment_that_cuts_a_value_is_a_warning_with_its_field():
+    text = """\
+id: x
+updates:
+  - id: 1
+    title: Outage #2 fixed
+    components: {portal: major_outage #x
+      }
+    public: |
+      a # b is kept in a block
+    note: "q" # a quoted value keeps nothing after it either way
+    impact: # major
+    tags: [a, 'b', c #d
+      ]
+"""
+    found = comment_cut_values(text.encode(), "f.yml")
+    assert all(p.severity is Severity.WARNING and p.rule == "comment-cuts-value" for p in found)
+    assert [(p.line, p.field) for p in found] == [
+        (4, "updates[0].title"), (5, "updates[0].components.portal"), (10, "updates[0].impact"),
+        (11, "updates[0].tags[2]")]
+    assert found[0].message == (
+        "'#2 fixed' is left out of the value: YAML reads ' #' and the rest of the line as a comment, so the value is "
+        "'Outage'; if it belongs to the value, put the whole value in quotes, like \"Outage #2 fixed\"; if it is a "
+        "note, move it to a line of its own")
+    assert found[2].message.startswith("'# major' is left out: YAML reads ' #' and the rest of the line as a "
+                                       "comment, so the value is empty; ")
+    assert comment_cut_values(b"a: b #c\nd: [\n", "f.yml") == []  # a syntax error is reported by parse_yaml
+    assert comment_cut_values(b"a: b#c\nd: 'e # f'\n", "f.yml") == []
