@@ -52,8 +52,8 @@ def run_check(root: Path) -> CheckResult:
     Each incident is checked on its own from start to end -- read, validate, verify
     its approval files, lint -- in worker processes for large sites, and only its
     problems come back (an incident's approval state depends neither on other
-    incidents nor on T). When any file has errors, only the problems of
-    reading and validating are reported, as the content does not load.
+    incidents nor on T). When a file has errors, the other files' findings are still reported, and
+    the counts are those of the incidents that loaded.
     """
     from .init import example_key_problems  # example keys left by `statuskit init`
     from ..lint import load_config  # local import: lints are optional to the gate
@@ -87,9 +87,8 @@ def run_check(root: Path) -> CheckResult:
             n_updates += n
     cache.save(keys)
     problems += stray_approvals(root, loaded, set(names))
-    if teams is None or any(p.severity is Severity.ERROR for p in problems):
-        problems.sort(key=Problem.sort_key)
-        return CheckResult(problems)  # the content does not load: approvals and lints wait for the fix
+    # every file's approval and lint findings, even when another file has errors: each incident is
+    # judged on its own (its findings are empty when teams.yml or lint.yml does not load)
     problems += findings
     problems.sort(key=Problem.sort_key)
     return CheckResult(problems, len(loaded), n_updates)
