@@ -20,13 +20,14 @@ Refused, each with a message naming the place:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeAlias
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Problem, Severity
 
 try:  # the C parser is ~20x faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _FastLoader
@@ -197,9 +198,134 @@ def parse_yaml_node(raw: bytes, name: str) -> tuple[Document | None, yaml.Node |
         what = exc.problem or exc.context or "syntax error"
         if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != at:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        advice = _syntax_advice(text, exc)
+        if advice:
+            what = f"{advice} (parser: {what})"
         return None, None, [Problem(name, at, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors
         return None, None, [Problem(name, None, None, f"YAML error: {exc}")]
+
+
+_KEY_VALUE_RE = re.compile(r"\A\s*(?:-\s+)?([^\s:#'\"][^:#]*?):\s+(.*?)\s*\Z")
+_FIRST_UPDATE_RE = re.compile(r"^( *)- id:", re.MULTILINE)
+
+
+def _syntax_advice(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """The fix for the common YAML mistakes, in words for whoever edits the file (None: no advice;
+    the parser's words stand alone). The parser's problem mark is on the line to fix."""
+    mark = exc.problem_mark
+    problem = exc.problem or ""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "tab character" in problem or "'\\t'" in problem or ("\t" in line[: len(line) - len(line.lstrip())]):
+        return "this line is indented with a tab — replace the tabs with spaces (YAML indents with spaces only)"
+    if problem.startswith("mapping values are not allowed"):
+        m = _KEY_VALUE_RE.match(line[: mark.column])
+        if m is None:  # no 'key: ' before the colon on this line: it continues the line above
+            return ("this line is indented deeper than it should be, or continues the line above with ': ' — line it up "
+                    "under the field above, or put the whole value in quotes")
+        key, value = m.group(1), line[line.index(":", m.end(1)) + 1:].strip()
+        if len(value) <= 80 and not any(ch in value for ch in "\"\\#"):
+            shown = f'{key}: "{value}"'
+        else:
+            shown = '("Title: more")'
+        return f"the value of '{key}' contains ': ' — put the whole value in quotes, like {shown}"
+    if problem.startswith(("did not find expected key", "did not find expected '-' indicator")):
+        first = _FIRST_UPDATE_RE.search(text)
+        if first is not None:
+            n = text.count("\n", 0, first.start()) + 1
+            col = len(first.group(1)) + 1
+            return (f"this line is not lined up with the lines above — a new update's '- id:' goes exactly under the "
+                    f"first '- id:' (line {n}, column {col}), and its fields under that update's fields")
+        return "this line is not lined up with the lines above — indent it like the lines of the same level"
+    return None
+
+
+_COMMENT_AFTER_RE = re.compile(r"[ \t]+#")
+
+
+def comment_cut_values(raw: bytes, name: str) -> list[Problem]:
+    """A warning (``comment-cuts-value``) for each unquoted value followed by `` #`` on its line: YAML
+    reads the rest of the line as a comment, so ``title: Outage #2 fixed`` is the title "Outage".
+    Found by the C parser's events and their marks (no composing); a file that does not parse has
+    none (its syntax error is reported by :func:`parse_yaml`)."""
+    if _CParser is None:  # pragma: no cover - no libyaml on this platform: no warnings
+        return []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "#" not in text:
+        return []
+    lines = text.splitlines()
+    out: list[Problem] = []
+    # the path to each value: a frame per open mapping ([path, key or None]) or sequence ([path, index])
+    stack: list[list[Any]] = []
+    parser = _CParser(text)
+    try:
+        while True:
+            event: Any = parser.get_event()  # a ScalarEvent has value, style and marks (untyped in types-PyYAML)
+            kind = type(event)
+            if event is None or kind is yaml.StreamEndEvent:
+                break
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                stack.pop()
+                kind = yaml.ScalarEvent if stack else kind  # the closed collection was a value of its parent
+                event = None
+            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                continue
+            path: Path_ = ()
+            if stack:
+                top = stack[-1]
+                if isinstance(top[1], int):  # an item of a sequence
+                    path = top[0] + (top[1],)
+                    if event is None or kind is yaml.ScalarEvent:
+                        top[1] += 1
+                elif top[1] is None:  # a mapping's key
+                    if kind is yaml.ScalarEvent and event is not None:
+                        top[1] = event.value
+                    continue
+                else:  # a mapping's value
+                    path = top[0] + (top[1],)
+                    if event is None or kind is yaml.ScalarEvent:
+                        top[1] = None
+            if event is None:
+                continue
+            if kind is yaml.MappingStartEvent:
+                stack.append([path, None])
+                continue
+            if kind is yaml.SequenceStartEvent:
+                stack.append([path, 0])
+                continue
+            if event.style or event.end_mark.line >= len(lines):  # quoted or block scalars keep their '#'
+                continue
+            line = lines[event.end_mark.line]
+            m = _COMMENT_AFTER_RE.match(line, event.end_mark.column)
+            if m is None:
+                continue
+            dropped = line[m.end() - 1:].strip()
+            value = event.value
+            if value:
+                whole = f"{value} {dropped}"
+                shown = f'"{whole}"' if len(whole) <= 80 and not any(c in whole for c in '"\\') else '("Title #2")'
+                msg = (f"'{dropped}' is left out of the value: YAML reads ' #' and the rest of the line as a "
+                       f"comment, so the value is {value!r}; if it belongs to the value, put the whole value in "
+                       f"quotes, like {shown}; if it is a note, move it to a line of its own")
+            else:
+                msg = (f"'{dropped}' is left out: YAML reads ' #' and the rest of the line as a comment, so the "
+                       f"value is empty; if it belongs to the value, put the whole value in quotes; if it is a note, "
+                       f"move it to a line of its own")
+            out.append(Problem(name, event.end_mark.line + 1, format_path(path) or None, msg, Severity.WARNING,
+                               "comment-cuts-value"))
+    except yaml.YAMLError:
+        return []
+    finally:
+        parser.dispose()
+    return out
 
 
 def _has_anchor_or_alias(text: str) -> bool:

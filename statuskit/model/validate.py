@@ -90,6 +90,11 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 """The earliest time content may name (the Unix epoch: every output format can write it)."""
 
 
+_OFFSET_HINT = ("'Z' means UTC: if the time is UTC, write {t}Z; if it is local time, add its offset instead, like "
+                "{t}+01:00 for CET (+02:00 for CEST)")
+"""Both fixes for a time without offset: 'Z' on a local time would move it by the offset."""
+
+
 def parse_time(value: Any) -> datetime:
     """Parse an ISO 8601 time with an explicit offset; returns an aware UTC datetime.
 
@@ -97,18 +102,19 @@ def parse_time(value: Any) -> datetime:
     """
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValueError("time has no UTC offset; write it like 2024-07-31T09:05:00Z")
+            raise ValueError("time has no UTC offset; " + _OFFSET_HINT.format(t=value.strftime("%Y-%m-%dT%H:%M:%S")))
         return value.astimezone(timezone.utc)
     if not isinstance(value, str):
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {show_value(value)}")
     m = _TIME_RE.match(value.strip())
     if not m and _DATE_RE.match(value.strip()):
-        raise ValueError(f"{value!r} is a date only; write a time with a UTC offset, like {value.strip()}T09:05:00Z")
+        raise ValueError(f"{value!r} is a date only; write a time and its offset too, like {value.strip()}T09:05:00Z "
+                         f"('Z' means UTC) or {value.strip()}T09:05:00+01:00 (local time in CET)")
     if not m:
         raise ValueError(f"expected a time like 2024-07-31T09:05:00Z, got {value!r}")
     year, month, day, hour, minute, second, frac, offset = m.groups()
     if offset is None:
-        raise ValueError(f"time {value!r} has no UTC offset; add 'Z' or an offset like +02:00")
+        raise ValueError(f"time {value!r} has no UTC offset; " + _OFFSET_HINT.format(t=value.strip()))
     if frac:
         raise ValueError(f"time {value!r} has fractional seconds; use whole seconds")
     text = f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}"
@@ -489,7 +495,15 @@ def validate_incident(
     if top is None:
         return None, c.problems
     c.keys(top, (), INCIDENT_KEYS, "an incident")
-    iid = c.ident(top.get("id"), ("id",), "incident id")
+    if top.get("id") is None and ID_RE.match(expected_id):  # say what to write, not the pattern
+        iid = None
+        c.error(("id",), f"required field 'id' is missing; write id: {expected_id} (the file name without .yml)")
+    elif not (isinstance(top.get("id"), str) and ID_RE.match(top["id"])) and ID_RE.match(expected_id):
+        iid = None
+        c.error(("id",), f"incident id must be the file name without .yml (lower-case letters, digits and '-'): "
+                         f"write id: {expected_id}, got {show_value(top.get('id'))}")
+    else:
+        iid = c.ident(top.get("id"), ("id",), "incident id")
     if iid is not None and iid != expected_id:
         c.error(("id",), f"id '{iid}' does not match the file name; expected '{expected_id}'")
     kind_v = c.choice(top.get("kind"), ("kind",), ("incident", "maintenance"), "kind")

@@ -16,7 +16,8 @@ from ..gate.approvals import Registry, UpdateApprovals, verify_update
 from ..gate.release import GateReport, Release, withdrawn_updates
 from ..ssh.verified import default_cache
 from ..model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
-                             stray_approvals)
+                             shown_name, stray_approvals)
+from ..model.load import comment_cut_values
 from ..model.records import Content, Incident
 from ..model.validate import format_time
 from ..infra.parallel import pmap
@@ -51,8 +52,8 @@ def run_check(root: Path) -> CheckResult:
     Each incident is checked on its own from start to end -- read, validate, verify
     its approval files, lint -- in worker processes for large sites, and only its
     problems come back (an incident's approval state depends neither on other
-    incidents nor on T). When any file has errors, only the problems of
-    reading and validating are reported, as the content does not load.
+    incidents nor on T). When a file has errors, the other files' findings are still reported, and
+    the counts are those of the incidents that loaded.
     """
     from .init import example_key_problems  # example keys left by `statuskit init`
     from ..lint import load_config  # local import: lints are optional to the gate
@@ -86,9 +87,8 @@ def run_check(root: Path) -> CheckResult:
             n_updates += n
     cache.save(keys)
     problems += stray_approvals(root, loaded, set(names))
-    if teams is None or any(p.severity is Severity.ERROR for p in problems):
-        problems.sort(key=Problem.sort_key)
-        return CheckResult(problems)  # the content does not load: approvals and lints wait for the fix
+    # every file's approval and lint findings, even when another file has errors: each incident is
+    # judged on its own (its findings are empty when teams.yml or lint.yml does not load)
     problems += findings
     problems.sort(key=Problem.sort_key)
     return CheckResult(problems, len(loaded), n_updates)
@@ -110,6 +110,8 @@ def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
 def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
     root_disp, root_str, component_ids, registry, config, _ = shared
     inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
+    if raw.data is not None and name.endswith(".yml"):  # text a '#' cut off, as warnings (the build is not held)
+        problems += comment_cut_values(raw.data, f"{root_disp}/incidents/{shown_name(name)}")
     if inc is None:
         return None, 0, problems, []
     found: list[Problem] = []

@@ -171,8 +171,8 @@ def test_an_incident_id_with_a_trailing_line_feed_is_refused(site):
 def test_an_id_with_a_trailing_line_feed_inside_the_file_is_refused(site):
     path = site.root / "incidents" / "outage.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("id: outage", 'id: "outage\\n"', 1), encoding="utf-8")
-    fails_with("content/incidents/outage.yml:1: id: incident id must match ^[a-z0-9][a-z0-9-]{0,79}$ (lower-case "
-               "letters, digits, '-'), got 'outage\\n'")
+    fails_with("content/incidents/outage.yml:1: id: incident id must be the file name without .yml (lower-case "
+               "letters, digits and '-'): write id: outage, got 'outage\\n'")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")

@@ -75,7 +75,9 @@ def test_facts_are_covered_by_the_digest():
      f"{FILE}:9: updates[0].data_categories: expected a list of data categories (a list), got 'names'"),
     ("affected_customers: ''", f"{FILE}:9: updates[0].affected_customers: affected customers is empty"),
     ("detected_at: 2026-11-24T08:41:00",
-     f"{FILE}:9: updates[0].detected_at: time '2026-11-24T08:41:00' has no UTC offset; add 'Z' or an offset like +02:00"),
+     f"{FILE}:9: updates[0].detected_at: time '2026-11-24T08:41:00' has no UTC offset; 'Z' means UTC: if the time "
+     "is UTC, write 2026-11-24T08:41:00Z; if it is local time, add its offset instead, like 2026-11-24T08:41:00+01:00 "
+     "for CET (+02:00 for CEST)"),
     ("customer_actions:\n  - {id: Reset, text: Do it.}",
      f"{FILE}:10: updates[0].customer_actions[0].id: action id must match ^[a-z0-9][a-z0-9-]{{0,79}}$ "
      f"(lower-case letters, digits, '-'), got 'Reset'"),

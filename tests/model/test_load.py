@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from statuskit.model.load import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+from statuskit.errors import Severity
+from statuskit.model.load import MAX_BYTES, MAX_DEPTH, comment_cut_values, parse_yaml, read_yaml
 
 
 def load(text: str | bytes):
@@ -68,11 +69,47 @@ def test_large_alias_bomb_is_refused_quickly():
     ("[a]: 1\n", "f.yml:1: mapping keys must be plain scalars"),
     ("~: 1\n", "f.yml:1: mapping keys must be plain scalars"),
     ("a: 1\n---\nb: 2\n", "f.yml:2: only one YAML document per file is allowed"),
-    ("a: b: c\n", "f.yml:1: YAML syntax error: mapping values are not allowed in this context"),
+    ("a: b: c\n", "f.yml:1: YAML syntax error: the value of 'a' contains ': ' — put the whole value in quotes, like "
+                  "a: \"b: c\" (parser: mapping values are not allowed in this context)"),
     ("a: [1, 2\nb: 3\n", "f.yml:2: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 1)"),
-    ("a: 1\n\tb: 2\n", "f.yml:2: YAML syntax error: found a tab character that violates indentation (while scanning a plain scalar at line 1)"),
+    ("a: 1\n\tb: 2\n", "f.yml:2: YAML syntax error: this line is indented with a tab — replace the tabs with spaces (YAML "
+                       "indents with spaces only) (parser: found a tab character that violates indentation (while "
+                       "scanning a plain scalar at line 1))"),
 ])
 def test_refused(text, message):
+    assert refused(text) == message
+
+
+@pytest.mark.parametrize("text, message", [
+    # a title with a colon ('&' in it: the anchor check's parser reports the syntax error)
+    ("updates:\n  - id: 1\n    title: R&D: portal down\n",
+     "f.yml:3: YAML syntax error: the value of 'title' contains ': ' — put the whole value in quotes, like "
+     "title: \"R&D: portal down\" (parser: mapping values are not allowed in this context)"),
+    # too long or holding a quote to show quoted: the example stands in
+    ("public: He said \"wait\": we did\n",
+     "f.yml:1: YAML syntax error: the value of 'public' contains ': ' — put the whole value in quotes, like "
+     "(\"Title: more\") (parser: mapping values are not allowed in this context)"),
+    # no key before the colon on its line: the line continues the one above
+    ("updates:\n  - id: 1\n    at: 2024\n     - id: 2\n",
+     "f.yml:4: YAML syntax error: this line is indented deeper than it should be, or continues the line above with "
+     "': ' — line it up under the field above, or put the whole value in quotes (parser: mapping values are not "
+     "allowed in this context)"),
+    ("a:\n\t- b\n", "f.yml:2: YAML syntax error: this line is indented with a tab — replace the tabs with spaces "
+                   "(YAML indents with spaces only) (parser: found character that cannot start any token)"),
+    # a new update not lined up under the first '- id:'
+    ("id: x\nupdates:\n  - id: 1\n    at: 2024\n - id: 2\n",
+     "f.yml:5: YAML syntax error: this line is not lined up with the lines above — a new update's '- id:' goes exactly "
+     "under the first '- id:' (line 3, column 3), and its fields under that update's fields (parser: did not find "
+     "expected key (while parsing a block mapping at line 1))"),
+    ("updates:\n  - id: 1\n    at: 2024\n   - id: 2\n",
+     "f.yml:4: YAML syntax error: this line is not lined up with the lines above — a new update's '- id:' goes exactly "
+     "under the first '- id:' (line 2, column 3), and its fields under that update's fields (parser: did not find "
+     "expected '-' indicator (while parsing a block collection at line 2))"),
+    ("a:\n  b: 1\n c: 2\n", "f.yml:3: YAML syntax error: this line is not lined up with the lines above — indent it "
+                          "like the lines of the same level (parser: did not find expected key (while parsing a block "
+                          "mapping at line 1))"),
+])
+def test_syntax_errors_say_the_fix_then_the_parsers_words(text, message):
     assert refused(text) == message
 
 
@@ -158,3 +195,33 @@ def test_ampersand_and_star_in_text_are_fine():
     doc, problems = load("title: R&D *portal* down\ntext: 'a & b'\nq: \"*x\"\n")
     assert problems == []
     assert doc.data == {"title": "R&D *portal* down", "text": "a & b", "q": "*x"}
+
+
+def test_a_comment_that_cuts_a_value_is_a_warning_with_its_field():
+    text = """\
+id: x
+updates:
+  - id: 1
+    title: Outage #2 fixed
+    components: {portal: major_outage #x
+      }
+    public: |
+      a # b is kept in a block
+    note: "q" # a quoted value keeps nothing after it either way
+    impact: # major
+    tags: [a, 'b', c #d
+      ]
+"""
+    found = comment_cut_values(text.encode(), "f.yml")
+    assert all(p.severity is Severity.WARNING and p.rule == "comment-cuts-value" for p in found)
+    assert [(p.line, p.field) for p in found] == [
+        (4, "updates[0].title"), (5, "updates[0].components.portal"), (10, "updates[0].impact"),
+        (11, "updates[0].tags[2]")]
+    assert found[0].message == (
+        "'#2 fixed' is left out of the value: YAML reads ' #' and the rest of the line as a comment, so the value is "
+        "'Outage'; if it belongs to the value, put the whole value in quotes, like \"Outage #2 fixed\"; if it is a "
+        "note, move it to a line of its own")
+    assert found[2].message.startswith("'# major' is left out: YAML reads ' #' and the rest of the line as a "
+                                       "comment, so the value is empty; ")
+    assert comment_cut_values(b"a: b #c\nd: [\n", "f.yml") == []  # a syntax error is reported by parse_yaml
+    assert comment_cut_values(b"a: b#c\nd: 'e # f'\n", "f.yml") == []

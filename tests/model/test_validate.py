@@ -25,15 +25,21 @@ def test_parse_time(text, utc):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("2024-07-31T09:05:00", "time '2024-07-31T09:05:00' has no UTC offset; add 'Z' or an offset like +02:00"),
-    ("2024-07-31", "'2024-07-31' is a date only; write a time with a UTC offset, like 2024-07-31T09:05:00Z"),
+    # both fixes, with what 'Z' means: 'Z' on a local time would move it by an hour or two
+    ("2024-07-31T09:05:00", "time '2024-07-31T09:05:00' has no UTC offset; 'Z' means UTC: if the time is UTC, write "
+                            "2024-07-31T09:05:00Z; if it is local time, add its offset instead, like "
+                            "2024-07-31T09:05:00+01:00 for CET (+02:00 for CEST)"),
+    ("2024-07-31", "'2024-07-31' is a date only; write a time and its offset too, like 2024-07-31T09:05:00Z ('Z' "
+                   "means UTC) or 2024-07-31T09:05:00+01:00 (local time in CET)"),
     ("2024-07-31T09:05:00.5Z", "time '2024-07-31T09:05:00.5Z' has fractional seconds; use whole seconds"),
     ("2024-02-30T09:05:00Z", "invalid time '2024-02-30T09:05:00Z': day is out of range for month"),
     ("2024-07-31T25:00:00Z", "invalid time '2024-07-31T25:00:00Z': hour must be in 0..23"),
     ("31/07/2024 09:05", "expected a time like 2024-07-31T09:05:00Z, got '31/07/2024 09:05'"),
     (1722416700, "expected a time like 2024-07-31T09:05:00Z, got 1722416700 (a number)"),
     (None, "expected a time like 2024-07-31T09:05:00Z, got nothing"),
-    (datetime(2024, 7, 31, 9, 5), "time has no UTC offset; write it like 2024-07-31T09:05:00Z"),
+    (datetime(2024, 7, 31, 9, 5), "time has no UTC offset; 'Z' means UTC: if the time is UTC, write "
+                                  "2024-07-31T09:05:00Z; if it is local time, add its offset instead, like "
+                                  "2024-07-31T09:05:00+01:00 for CET (+02:00 for CEST)"),
 ])
 def test_parse_time_refuses(value, message):
     with pytest.raises(ValueError, match=f"^{__import__('re').escape(message)}$"):
@@ -88,7 +94,8 @@ updates: {id: 1}
 """)
     assert inc is None
     assert [str(p) for p in problems] == [
-        "x.yml:1: id: incident id must match ^[a-z0-9][a-z0-9-]{0,79}$ (lower-case letters, digits, '-'), got 7 (a number)",
+        "x.yml:1: id: incident id must be the file name without .yml (lower-case letters, digits and '-'): write id: x, "
+        "got 7 (a number)",
         "x.yml:2: kind: kind must be one of: incident, maintenance; got a list",
         "x.yml:3: updates: expected a list of updates (a list), got a mapping",
     ]
