@@ -158,20 +158,28 @@ def _parse_components(values) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_EDITOR_PUBLIC = "# statuskit: write the public text for customers (Markdown) below; this line is removed"
+_EDITOR_TECHNICAL = ("# statuskit: write the technical text for industry peers below (leave it empty for none); "
+                     "this line is removed")
+
+
 def _text_from_editor(public: str | None, technical: str | None, what: str) -> tuple[str | None, str | None]:
+    """The texts from --public/--technical, else from $EDITOR. Only statuskit's own two instruction
+    lines are removed from what was written: a Markdown heading such as ``# Resolved`` stays."""
     if public is not None or technical is not None:
         return public, technical
     if not sys.stdin.isatty():
         raise click.UsageError("give the text with --public (and --technical), or run in a terminal to use $EDITOR")
-    template = ("# Public text for customers (Markdown), above the line.\n\n\n"
-                "# ---- technical (for industry peers; leave empty for none) ----\n\n")
-    edited = click.edit(template, extension=".md")
+    edited = click.edit(f"{_EDITOR_PUBLIC}\n\n\n{_EDITOR_TECHNICAL}\n\n", extension=".md")
     if edited is None:
         raise click.UsageError(f"no text given; {what} not written")
-    pub, _, tech = edited.partition("# ---- technical")
-    tech = tech.split("\n", 1)[1] if "\n" in tech else ""
-    strip = lambda s: "\n".join(line for line in s.splitlines() if not line.startswith("# ")).strip() or None  # noqa: E731
-    return strip(pub), strip(tech)
+    lines = edited.splitlines()
+    cut = lines.index(_EDITOR_TECHNICAL) if _EDITOR_TECHNICAL in lines else len(lines)
+
+    def text(part: list[str]) -> str | None:
+        return "\n".join(line for line in part if line != _EDITOR_PUBLIC).strip() or None
+
+    return text(lines[:cut]), text(lines[cut + 1:])
 
 
 @click.command()

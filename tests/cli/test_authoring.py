@@ -493,3 +493,21 @@ def test_new_never_writes_through_a_dangling_link(content, tmp_path):
     assert result.exit_code == 1
     assert "content/incidents/x.yml already exists" in result.output
     assert not outside.exists()
+
+
+def test_the_editor_keeps_markdown_headings_and_drops_only_statuskit_s_instructions(content, monkeypatch):
+    import click
+
+    from statuskit.cli import content as cli_content
+
+    def edit(template, extension):
+        assert extension == ".md"
+        public_hint, _, _, technical_hint, _ = template.split("\n", 4)
+        return (f"{public_hint}\n# Resolved\nAll clinics can book again. # not a comment\n\n"
+                f"{technical_hint}\n## Root cause\nA failed upgrade.\n")
+
+    monkeypatch.setattr(click, "edit", edit)
+    monkeypatch.setattr(cli_content.sys.stdin, "isatty", lambda: True, raising=False)
+    public, technical = cli_content._text_from_editor(None, None, "incident")
+    assert public == "# Resolved\nAll clinics can book again. # not a comment"
+    assert technical == "## Root cause\nA failed upgrade."
