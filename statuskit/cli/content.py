@@ -11,6 +11,7 @@ import click
 
 from ..errors import Problem, StatuskitError
 from ..model.content import display_path
+from ..model.records import INCIDENT_STATUSES, MAINTENANCE_STATUSES
 from ..model.validate import format_time
 from .common import _problem_json, _time_param, at_option, build_time, content_option, format_option, handle_errors, \
     print_problems
@@ -158,6 +159,21 @@ def _parse_components(values) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _update_at_option(f):
+    """``--at`` of new/update: the update's own time (not the build time T)."""
+    return click.option(
+        "--at", "at", callback=_time_param, metavar="TIME",
+        help="The update's time (ISO 8601 with offset); default: $STATUSKIT_AT, else $SOURCE_DATE_EPOCH, else now.",
+    )(f)
+
+
+def _embargo_options(f):
+    f = click.option("--technical-embargo-until", callback=_time_param, metavar="TIME",
+                     help="Hold only the technical text and report until then.")(f)
+    return click.option("--embargo-until", callback=_time_param, metavar="TIME",
+                        help="Hold the whole update until then.")(f)
+
+
 _EDITOR_PUBLIC = "# statuskit: write the public text for customers (Markdown) below; this line is removed"
 _EDITOR_TECHNICAL = ("# statuskit: write the technical text for industry peers below (leave it empty for none); "
                      "this line is removed")
@@ -187,18 +203,23 @@ def _text_from_editor(public: str | None, technical: str | None, what: str) -> t
 @_components_option
 @click.option("--impact", type=click.Choice(["none", "minor", "major", "critical", "maintenance"]),
               help="Impact (incident: none|minor|major|critical; maintenance: maintenance).")
-@click.option("--kind", type=click.Choice(["incident", "maintenance"]), default="incident", show_default=True)
-@click.option("--status", "status_", help="First status (default: investigating, or scheduled for maintenance).")
+@click.option("--kind", type=click.Choice(["incident", "maintenance"]), default="incident", show_default=True,
+              help="An incident, or a planned maintenance (which needs --from and --until).")
+@click.option("--status", "status_", metavar="STATUS",
+              help=f"First status (default: investigating, or scheduled for maintenance). An incident: "
+                   f"{', '.join(INCIDENT_STATUSES)}; a maintenance: {', '.join(MAINTENANCE_STATUSES)}.")
 @click.option("--from", "start", callback=_time_param, metavar="TIME", help="Maintenance window start.")
 @click.option("--until", "end", callback=_time_param, metavar="TIME", help="Maintenance window end.")
 @click.option("--public", help="Public text (Markdown); without it, $EDITOR opens.")
 @click.option("--technical", help="Technical text for peers (Markdown).")
 @click.option("--next-update-at", callback=_time_param, metavar="TIME", help="When readers can expect the next update.")
 @click.option("--id", "iid", help="Incident id (default: <date>-<slugified title>).")
+@_embargo_options
 @content_option
-@at_option
+@_update_at_option
 @handle_errors
-def new(title, components, impact, kind, status_, start, end, public, technical, next_update_at, iid, content_dir, at):
+def new(title, components, impact, kind, status_, start, end, public, technical, next_update_at, iid, embargo_until,
+        technical_embargo_until, content_dir, at):
     """Create a new incident (or maintenance) file with update 1.
 
     Example: statuskit new "Appointment scheduling unavailable" --impact major
@@ -218,6 +239,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
         at=build_time(at), title=title, impact=impact, components=_parse_components(components),
         public=public, technical=technical, next_update_at=next_update_at,
         scheduled=(start, end) if kind == "maintenance" else None,
+        embargo_until=embargo_until, technical_embargo_until=technical_embargo_until,
     )
     path = create_incident(content_dir, kind, draft, iid)
     click.echo(f"created {display_path(path)} (update 1); next: ask both teams to run `statuskit approve {path.stem} 1`")
@@ -225,20 +247,21 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
 
 @click.command()
 @click.argument("incident")
-@click.option("--status", "status_", required=True, help="The status after this update.")
+@click.option("--status", "status_", required=True,
+              metavar="STATUS", help=f"The status after this update. An incident: {', '.join(INCIDENT_STATUSES)}; "
+                                     f"a maintenance: {', '.join(MAINTENANCE_STATUSES)}.")
 @_components_option
 @click.option("--title", help="A new title.")
-@click.option("--impact", type=click.Choice(["none", "minor", "major", "critical", "maintenance"]))
+@click.option("--impact", type=click.Choice(["none", "minor", "major", "critical", "maintenance"]),
+              help="A new impact (incident: none|minor|major|critical; maintenance: maintenance).")
 @click.option("--public", help="Public text (Markdown); without it and --technical, $EDITOR opens.")
 @click.option("--technical", help="Technical text for peers (Markdown).")
-@click.option("--next-update-at", callback=_time_param, metavar="TIME")
-@click.option("--embargo-until", callback=_time_param, metavar="TIME", help="Hold the whole update until then.")
-@click.option("--technical-embargo-until", callback=_time_param, metavar="TIME",
-              help="Hold only the technical text and report until then.")
+@click.option("--next-update-at", callback=_time_param, metavar="TIME", help="When readers can expect the next update.")
+@_embargo_options
 @click.option("--corrects", type=int, metavar="N", help="This update corrects update N.")
 @click.option("--retracts", type=int, metavar="N", help="This update withdraws update N (all of it, once this update publishes).")
 @content_option
-@at_option
+@_update_at_option
 @handle_errors
 def update(incident, status_, components, title, impact, public, technical, next_update_at, embargo_until,
            technical_embargo_until, corrects, retracts, content_dir, at):
@@ -316,8 +339,8 @@ def allowed_signers(content_dir):
 @click.command()
 @click.argument("incident")
 @click.argument("update_id", metavar="UPDATE", type=int)
-@click.option("--team", required=True)
-@click.option("--member", required=True)
+@click.option("--team", required=True, help="The team of the approval (e.g. security).")
+@click.option("--member", required=True, help="The member id in teams.yml whose approval it is.")
 @content_option
 @handle_errors
 def statement(incident, update_id, team, member, content_dir):

@@ -511,3 +511,14 @@ def test_the_editor_keeps_markdown_headings_and_drops_only_statuskit_s_instructi
     public, technical = cli_content._text_from_editor(None, None, "incident")
     assert public == "# Resolved\nAll clinics can book again. # not a comment"
     assert technical == "## Root cause\nA failed upgrade."
+
+
+def test_new_takes_the_embargo_options_update_has(content):
+    result = new("Outage", "--impact", "minor", "--public", "We are investigating.", "--technical", "A failed disk.",
+                 "--at", "2024-07-31T09:05:00Z", "--embargo-until", "2024-07-31T10:00:00Z",
+                 "--technical-embargo-until", "2024-08-02T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    [inc] = load_content(content).incidents
+    u = inc.updates[0]
+    assert (u.embargo_until.isoformat(), u.technical_embargo_until.isoformat()) == \
+        ("2024-07-31T10:00:00+00:00", "2024-08-02T00:00:00+00:00")

@@ -100,3 +100,19 @@ def test_every_command_is_in_the_cli_reference():
     missing = [n for n in names(cli) if f"`statuskit {n}" not in reference]
     assert missing == []
     assert "reference/cli.md" in (root / "README.md").read_text()
+
+
+@pytest.mark.parametrize("path", commands(), ids=" ".join)
+def test_every_option_has_help(path):
+    group = cli
+    for name in path:
+        group = group.commands[name]
+    missing = [p.name for p in group.params if isinstance(p, click.Option) and not p.help and p.name != "help"]
+    assert missing == [], f"`statuskit {' '.join(path)}`: options without help: {missing}"
+
+
+@pytest.mark.parametrize("command", ["new", "update"])
+def test_at_on_new_and_update_is_the_update_s_time(command):
+    out = CliRunner().invoke(cli, [command, "--help"]).output
+    assert "The update's time" in out and "Build time T" not in out
+    assert "investigating, identified, monitoring" in out  # --status lists its values
