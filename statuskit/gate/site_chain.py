@@ -141,11 +141,12 @@ def _kind(mode: int) -> str:
 
 # --- the site state -------------------------------------------------------------------------------
 
-class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml's plain settings; Python and !ENV tags read as None."""
+class TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for its plain settings: Python and !ENV tags (e.g. Material's emoji config) read as
+    None. The one reader of mkdocs.yml outside MkDocs (site files here, settings in statuskit.publish.build)."""
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def _folder_setting(value: object, default: str | None) -> str | None:
@@ -171,7 +172,7 @@ def site_file_roots(config_text: bytes | None, content_rel: str, config_name: st
     docs_dir, custom_dir = folders if folders is not None else (None, None)
     if config_text is not None and folders is None:
         try:
-            data = yaml.load(config_text.decode("utf-8"), Loader=_TolerantLoader) or {}
+            data = yaml.load(config_text.decode("utf-8"), Loader=TolerantLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(f"{config_name}: not valid YAML: {exc}")
             data = {}

@@ -68,7 +68,6 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from jinja2 import pass_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -184,13 +183,12 @@ def _mark_preview(output: str) -> str:
 
 def _raw_config(path) -> dict:
     """mkdocs.yml as written (tags read as None), for what MkDocs' own config does not keep."""
-    from ..publish.build import _TolerantLoader
+    from ..publish.build import read_raw_config
 
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader) if path else {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return read_raw_config(Path(path)) if path else {}
+    except StatuskitError:  # MkDocs has read it already: it reports its own errors
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _site_dir(raw: dict) -> str:

@@ -30,6 +30,7 @@ from typing import Callable
 
 import yaml
 
+from ..gate.site_chain import TolerantLoader
 from ..errors import BuildError, StatuskitError
 from ..gate.clock import resolve_time
 from ..gate.release import GateReport, Release, gate
@@ -57,17 +58,10 @@ def site_info(name: str, url: str, page_id: str | None = None) -> SiteInfo:
     return SiteInfo(name=name, url=url, page_id=page_id)
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for its plain settings, ignoring Python tags (e.g. Material's emoji config)."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _read_raw(path: Path) -> dict:
+def read_raw_config(path: Path) -> dict:
     """mkdocs.yml as written, tags read as None ({} when it is not a mapping)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise StatuskitError(f"{display_path(path)}: not valid YAML: {exc}") from None
     return data if isinstance(data, dict) else {}
@@ -100,7 +94,7 @@ def settings_from_mkdocs_yml(path: Path) -> MkDocsSettings:
     type as not set); empty when the file does not exist."""
     if not path.is_file():
         return MkDocsSettings()
-    data = _read_raw(path)
+    data = read_raw_config(path)
 
     def text(value: object) -> str | None:
         return value if isinstance(value, str) else None
@@ -123,7 +117,7 @@ def settings_from_mkdocs_yml(path: Path) -> MkDocsSettings:
 def _line_of(path: Path, keys: tuple[str, ...]) -> int | None:
     """The 1-based line of the value at ``keys`` in a YAML file, or None."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=TolerantLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     for key in keys:
@@ -332,7 +326,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
     logger.addHandler(handler)
     try:
         # hooks run (and INHERIT reads another file) while MkDocs loads the config: refuse them first
-        raw = _read_raw(config_file)
+        raw = read_raw_config(config_file)
         early = [m for m in config_refusals(
             display_path(config_file), plugin_at=None, content="content", content_given=True, content_default=True,
             hooks=list(raw.get("hooks") or ()), inherit="INHERIT" in raw, repo_url=None, extra_javascript=[],
