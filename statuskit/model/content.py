@@ -86,7 +86,7 @@ def load_content_report(root: Path, only: set[str] | None = None) -> tuple[Conte
     """
     root = Path(root)
     if not root.is_dir():
-        return None, [Problem(display_path(root), None, None, "content folder not found (use --content DIR)")]
+        return None, [missing_folder(root)]
 
     components, teams, problems = load_site_files(root)
 
@@ -109,6 +109,11 @@ def load_content_report(root: Path, only: set[str] | None = None) -> tuple[Conte
     if any(pr.severity.value == "error" for pr in problems) or teams is None:
         return None, problems
     return Content(str(root), components, teams, tuple(incidents), FrozenDict(approvals)), problems
+
+
+def missing_folder(root: Path) -> Problem:
+    """The problem of a content folder that does not exist."""
+    return Problem(display_path(root), None, None, "content folder not found (use --content DIR)")
 
 
 def load_site_files(root: Path) -> tuple[tuple[Component, ...], Teams | None, list[Problem]]:

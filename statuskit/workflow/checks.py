@@ -15,8 +15,8 @@ from ..errors import Problem, Severity, StatuskitError
 from ..gate.approvals import Registry, UpdateApprovals, verify_update
 from ..gate.release import GateReport, Release, withdrawn_updates
 from ..ssh.verified import default_cache
-from ..model.content import (RawIncident, display_path, incident_names, load_incident, load_site_files, read_incident,
-                             shown_name, stray_approvals)
+from ..model.content import (display_path, incident_names, load_incident, load_site_files, missing_folder, RawIncident,
+                             read_incident, shown_name, stray_approvals)
 from ..model.load import comment_cut_values
 from ..model.records import Content, Incident
 from ..model.validate import format_time
@@ -60,7 +60,7 @@ def run_check(root: Path) -> CheckResult:
 
     root = Path(root)
     if not root.is_dir():
-        return CheckResult([Problem(display_path(root), None, None, "content folder not found (use --content DIR)")])
+        return CheckResult([missing_folder(root)])
     components, teams, problems = load_site_files(root)
     config, p = load_config(root)
     problems += p
