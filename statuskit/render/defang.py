@@ -15,17 +15,28 @@ defanged. :func:`defang_text` applies the same rewriting to every place an
 indicator value appears in free text (technical updates, report fields) before
 it is rendered, so a Markdown link to an indicator loses its scheme and the
 sanitiser drops it.
+
+Technical prose is also searched for indicators nobody listed
+(:func:`prose_indicators`, with the maintained extractor ioc-finder): every URL,
+domain, IPv4/IPv6 address and email address it finds is defanged as if it were
+listed, except those on hosts the incident cites as references (its report's
+``references``, the ATT&CK and CVE pages statuskit links, the site itself). The
+machine-readable exports keep the text as written, values fanged.
+
+>>> defang_prose("C2 at 198.51.100.23, see https://www.cisa.gov/x", (), {"www.cisa.gov"})
+'C2 at 198[.]51[.]100[.]23, see https://www.cisa.gov/x'
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable
+from typing import AbstractSet, Iterable
 
 from ..model.records import Indicator
 from ..model.validate import HIDDEN_RE
 
-__all__ = ["defang", "defang_text", "NETWORK_TYPES"]
+__all__ = ["defang", "defang_text", "defang_prose", "prose_indicators", "url_host", "NETWORK_TYPES"]
 
 NETWORK_TYPES = frozenset({"url", "domain", "ipv4", "ipv6", "email"})
 """Indicator types that could become links or be resolved."""
@@ -86,3 +97,53 @@ def defang_text(text: str | None, indicators: Iterable[Indicator]) -> str | None
             text = text.replace(value, defang(typ, value))
     # a URL whose host now holds a defanged indicator loses its scheme too
     return _URL_RE.sub(lambda m: _defang_url(m) if "[" in m.group(5) else m.group(0), text)
+
+
+_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:\[\]]+)")
+
+_FOUND = (("urls", "url"), ("domains", "domain"), ("ipv4s", "ipv4"), ("ipv6s", "ipv6"), ("email_addresses", "email"))
+"""ioc-finder's result keys for network indicators, and statuskit's indicator type for each."""
+
+_MAY_HOLD = re.compile(r"[.:@]\w")
+"""Text without a dot, colon or at sign followed by a word character holds no network indicator."""
+
+
+def url_host(url: str) -> str | None:
+    """The host of an absolute URL, lower-cased (``https://a.example/x`` -> ``a.example``), else None."""
+    m = _HOST_RE.match(url.strip())
+    return m.group(1).lower() if m else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _found(text: str) -> tuple[tuple[str, str], ...]:
+    from ioc_finder import find_iocs  # imported on first use: loading its grammar takes a moment
+
+    found = find_iocs(text, included_ioc_types=[key for key, _ in _FOUND])
+    out: list[tuple[str, str]] = []
+    for key, typ in _FOUND:
+        for value in found.get(key) or ():
+            if isinstance(value, str) and value in text:  # only what is literally there can be rewritten
+                out.append((typ, value))
+    return tuple(out)
+
+
+def prose_indicators(text: str | None, keep_hosts: AbstractSet[str] = frozenset()) -> tuple[Indicator, ...]:
+    """Network indicators found in free ``text`` by ioc-finder (URLs, domains, IPv4/IPv6 and email
+    addresses), except those on a host in ``keep_hosts`` (lower-case host names)."""
+    if not text or not _MAY_HOLD.search(text):
+        return ()
+    out = []
+    for typ, value in _found(text):
+        host = url_host(value) if typ == "url" else value.rpartition("@")[2] if typ == "email" else value
+        if host is not None and host.lower().rstrip(".") in keep_hosts:
+            continue
+        out.append(Indicator(typ, value))
+    return tuple(out)
+
+
+def defang_prose(text: str | None, indicators: Iterable[Indicator], keep_hosts: AbstractSet[str]) -> str | None:
+    """:func:`defang_text` for technical prose: the listed ``indicators`` and every indicator
+    :func:`prose_indicators` finds in ``text`` outside ``keep_hosts``."""
+    if not text:
+        return text
+    return defang_text(text, [*indicators, *prose_indicators(text, keep_hosts)])

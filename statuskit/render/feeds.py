@@ -43,7 +43,7 @@ from ..model.records import STATUS_LABELS
 from .i18n import Language, language
 from .site import SiteInfo
 from .templates import render
-from .views import markdown_for, update_view
+from .views import exports_of, markdown_for, reference_hosts, update_view
 
 __all__ = ["FEED_LIMIT", "render_feeds", "shown_in_public", "retraction_note", "human_time"]
 
@@ -145,14 +145,20 @@ def technical_entries(release: Release, site: SiteInfo, limit: int | None = None
         page = f"{public}technical/"
         revisions = [r.id for r in inc.updates if r.update.report is not None]
         report = u.update.report
-        view = update_view(lang, release, inc, u, markdown_for(inc), names=names, track="technical",
+        view = update_view(lang, release, inc, u, markdown_for(inc, reference_hosts(inc, site.url)), names=names,
+                           track="technical",
                            public_href=public, technical_href=page, with_report=True,
                            report_revision=revisions.index(u.id) + 1 if report is not None else None)
         what = lang.gettext("technical report revised") if report is not None else lang.gettext("technical update")
+        # the exports are linked in the entry's text: feedgen 1.0.0 writes an entry link's rel and type
+        # nowhere, so a rel="related" link would read as a second alternate link
+        exports = exports_of(lang, inc, page)
         out.append(Entry(
             id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}",
             title=lang.gettext("%(title)s: %(what)s") % {"title": u.state.title, "what": what},
-            published=u.at, updated=u.at, html=render(site.env, "partials/update.html", update=view),
+            published=u.at, updated=u.at,
+            html=render(site.env, "partials/update.html", update=view) + render(site.env, "partials/exports.html",
+                                                                                   exports=exports),
             sort_key=(u.at, inc.id, u.id),
         ))
     return out

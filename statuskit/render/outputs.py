@@ -1,4 +1,4 @@
-"""Every non-page output of a build: feeds, the JSON API, badges and approvals.json.
+"""Every non-page output of a build: feeds, the JSON API, badges, STIX bundles and approvals.json.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -36,6 +36,7 @@ from .api import render_api
 from .badges import render_badges
 from .feeds import render_feeds
 from .site import SiteInfo
+from .stix import render_stix
 
 __all__ = ["render_outputs", "approvals_json"]
 
@@ -73,10 +74,11 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, ``api/v2/*.json``, badges and ``approvals.json``: relative path -> bytes, sorted by path."""
+    """Feeds, ``api/v2/*.json``, badges, STIX bundles and ``approvals.json``: relative path -> bytes, sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
     out.update(render_api(release, site))
     out.update(render_badges(release, site))
+    out.update(render_stix(release, site))
     out["approvals.json"] = approvals_json(release, site)
     return dict(sorted(out.items()))

@@ -41,7 +41,7 @@ from .site import SiteInfo
 from .templates import render
 from .views import (Markdown, ComponentGroupView, ComponentPageView, ComponentView, HistoryPageView, HomePageView,
                     IncidentPageView, LinkView, MonthView, RevisionView, TechnicalPageView, attack_url, cve_url,
-                    indicators_of, markdown_for, report_view, status_view, time_view, update_view)
+                    exports_of, indicators_of, markdown_for, reference_hosts, report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -170,7 +170,7 @@ def render_pages(release: Release, site: SiteInfo) -> list[Page]:
         md = markdown_for(inc)
         pages.append(_incident(ctx, inc, md))
         if inc.has_technical:
-            pages.append(_technical(ctx, inc, md))
+            pages.append(_technical(ctx, inc, markdown_for(inc, reference_hosts(inc, site.url))))
     return pages
 
 
@@ -460,7 +460,8 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
         report=current, revisions=revisions,
         updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names, track="technical",
                                   public_href="../", technical_href="", report_revision=rev_no.get(u.id))
-                      for u in reversed(inc.updates) if u.retracted or u.technical or u.update.report is not None))
+                      for u in reversed(inc.updates) if u.retracted or u.technical or u.update.report is not None),
+        exports=exports_of(ctx.lang, inc, ""))
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},

@@ -17,25 +17,23 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from babel.lists import format_list
 from markupsafe import Markup
 
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Report
-from .defang import defang, defang_text
+from .defang import defang, defang_prose, defang_text, url_host
 from .i18n import Language, N_
 from .markdown import render_markdown
 
-Markdown = Callable[["str | None"], Markup]
-"""Markdown -> safe HTML for one incident (:func:`markdown_for`)."""
 
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
            "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
            "ComponentGroupView", "HomePageView", "MonthView", "HistoryPageView", "ComponentPageView", "RevisionView",
-           "TechnicalPageView",
-           "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of",
+           "TechnicalPageView", "IncidentMarkdown", "Markdown", "ExportView", "exports_of",
+           "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of", "reference_hosts",
            "attack_url", "cve_url"]
 
 
@@ -180,17 +178,55 @@ def indicators_of(inc: PublishedIncident) -> tuple[Indicator, ...]:
     return tuple(seen.values())
 
 
-def markdown_for(inc: PublishedIncident) -> Callable[[str | None], Markup]:
-    """Markdown -> safe HTML for one incident: indicators defanged, headings below h4."""
-    indicators = indicators_of(inc)
+def reference_hosts(inc: PublishedIncident, site_url: str | None = None) -> frozenset[str]:
+    """Hosts whose URLs technical prose keeps live: the incident's report references, the ATT&CK and
+    CVE pages statuskit links, and the site itself (``site_url``)."""
+    hosts = {"attack.mitre.org", "nvd.nist.gov", "www.cve.org", "cve.mitre.org"}
+    for u in inc.updates:
+        for r in (u.update.report.references if u.update.report is not None else ()):
+            h = url_host(r)
+            if h:
+                hosts.add(h)
+    h = url_host(site_url) if site_url else None
+    if h:
+        hosts.add(h)
+    listed = {i.value.lower() for i in indicators_of(inc)} | {url_host(i.value) for i in indicators_of(inc)
+                                                              if i.type == "url"}
+    return frozenset(hosts - listed)  # a listed indicator is never kept live, even as a reference
 
-    def md(text: str | None) -> Markup:
+
+class IncidentMarkdown:
+    """Markdown -> safe HTML for one incident (``md(text)``): indicators defanged, headings below h4.
+
+    With ``keep_hosts`` (the technical track: :func:`reference_hosts`), indicators found in the
+    prose are defanged too (:func:`statuskit.render.defang.defang_prose`)."""
+
+    def __init__(self, inc: PublishedIncident, keep_hosts: frozenset[str] | None = None) -> None:
+        self.indicators = indicators_of(inc)
+        self.keep_hosts = keep_hosts
+
+    def defanged(self, text: str | None) -> str:
+        """``text`` with its indicators defanged, not rendered ("" for none)."""
+        if not text:
+            return ""
+        if self.keep_hosts is not None:
+            return defang_prose(text, self.indicators, self.keep_hosts) or ""
+        return (defang_text(text, self.indicators) if self.indicators else text) or ""
+
+    def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        out = render_markdown(defang_text(text, indicators) if indicators else text)
+        out = render_markdown(self.defanged(text))
         return Markup(_HEADING_RE.sub(r"<\1h4>", out) if "<h" in out else out)
 
-    return md
+
+Markdown = IncidentMarkdown
+"""What renders an incident's Markdown (:func:`markdown_for`)."""
+
+
+def markdown_for(inc: PublishedIncident, keep_hosts: frozenset[str] | None = None) -> IncidentMarkdown:
+    """The :class:`IncidentMarkdown` of ``inc``; ``keep_hosts`` for the technical track."""
+    return IncidentMarkdown(inc, keep_hosts)
 
 
 def _ref(lang: Language, inc: PublishedIncident, n: int, page: str) -> RefView:
@@ -275,6 +311,28 @@ class LinkView:
 
 
 @dataclass(frozen=True)
+class ExportView:
+    """A machine-readable document of an incident's technical track, for peers' tools."""
+
+    href: str
+    """Relative to where it is shown (pages) or absolute (feeds)."""
+    label: str
+    """Translated, e.g. "STIX 2.1 bundle"."""
+    media_type: str
+    """Its media type (the link's ``type``)."""
+
+
+def exports_of(lang: Language, inc: PublishedIncident, technical_href: str) -> tuple[ExportView, ...]:
+    """The exports of ``inc`` (``technical_href``: its technical page, relative or absolute, ending in /)."""
+    from .stix import MEDIA_TYPE, stix_path
+
+    if not inc.has_technical:
+        return ()
+    name = stix_path(inc.id).rsplit("/", 1)[1]
+    return (ExportView(technical_href + name, lang.gettext("STIX 2.1 bundle"), MEDIA_TYPE),)
+
+
+@dataclass(frozen=True)
 class ReportSection:
     """One section of a report, in the report's order."""
 
@@ -311,7 +369,8 @@ def _inline(fragment: str) -> Markup:
 
 
 def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[Indicator, ...]) -> ReportView:
-    """A report's non-empty sections, indicators defanged."""
+    """A report's non-empty sections, indicators defanged (on the technical track also those found in
+    its prose: :func:`markdown_for`)."""
     out: list[ReportSection] = []
 
     def add(key: str, **kw: Any) -> None:
@@ -325,7 +384,7 @@ def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[
         add("timeline", timeline=tuple(TimelineRow(time_view(lang, t.at), _inline(md(t.event))) for t in report.timeline))
     if report.indicators:
         add("indicators", indicators=tuple(
-            IndicatorRow(i.type, defang(i.type, i.value), defang_text(i.context, indicators) or "")
+            IndicatorRow(i.type, defang(i.type, i.value), md.defanged(i.context))
             for i in report.indicators))
     if report.attack_techniques:
         add("attack", links=tuple(LinkView(attack_url(t), t) for t in report.attack_techniques))
@@ -338,7 +397,7 @@ def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[
     if report.references:
         links = []
         for r in report.references:
-            safe = defang_text(r, indicators) or ""
+            safe = defang_text(r, indicators) or ""  # a reference is kept live unless it is a listed indicator
             links.append(LinkView(r, r) if safe == r else LinkView("", safe, live=False))
         add("references", links=tuple(links))
     return ReportView(tuple(out))
@@ -482,3 +541,5 @@ class TechnicalPageView:
     """Every revision, oldest first (empty when none)."""
     updates: tuple[UpdateView, ...]
     """Technical track, newest first: updates with technical text or a report, and withdrawn ones."""
+    exports: tuple[ExportView, ...] = ()
+    """The machine-readable documents of the incident's technical track (:func:`exports_of`)."""

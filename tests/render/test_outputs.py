@@ -131,5 +131,6 @@ def test_render_outputs_is_deterministic_and_lists_every_file():
     for v in release.components:
         expected |= {f"components/{v.id}/history.rss", f"components/{v.id}/history.atom",
                      f"components/{v.id}/badge.svg"}
+    expected |= {f"incidents/{inc.id}/technical/stix.json" for inc in release.incidents if inc.has_technical}
     assert set(first) == expected
     assert all(isinstance(data, bytes) and data for data in first.values())
