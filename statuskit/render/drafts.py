@@ -37,8 +37,8 @@ def drafts_notice(d: Drafts, site: SiteInfo) -> str:
     lang = site.lang
     _ = lang.gettext
     n = len(d.pending)
-    parts = [lang.ngettext("Drafts: %(n)s pending update is shown as if every team had approved it.",
-                           "Drafts: %(n)s pending updates are shown as if every team had approved them.", n) % {"n": n}
+    parts = [_("Drafts: updates waiting for approval are shown as if every team had approved them "
+               "(%(n)s pending).") % {"n": n}
              if n else _("Drafts: no update is waiting for approval; this is the site as it publishes.")]
     parts.append(_("As of %(time)s.") % {"time": lang.time_text(d.release.at)})
     if d.held:
@@ -75,7 +75,7 @@ def pending_panel(d: Drafts, site: SiteInfo, incident: str | None = None, here: 
         href = None
         if here is not None and p.incident != incident:
             href = "../" * here.count("/") + f"incidents/{p.incident}/"
-        rows.append(_Row(p, href, ", ".join(_(team_name(t)) for t in p.missing),
+        rows.append(_Row(p, href, ", ".join(team_name(t) for t in p.missing),
                          _held_text(site, p.held) if p.held is not None else None,
                          _(p.overall_before.description), _(p.overall_after.description),
                          tuple((c.name, _(c.before.label), _(c.after.label)) for c in p.components)))
