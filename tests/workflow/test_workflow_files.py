@@ -75,6 +75,8 @@ def test_least_privilege(workflows):
             perms = job["permissions"]
             if name == "deploy":
                 assert perms == {"pages": "write", "id-token": "write"}
+            elif name == "comment":
+                assert wf.name == "statuskit-check.yml" and perms == {"pull-requests": "write"}
             elif wf.name == "statuskit-publish.yml":
                 assert perms == {"contents": "read", "deployments": "read"}, f"{wf.name}: {name}"
             else:
@@ -127,6 +129,59 @@ def test_no_step_runs_code_from_the_pull_request(workflows):
             assert run.startswith("statuskit ") and "\n" not in run.strip(), step
             assert not re.search(r"\b(python|pip|mkdocs|make|bash|sh|source|npm|\./)\b", run), step
         assert "env" not in step, step
+
+
+def test_the_drafts_preview_builds_the_pr_s_content_with_the_target_branch_s_site_files(workflows):
+    """The preview job runs `mkdocs build` (through statuskit): only with mkdocs.yml, docs and theme from trusted/
+    (the target branch), reading nothing of the pull request but its content/; read-only, no secrets; the
+    preview is uploaded with its marker and linked from one comment posted by a job that runs only a pinned
+    script on a file."""
+    text = workflows[0].read_text()
+    check = yaml.load(text, Loader=yaml.BaseLoader)
+    job = check["jobs"]["preview"]
+    assert job["permissions"] == {"contents": "read"} and "secrets." not in text
+    steps = job["steps"]
+    checkouts = [s["with"] for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts == [
+        {"ref": "${{ github.event.pull_request.base.sha }}", "path": "trusted", "persist-credentials": "false"},
+        {"ref": "refs/pull/${{ github.event.pull_request.number }}/merge", "path": "pr", "fetch-depth": "2",
+         "persist-credentials": "false"},
+    ]
+    build = next(s for s in steps if "statuskit build" in s.get("run", ""))
+    assert build["working-directory"] == "trusted"
+    assert build["run"] == ("statuskit build --drafts --config-file mkdocs.yml --content ../pr/content "
+                            '--site-dir "$RUNNER_TEMP/statuskit-drafts-preview"')
+    for step in steps:
+        if "uses" in step:
+            assert re.match(r"actions/(checkout|setup-python|upload-artifact)@", step["uses"]), step
+            assert not step["uses"].startswith("./"), step
+            continue
+        run, where = " ".join(step["run"].split()), step.get("working-directory")
+        assert "env" not in step and "GITHUB_PATH" not in run and "GITHUB_ENV" not in run, step
+        assert not re.search(r"\b(mkdocs|make|bash|sh|source|npm)\b|(?<![.\w])\./", run.replace("mkdocs.yml", "")), step
+        # of the pull request only content/ is read, as data (and git lists what else it changes)
+        assert "../pr/" not in run.replace("--content ../pr/content ", "").replace("git -C ../pr diff", ""), step
+        if where == "pr":
+            assert run.startswith("statuskit preview "), step
+        else:
+            assert where == "trusted", step
+            assert run.startswith(("python -m pip install", "statuskit build --drafts ", "git -C ../pr diff --quiet "
+                                   "--no-ext-diff --no-textconv HEAD^1 HEAD -- . ':(exclude)content' || printf ")), step
+    upload = next(s for s in steps if s.get("id") == "upload")
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "${{ runner.temp }}/statuskit-drafts-preview"
+    assert upload["with"]["include-hidden-files"] == "true"
+    assert job["outputs"] == {"artifact-url": "${{ steps.upload.outputs.artifact-url }}"}
+    assert "not previewed here" in next(s["name"] for s in steps if "git -C ../pr diff" in s.get("run", ""))
+    comment = check["jobs"]["comment"]
+    assert comment["needs"] == "preview" and comment["permissions"] == {"pull-requests": "write"}
+    assert [s["uses"].split("@")[0] for s in comment["steps"]] == ["actions/download-artifact", "actions/github-script"]
+    post = comment["steps"][1]
+    assert post["env"] == {"ARTIFACT_URL": "${{ needs.preview.outputs.artifact-url }}"}
+    script = post["with"]["script"]
+    assert "${{" not in script  # nothing interpolated into the script: the body comes from a file
+    assert 'fs.readFileSync("comment/statuskit-comment.md", "utf8")' in script and "process.env.ARTIFACT_URL" in script
+    assert "updateComment" in script and "createComment" in script  # one comment, updated on every push
 
 
 def test_the_publish_workflow_checks_against_the_last_deploy(workflows):
