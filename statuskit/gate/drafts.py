@@ -20,7 +20,7 @@ from typing import Mapping
 
 from ..model.records import ComponentStatus, Content, Incident
 from .approvals import UpdateApprovals, all_approvals
-from .release import GateReport, Held, Overall, Release, gate, pending_updates
+from .release import GateReport, Held, Overall, Release, gate, pending_updates, regate_incident
 
 __all__ = ["Drafts", "PendingChange", "StatusChange", "drafts"]
 
@@ -100,7 +100,7 @@ def drafts(content: Content, at: datetime,
         ids = [u.id for u in inc.updates if (inc.id, u.id) in pending]
         for uid in ids:
             # this update and the pending ones before it in its incident (it cannot publish without them)
-            after, _ = gate(content, at, approvals, assume_approved=frozenset((inc.id, v) for v in ids if v <= uid))
+            after = regate_incident(before, content, inc, approvals, frozenset((inc.id, v) for v in ids if v <= uid))
             changes.append(PendingChange(
                 inc.id, uid, _title(inc, uid), approvals[(inc.id, uid)].missing, still.get((inc.id, uid)),
                 before.overall, after.overall, _status_changes(before, after)))

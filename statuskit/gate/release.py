@@ -313,7 +313,14 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
         p = _gate_incident(inc, at, approvals, held, future)
         if p is not None:
             published.append(p)
+    release = _assemble(content, at, published, future)
+    return release, GateReport(tuple(held), approvals, min(future, default=None))
 
+
+def _assemble(content: Content, at: datetime, published: list[PublishedIncident], future: list[datetime]
+              ) -> Release:
+    """The release of the gated incidents: component statuses at T, newest first (adds to ``future``
+    the maintenance windows still to open or close)."""
     statuses: dict[str, list[ComponentStatus]] = {}
     for p in published:
         if p.active:
@@ -325,8 +332,22 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
     published.sort(key=lambda p: (p.started_at, p.id), reverse=True)
     names = {t: team_name(t) for t in content.teams.required_teams}
     assumed = tuple(sorted((p.id, u.id) for p in published for u in p.updates if u.assumed))
-    release = Release(at, views, tuple(published), FrozenDict(names), assumed)
-    return release, GateReport(tuple(held), approvals, min(future, default=None))
+    return Release(at, views, tuple(published), FrozenDict(names), assumed)
+
+
+def regate_incident(release: Release, content: Content, inc: Incident,
+                    approvals: Mapping[tuple[str, int], UpdateApprovals],
+                    assume_approved: frozenset[tuple[str, int]]) -> Release:
+    """``release`` (made by :func:`gate` from ``content``) with only ``inc`` gated again, assuming
+    ``assume_approved`` (a drafts preview): the same as a whole :func:`gate` with that assumption when
+    it names only updates of ``inc``, without gating every other incident again."""
+    own: dict[tuple[str, int], UpdateApprovals] = {}  # the incident's updates are all it looks up
+    for u in inc.updates:
+        ap = approvals[(inc.id, u.id)]
+        own[(inc.id, u.id)] = _Assumed(ap) if (inc.id, u.id) in assume_approved and not ap.approved else ap
+    p = _gate_incident(inc, release.at, own, [], [])
+    published = [q for q in release.incidents if q.id != inc.id] + ([p] if p is not None else [])
+    return _assemble(content, release.at, published, [])
 
 
 class _Assumed(UpdateApprovals):

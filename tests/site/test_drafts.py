@@ -19,7 +19,7 @@ from statuskit.cli.main import cli
 from statuskit.errors import StatuskitError
 from statuskit.gate.approvals import all_approvals
 from statuskit.gate.drafts import drafts
-from statuskit.gate.release import gate, pending_updates, refuse_assumed
+from statuskit.gate.release import gate, pending_updates, refuse_assumed, regate_incident
 from statuskit.model.content import load_content
 from statuskit.publish.build import BuildOptions
 
@@ -311,3 +311,15 @@ def test_serve_drafts_hands_drafts_to_every_rebuild_and_never_the_site_dir(proje
     home = (served / "index.html").read_text()
     assert "PREVIEW — NOT PUBLISHED" in home and "2024-07-30-unapproved #2" in text_of(home, "sk-pending")
     assert not (project / "site").exists()
+
+
+def test_gating_one_incident_again_is_the_same_as_gating_everything(project):
+    """The panel's "after" gates only the pending update's incident again: the same release as a whole gate."""
+    content = load_content(project / "content")
+    approvals = all_approvals(content)
+    before, _ = gate(content, FIXTURE_AT, approvals)
+    for inc in content.incidents:
+        for u in inc.updates:
+            assume = frozenset({(inc.id, v.id) for v in inc.updates if v.id <= u.id})
+            whole, _ = gate(content, FIXTURE_AT, approvals, assume_approved=assume)
+            assert regate_incident(before, content, inc, approvals, assume) == whole, (inc.id, u.id)
