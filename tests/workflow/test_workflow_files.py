@@ -8,6 +8,7 @@ zizmor runs with --offline: no audit may reach the network.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -228,3 +229,48 @@ def test_init_writes_an_importable_ruleset_for_the_publishing_branch(tmp_path):
         {"context": check["jobs"]["check"]["name"], "integration_id": 15368}]  # 15368: the GitHub Actions app
     readme = (tmp_path / "s" / "README.md").read_text()
     assert "Import a ruleset*: import\n     `.github/rulesets/publishing-branch.json`" in readme
+
+
+def test_the_preview_job_s_commands_build_the_pr_s_content_with_the_target_s_site_files(tmp_path):
+    """The preview job's `run:` steps as GitHub runs them (bash -eo pipefail), on a real git checkout of a pull
+    request that adds an unapproved incident and changes a site file: the drafts preview shows the incident,
+    not the pull request's site file, and the comment says the site files are not previewed."""
+    from gitrepo import git
+
+    step_runs = yaml.load((REPO / ".github/workflows/statuskit-check.yml").read_text(), Loader=yaml.BaseLoader)
+    steps = [s for s in step_runs["jobs"]["preview"]["steps"] if "run" in s and "pip install" not in s["run"]]
+    pr = tmp_path / "pr"
+    pr.mkdir()
+    for name in ("mkdocs.yml", "docs", "theme", "content"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, pr / name)
+    git(pr, "init", "-q", "-b", "main")
+    git(pr, "add", "-A")
+    git(pr, "commit", "-q", "-m", "base")
+    shutil.copytree(pr, tmp_path / "trusted", ignore=shutil.ignore_patterns(".git"))  # the target branch
+    (pr / "content/incidents/2026-11-27-lab-results-delayed.yml").write_text(
+        "id: 2026-11-27-lab-results-delayed\nkind: incident\nupdates:\n  - id: 1\n    at: 2026-11-27T16:00:00Z\n"
+        "    status: investigating\n    title: Lab results MARKERPRDRAFT\n    impact: minor\n"
+        "    components: {patient-portal: degraded_performance}\n    public: Public MARKERPRDRAFT\n")
+    (pr / "docs/robots.txt").write_text("User-agent: *\nDisallow: /MARKERPRSITEFILE\n")
+    git(pr, "add", "-A")
+    git(pr, "commit", "-q", "-m", "the pull request")
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    env = {**os.environ, "RUNNER_TEMP": str(runner), "STATUSKIT_AT": "2026-11-27T18:00:00Z",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for step in steps:
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=tmp_path / step["working-directory"], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, (step["name"], proc.stdout + proc.stderr)
+    site = runner / "statuskit-drafts-preview"
+    home = (site / "index.html").read_text()
+    assert "PREVIEW — NOT PUBLISHED" in home and "2026-11-27-lab-results-delayed</a> #1" in home
+    assert "MARKERPRDRAFT" in (site / "incidents/2026-11-27-lab-results-delayed/index.html").read_text()
+    assert "MARKERPRSITEFILE" not in (site / "robots.txt").read_text()  # the target branch's site files
+    assert (site / ".statuskit-output").read_text() == "statuskit preview v1\n"
+    comment = (runner / "statuskit-comment.md").read_text()
+    assert comment.startswith("## statuskit preview\n\nCompared with `HEAD^1` (`")
+    assert "### Lab results MARKERPRDRAFT — update 1 (new)" in comment
+    assert comment.endswith("\n> **Site files changed.** This pull request changes files outside `content/` "
+                            "(mkdocs.yml, docs, theme, workflows); the preview above uses the site files of the "
+                            "target branch. Preview them locally: `statuskit build --preview --site-dir DIR`.\n")
