@@ -90,9 +90,12 @@ def text_of(html: str, cls: str) -> str:
 def drafts_site(project) -> Path:
     result = build(project, "--drafts", "--site-dir", str(project / "drafts"))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built a DRAFTS PREVIEW (as if every pending update were approved; not for "
-                                    f"publishing) in {project / 'drafts'}: ")
-    return project / "drafts"
+    out = project / "drafts"
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    assert re.fullmatch(r"built a DRAFTS PREVIEW \(as if every pending update were approved; not for publishing\) "
+                        rf"in {re.escape(str(out))}: (\d+) pages, {files} files, as of 2024-08-01T12:00:00Z\n",
+                        result.output), result.output
+    return out
 
 
 def test_every_page_of_a_drafts_preview_says_preview_and_noindex(drafts_site):
@@ -306,7 +309,8 @@ def test_serve_drafts_hands_drafts_to_every_rebuild_and_never_the_site_dir(proje
     result = CliRunner().invoke(cli, ["serve", "--drafts", "--config-file", str(project / "mkdocs.yml"), "--at", AT],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("serving a drafts preview on http://127.0.0.1:8000/ ")
+    assert result.output.startswith("serving a drafts preview on http://127.0.0.1:8000/ (rebuilds when the content "
+                                    "changes; Ctrl+C to stop)\n")
     assert (os.environ["STATUSKIT_PREVIEW"], os.environ["STATUSKIT_DRAFTS"]) == ("1", "1")
     home = (served / "index.html").read_text()
     assert "PREVIEW — NOT PUBLISHED" in home and "2024-07-30-unapproved #2" in text_of(home, "sk-pending")
