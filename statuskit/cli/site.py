@@ -38,8 +38,12 @@ def _explicit_content(content_dir: Path) -> Path | None:
 @click.option("--preview", is_flag=True,
               help="Build a preview that is not published: it needs no approval of the site files, every page says "
                    "PREVIEW — NOT PUBLISHED and asks search engines not to index it; give --site-dir (never site_dir).")
+@click.option("--drafts", is_flag=True,
+              help="A preview (implies --preview) as if every pending update were approved by every team; its "
+                   "home page and incident pages list each pending update with the approvals missing and the "
+                   "statuses before -> after. Times and embargoes still apply at T (--at moves T).")
 @handle_errors
-def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, preview):
+def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, preview, drafts):
     """Build the status site with MkDocs, atomically: the site is built into a new folder
     next to the target and swapped in, so a failed build leaves the previous site.
 
@@ -54,17 +58,25 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
     update at most becomes retracted, through an approved retracting update.
 
     Example: statuskit build --at 2026-11-27T18:00:00Z
+
+    Example: statuskit build --drafts --site-dir /tmp/drafts
     """
     from ..model.content import display_path
     from ..model.validate import format_time
     from ..publish.build import build_site
 
+    preview = preview or drafts
     if preview and site_dir is None:
         raise click.UsageError("a preview needs --site-dir DIR, a folder other than the one the site is published from")
+    if preview and (previous is not None or allow_unpublish is not None):
+        raise click.UsageError("--previous and --allow-unpublish are for publishing builds; a preview is compared "
+                               "with no previous site")
     result = build_site(config_file, site_dir=site_dir, at=build_time(at), content_dir=_explicit_content(content_dir),
                         on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
-                        previous=previous, allow_unpublish=allow_unpublish, preview=preview)
-    click.echo(f"built {'a PREVIEW (not for publishing) in ' if preview else ''}{display_path(result.site_dir)}: "
+                        previous=previous, allow_unpublish=allow_unpublish, preview=preview, drafts=drafts)
+    what = "a DRAFTS PREVIEW (as if every pending update were approved; not for publishing) in " if drafts else \
+        "a PREVIEW (not for publishing) in " if preview else ""
+    click.echo(f"built {what}{display_path(result.site_dir)}: "
                f"{result.pages} pages, {result.files} files, as of {format_time(result.at)}")
 
 
@@ -74,12 +86,19 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
 @_config_option
 @click.option("--dev-addr", metavar="IP:PORT", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
+@click.option("--drafts", is_flag=True,
+              help="Serve the drafts preview (as `build --drafts`): as if every pending update were approved, with "
+                   "the pending changes listed on the home page and incident pages; a new approval drops its update "
+                   "from the list at the next rebuild.")
 @handle_errors
-def serve(content_dir, at, config_file, dev_addr):
+def serve(content_dir, at, config_file, dev_addr, drafts):
     """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
-    Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it.
+    Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it. It builds
+    into a temporary folder, never into the site folder.
 
     Example: statuskit serve --at 2026-11-27T18:00:00Z
+
+    Example: statuskit serve --drafts
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
@@ -90,6 +109,7 @@ def serve(content_dir, at, config_file, dev_addr):
     # MkDocs serve re-reads mkdocs.yml and makes a fresh plugin for every rebuild, with no way to hand
     # it options before its on_config: the options go over the environment (reference/cli.md)
     os.environ["STATUSKIT_PREVIEW"] = "1"  # not published: no site approval needed, marked on every page
+    os.environ["STATUSKIT_DRAFTS"] = "1" if drafts else "0"  # read by the plugin only together with the line above
     T = build_time(at)  # the one rule, checked now rather than at the first rebuild
     if at is not None or os.environ.get("STATUSKIT_AT"):
         os.environ["STATUSKIT_AT"] = format_time(T)  # every rebuild uses this T; without either, each its now
@@ -101,7 +121,7 @@ def serve(content_dir, at, config_file, dev_addr):
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    click.echo(f"serving a preview on http://{dev_addr}/ (rebuilds when the content changes; Ctrl+C to stop)")
+    click.echo(f"serving a {'drafts ' if drafts else ''}preview on http://{dev_addr}/ (rebuilds when the content changes; Ctrl+C to stop)")
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as exc:

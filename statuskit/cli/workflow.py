@@ -68,8 +68,17 @@ def init(directory, name, url, namespace, comms_member, comms_name, comms_key, s
 @at_option
 @handle_errors
 def preview(base, content_dir, at):
-    """Print Markdown for a pull-request comment: each new or changed update's public and
-    technical text, its approvals present and missing, and when it will publish.
+    """Print Markdown comparing the content with REF, for a pull-request comment or a job summary.
+
+    For each update that is new or changed since REF: its public and technical text (as
+    source, in code blocks), status, time, file and line, components, embargoes,
+    corrections and retractions, the approvals present and missing (verified against
+    teams.yml at REF; approval files that do not count, with the reason), its digest, and
+    when a build at T would publish it. A changed teams.yml comes first, with its
+    approvals. With nothing new: "No new or changed updates."
+
+    It shows source text, not pages: for the rendered site as if every pending update
+    were approved, run `statuskit build --drafts --site-dir DIR`.
 
     Example: statuskit preview --base origin/main >> "$GITHUB_STEP_SUMMARY"
     """

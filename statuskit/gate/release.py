@@ -20,6 +20,12 @@ Publication rule, for a build at time T (content-format.md):
    to it); the chain then skips the update it retracts, which contributes nothing
    but a "withdrawn" marker dated by the retraction. Before that, the retracted
    update is an ordinary update.
+
+A drafts preview (``statuskit build --drafts``) asks the gate for a release *as if* some updates
+were approved: ``gate(content, at, assume_approved=pending_updates(content, approvals))``. The
+assumption replaces rule 1 only (times and embargoes still apply at T), and a Release built with
+it says so (:attr:`Release.assumed` is not empty); every publishing path refuses such a release
+(:func:`refuse_assumed`), whatever the folder or option that asked for it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..model.fold import State, fold, is_active, is_upcoming, with_restated_title, worst
 from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
+from ..errors import StatuskitError
 from .approvals import UpdateApprovals, all_approvals
 
 TEAM_NAMES = {"comms": "Communications", "communications": "Communications", "security": "Security",
@@ -75,6 +82,8 @@ class PublishedUpdate:
     """The published update that retracts it (set exactly when ``retracted``)."""
     corrected_by: tuple[int, ...]
     """Published updates that correct it."""
+    assumed: bool = False
+    """In a drafts preview only: shown as if approved, though teams are missing (never published)."""
 
     @property
     def id(self) -> int:
@@ -225,6 +234,9 @@ class Release:
     """Newest first (by first update time, then id)."""
     team_names: Mapping[str, str]
     """Team id -> display name, for "approved by"."""
+    assumed: tuple[tuple[str, int], ...] = ()
+    """(incident, update) shown only because the gate was asked to assume them approved (a drafts
+    preview); empty in every release that may be published (:func:`refuse_assumed`)."""
 
     def incident(self, iid: str) -> PublishedIncident:
         for inc in self.incidents:
@@ -269,11 +281,31 @@ class GateReport:
     scheduled update comes due, a maintenance window opens or closes), or None."""
 
 
-def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], UpdateApprovals] | None = None
-         ) -> tuple[Release, GateReport]:
-    """Decide what is public at ``at``."""
+def pending_updates(content: Content, approvals: Mapping[tuple[str, int], UpdateApprovals]
+                    ) -> frozenset[tuple[str, int]]:
+    """(incident, update) of every update some required team has not approved yet."""
+    return frozenset((inc.id, u.id) for inc in content.incidents for u in inc.updates
+                     if not approvals[(inc.id, u.id)].approved)
+
+
+def refuse_assumed(release: Release) -> None:
+    """Raise unless ``release`` is one the gate decided without assumptions: the publishing paths call
+    it before they write anything (a drafts preview is never published)."""
+    if release.assumed:
+        shown = ", ".join(f"{iid} update {uid}" for iid, uid in release.assumed[:5])
+        more = f" and {len(release.assumed) - 5} more" if len(release.assumed) > 5 else ""
+        raise StatuskitError(f"refusing to publish a drafts preview: it shows updates as if approved that are not "
+                             f"({shown}{more}); build drafts only with `statuskit build --drafts --site-dir DIR`")
+
+
+def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], UpdateApprovals] | None = None,
+         *, assume_approved: frozenset[tuple[str, int]] = frozenset()) -> tuple[Release, GateReport]:
+    """Decide what is public at ``at``. ``assume_approved`` (a drafts preview only): these updates count as
+    approved; the release lists those it shows in :attr:`Release.assumed`, and no publishing path takes it."""
     if approvals is None:
         approvals = all_approvals(content)
+    if assume_approved:
+        approvals = _assuming(approvals, assume_approved)
     held: list[Held] = []
     future: list[datetime] = []
     published: list[PublishedIncident] = []
@@ -281,7 +313,14 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
         p = _gate_incident(inc, at, approvals, held, future)
         if p is not None:
             published.append(p)
+    release = _assemble(content, at, published, future)
+    return release, GateReport(tuple(held), approvals, min(future, default=None))
 
+
+def _assemble(content: Content, at: datetime, published: list[PublishedIncident], future: list[datetime]
+              ) -> Release:
+    """The release of the gated incidents: component statuses at T, newest first (adds to ``future``
+    the maintenance windows still to open or close)."""
     statuses: dict[str, list[ComponentStatus]] = {}
     for p in published:
         if p.active:
@@ -292,8 +331,39 @@ def gate(content: Content, at: datetime, approvals: Mapping[tuple[str, int], Upd
     views = tuple(ComponentView(c, worst(statuses.get(c.id, ()))) for c in content.components)
     published.sort(key=lambda p: (p.started_at, p.id), reverse=True)
     names = {t: team_name(t) for t in content.teams.required_teams}
-    release = Release(at, views, tuple(published), FrozenDict(names))
-    return release, GateReport(tuple(held), approvals, min(future, default=None))
+    assumed = tuple(sorted((p.id, u.id) for p in published for u in p.updates if u.assumed))
+    return Release(at, views, tuple(published), FrozenDict(names), assumed)
+
+
+def regate_incident(release: Release, content: Content, inc: Incident,
+                    approvals: Mapping[tuple[str, int], UpdateApprovals],
+                    assume_approved: frozenset[tuple[str, int]]) -> Release:
+    """``release`` (made by :func:`gate` from ``content``) with only ``inc`` gated again, assuming
+    ``assume_approved`` (a drafts preview): the same as a whole :func:`gate` with that assumption when
+    it names only updates of ``inc``, without gating every other incident again."""
+    own: dict[tuple[str, int], UpdateApprovals] = {}  # the incident's updates are all it looks up
+    for u in inc.updates:
+        ap = approvals[(inc.id, u.id)]
+        own[(inc.id, u.id)] = _Assumed(ap) if (inc.id, u.id) in assume_approved and not ap.approved else ap
+    p = _gate_incident(inc, release.at, own, [], [])
+    published = [q for q in release.incidents if q.id != inc.id] + ([p] if p is not None else [])
+    return _assemble(content, release.at, published, [])
+
+
+class _Assumed(UpdateApprovals):
+    """An update's approvals with the missing teams assumed (drafts preview); ``really_missing`` keeps
+    who has not approved."""
+
+    def __init__(self, ap: UpdateApprovals) -> None:
+        super().__init__(ap.digest, ap.valid, ap.rejected, (), ())
+        object.__setattr__(self, "really_missing", ap.missing)
+
+    really_missing: tuple[str, ...]
+
+
+def _assuming(approvals: Mapping[tuple[str, int], UpdateApprovals], keys: frozenset[tuple[str, int]]
+              ) -> dict[tuple[str, int], UpdateApprovals]:
+    return {k: (_Assumed(ap) if k in keys and not ap.approved else ap) for k, ap in approvals.items()}
 
 
 def withdrawn_updates(updates: Sequence[Update], ready: Callable[[Update], bool]) -> tuple[int, set[int]]:
@@ -416,6 +486,7 @@ def _gate_incident(inc: Incident, at: datetime, approvals: Mapping[tuple[str, in
             update=u, state=st, changes=tuple(changes_), digest=None if pending[u.id] else ap.digest,
             approved_by=ap.approved_by, technical_pending=pending[u.id],
             retracted=False, retracted_by=None, corrected_by=tuple(corrected.get(u.id, ())),
+            assumed=isinstance(ap, _Assumed),
         ))
         prev = st
     return PublishedIncident(

@@ -79,6 +79,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..errors import StatuskitError
 from ..gate.clock import resolve_time
+from ..gate.release import refuse_assumed
 from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
 from ..publish.output import check_replaceable, write_files, write_marker
 from ..render.i18n import catalogue_warnings, check_time_zone
@@ -125,6 +126,8 @@ class StatuskitConfig(base.Config):
     """Statuspage-style page id for the JSON API; default derived from ``site_url``."""
     display_time_zone = c.Optional(c.Type(str))
     """An IANA time zone (``Europe/Berlin``) pages show next to UTC; data stays UTC."""
+    drafts = c.Optional(c.Type(bool))
+    """Refused: a drafts preview comes only from the command line (``build --drafts``, ``serve --drafts``)."""
     fast = c.Type(bool, default=True)
     """The speed-ups into MkDocs and Material internals (theme shells, search entries, the request
     patch in base.html); on only with a tested Material version (:data:`FAST_MATERIAL`)."""
@@ -175,10 +178,21 @@ PREVIEW_BANNER = ('<div class="sk-preview-banner" role="alert" style="background
 PREVIEW_META = '<meta name="robots" content="noindex">'
 
 
-def _mark_preview(output: str) -> str:
-    """A preview page: noindex in the head, the banner at the top of the body."""
+DRAFTS_NOTICE = ('<div class="sk-drafts-notice" role="note" style="background:#fde7ea;color:#000;text-align:center;'
+                 'padding:.4em;font-size:.8rem">{}</div>')
+
+
+def _mark_preview(output: str, notice: str = "", panel: str = "") -> str:
+    """A preview page: noindex in the head, the banner (and a drafts preview's notice) at the top of the body;
+    ``panel`` (a drafts preview's pending changes) at the top of the page's content."""
     output = re.sub(r"<head\b[^>]*>", lambda m: m.group(0) + PREVIEW_META, output, count=1, flags=re.IGNORECASE)
-    return re.sub(r"<body\b[^>]*>", lambda m: m.group(0) + PREVIEW_BANNER, output, count=1, flags=re.IGNORECASE)
+    top = PREVIEW_BANNER + (DRAFTS_NOTICE.format(notice) if notice else "")
+    if panel:
+        output, n = re.subn(r'<article\b[^>]*class="md-content__inner[^"]*"[^>]*>', lambda m: m.group(0) + panel,
+                            output, count=1, flags=re.IGNORECASE)
+        if not n:
+            top += panel
+    return re.sub(r"<body\b[^>]*>", lambda m: m.group(0) + top, output, count=1, flags=re.IGNORECASE)
 
 
 def _raw_config(path) -> dict:
@@ -244,12 +258,19 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         self.preview: bool = os.environ.get("STATUSKIT_PREVIEW") == "1"
         """A preview (``statuskit build --preview``, ``statuskit serve``): site approval is not required,
         and every page carries the PREVIEW banner and noindex."""
+        self.drafts: bool = self.preview and os.environ.get("STATUSKIT_DRAFTS") == "1"
+        """A drafts preview (``statuskit build --drafts``, ``statuskit serve --drafts``): the release as if
+        every pending update were approved; only ever a preview."""
+        self.drafts_refused = os.environ.get("STATUSKIT_DRAFTS") not in (None, "", "0") and not self.drafts
+        """$STATUSKIT_DRAFTS without ``statuskit serve`` (a plain ``mkdocs build``): refused in on_config."""
 
     def configure(self, options: BuildOptions) -> None:
         """The one way a caller hands the plugin T, the content folder and preview mode: before
         MkDocs runs (``build_site`` does, after ``load_config``)."""
         self.options = options
         self.preview = options.preview
+        self.drafts = options.preview and options.drafts  # never from the environment: the caller decided
+        self.drafts_refused = False
 
     @property
     def at(self) -> datetime | None:
@@ -279,7 +300,10 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             hooks=list(config.hooks or ()), inherit=isinstance(raw, dict) and "INHERIT" in raw,
             repo_url=config.repo_url, extra_javascript=list(config.extra_javascript), extra_css=list(config.extra_css),
             extra=dict(config.extra or {}), theme={k: theme.get(k) for k in ("logo", "favicon")},
-            mermaid=_mermaid(config.mdx_configs))
+            mermaid=_mermaid(config.mdx_configs), plugin_drafts=self.config.drafts)
+        if self.drafts_refused:
+            problems.append("$STATUSKIT_DRAFTS: a drafts preview shows updates that are not approved and is built only "
+                            "by `statuskit build --drafts --site-dir DIR` or `statuskit serve --drafts`; unset it")
         if theme.name == "material" and theme.get("font") is not False:
             problems.insert(0, "theme.font must be false: a status page makes no third-party requests (Material would "
                                "load Google Fonts); add `font: false` under `theme:` in mkdocs.yml")
@@ -323,9 +347,10 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                                                   f"{config_name}: plugins.statuskit.display_time_zone"))
             for warning in catalogue_warnings(code):
                 log.warning(warning)
-            self.prepared = prepare(self.content_dir, at, site)
+            self.prepared = prepare(self.content_dir, at, site, drafts=self.drafts)
             # the site's own files are the ones both teams approved (a preview is not published)
             if not self.preview:
+                refuse_assumed(self.prepared.release)  # a drafts release is never published
                 self._require_site_approval(config, root, config_name)
         except StatuskitError as exc:
             raise self._fail(exc) from None
@@ -416,12 +441,30 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
     def on_post_page(self, output, *, page, config):
         if isinstance(page, GeneratedPage):
             page.release()
-        return _mark_preview(output) if self.preview else output
+        if not self.preview:
+            return output
+        return _mark_preview(output, *self._drafts_parts(page.file.src_uri))
+
+    def _drafts_parts(self, src: str | None) -> tuple[str, str]:
+        """A drafts preview's notice for every page, and its pending-changes panel for the home page (every
+        pending update) and an incident page (that incident's); ("", "") otherwise."""
+        prepared = self._ready()
+        d = prepared.drafts
+        if not self.drafts or d is None:
+            return "", ""
+        from ..render.drafts import drafts_notice, pending_panel
+
+        panel = ""
+        if src == "index.md":
+            panel = pending_panel(d, prepared.site, here="")
+        elif src and src.startswith("incidents/") and src.count("/") == 1 and src.endswith(".md"):
+            panel = pending_panel(d, prepared.site, incident=src[len("incidents/"):-len(".md")])
+        return drafts_notice(d, prepared.site), panel
 
     @event_priority(-100)
     def on_post_template(self, output_content, *, template_name, config):
         if self.preview and template_name.endswith(".html"):
-            return _mark_preview(output_content)
+            return _mark_preview(output_content, *self._drafts_parts(None))
         return output_content
 
     def on_env(self, env, *, config, files):
@@ -439,6 +482,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                       f"{self.shells.real} theme renders")
         try:
             prepared = self._ready()
+            if not self.preview:
+                refuse_assumed(prepared.release)  # again right before the feeds, API and approvals.json
             write_files(Path(config.site_dir), render_outputs(prepared.release, prepared.site))
             if self.options is None:  # `statuskit build` marks its temporary folder itself
                 write_marker(Path(config.site_dir), self._kind)

@@ -26,20 +26,23 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import yaml
 
 from ..gate.site_chain import TolerantLoader
 from ..errors import BuildError, StatuskitError
 from ..gate.clock import resolve_time
-from ..gate.release import GateReport, Release, gate
+from ..gate.release import GateReport, Release, gate, refuse_assumed
 from ..model.content import display_path, load_content
 from ..model.validate import format_time
 from ..render.pages import Page, render_pages
 from ..render.site import SiteInfo
 from .output import replacing, write_files
 from .output_scan import scan_site
+
+if TYPE_CHECKING:
+    from ..gate.drafts import Drafts
 
 __all__ = ["BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "settings_from_mkdocs_yml", "MkDocsSettings", "export_site_info", "BuildResult"]
@@ -161,6 +164,13 @@ class BuildOptions:
     """``--content`` (absolute), which wins over $STATUSKIT_CONTENT and the plugin's ``content``."""
     preview: bool = False
     """``--preview``: no site approval needed; every page says PREVIEW -- NOT PUBLISHED."""
+    drafts: bool = False
+    """``--drafts``: a preview of the release as if every pending update were approved
+    (:mod:`statuskit.gate.drafts`); only with ``preview``."""
+
+    def __post_init__(self) -> None:
+        if self.drafts and not self.preview:
+            raise ValueError("drafts mode is a preview: BuildOptions(drafts=True) needs preview=True")
 
 
 _SCHEME = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[\\/]{2})")
@@ -173,10 +183,15 @@ def _remote(url: object) -> bool:
 
 def config_refusals(config_name: str, *, plugin_at: object, content: str, content_given: bool,
                     content_default: bool, hooks: list, inherit: bool, repo_url: object, extra_javascript: list,
-                    extra_css: list, extra: dict, theme: dict, mermaid: bool) -> list[str]:
+                    extra_css: list, extra: dict, theme: dict, mermaid: bool, plugin_drafts: object = None
+                    ) -> list[str]:
     """Settings of mkdocs.yml that move the gate or make the reader's browser call a third party:
     ``config_name: key: message`` for each (a publishing build and a preview refuse them all)."""
     out = []
+    if plugin_drafts is not None:
+        out.append(f"{config_name}: plugins.statuskit.drafts: a drafts preview is asked for on the command line "
+                   "only (`statuskit build --drafts --site-dir DIR`, `statuskit serve --drafts`), never by the "
+                   "repository: it shows updates that are not approved; remove `drafts:`")
     if plugin_at is not None:
         out.append(f"{config_name}: plugins.statuskit.at: the build time comes only from the operator (`statuskit "
                    "build --at`, $STATUSKIT_AT, $SOURCE_DATE_EPOCH or the clock), never from the repository: a "
@@ -222,17 +237,34 @@ class Prepared:
     report: GateReport
     site: SiteInfo
     pages: tuple[Page, ...]
+    drafts: Drafts | None = None
+    """A drafts preview: the release without assumptions and each pending update's changes."""
 
 
-def prepare(content_dir: Path, at: datetime, site: SiteInfo) -> Prepared:
-    """Load, validate, gate and render the pages (raises ContentError listing every problem)."""
+DRAFTS_NAME = "[PREVIEW] "
+"""Put before the site name in a drafts preview: feed titles and authors, the API's page name."""
+
+
+def prepare(content_dir: Path, at: datetime, site: SiteInfo, drafts: bool = False) -> Prepared:
+    """Load, validate, gate and render the pages (raises ContentError listing every problem).
+    ``drafts``: as if every pending update were approved (a preview; never published)."""
+    import dataclasses
+
     # load and validate content/ (every problem at once)
     content = load_content(Path(content_dir))
-    # gate: only what is approved and not embargoed at T
-    release, report = gate(content, at)
+    # gate: only what is approved and not embargoed at T (a drafts preview: as if approved)
+    preview = None
+    if drafts:
+        from ..gate.drafts import drafts as drafts_of
+
+        preview = drafts_of(content, at)
+        release, report = preview.release, preview.report
+        site = dataclasses.replace(site, name=DRAFTS_NAME + site.name)
+    else:
+        release, report = gate(content, at)
     # render the pages (pure)
     pages = tuple(render_pages(release, site))
-    return Prepared(at, release, report, site, pages)
+    return Prepared(at, release, report, site, pages, preview)
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
@@ -304,14 +336,15 @@ class _Collect(logging.Handler):
 def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime | None = None,
                content_dir: Path | None = None, on_warning: Callable[[str], None] | None = None,
                previous: Path | None = None, allow_unpublish: str | None = None,
-               preview: bool = False) -> BuildResult:
+               preview: bool = False, drafts: bool = False) -> BuildResult:
     """Build the MkDocs site of ``config_file`` into ``site_dir`` (default: its ``site_dir``),
     atomically: a failed build leaves the previous site untouched. T is ``at``, else
     :func:`resolve_time`'s rule; ``content_dir`` overrides the plugin's option. The build is
     refused when it would unpublish or change an update the previous site published (``previous``: its approvals.json, default the one in
     the target folder), unless ``allow_unpublish`` gives the reason (see :mod:`statuskit.publish.previous`).
     A ``preview`` needs no site approval, is marked on every page, is compared with no previous
-    site and is never written into the configured ``site_dir``."""
+    site and is never written into the configured ``site_dir``. ``drafts`` (implies ``preview``) builds the
+    release as if every pending update were approved (:mod:`statuskit.gate.drafts`)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -344,8 +377,9 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
             raise StatuskitError(f"{display_path(config_file)}: the statuskit plugin is not enabled; "
                                  "add it: plugins: [search, statuskit]")
         # T, --content (relative to the working directory, not to mkdocs.yml) and --preview, as values
+        preview = preview or drafts
         options = BuildOptions(resolve_time(at), Path(content_dir).resolve() if content_dir is not None else None,
-                               preview)
+                               preview, drafts)
         plugin.configure(options)
         target = Path(site_dir) if site_dir is not None else Path(config.site_dir)
         if preview and target.resolve() == Path(config.site_dir).resolve():
@@ -380,6 +414,8 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, at: datetime 
                                  f"reader's browser; {display_path(target)} was left as it was:\n{shown}{more}",
                                  hint="Remove the load from the file that produced it (a theme override, a docs page "
                                       "or mkdocs.yml), or copy the resource into the theme folder.")
+            if not preview:  # the backstop: a release decided with assumptions is never published
+                refuse_assumed(plugin.prepared.release)
             if before is not None:
                 refuse_or_log(before, plugin.prepared.release, allow_unpublish, on_warning or log.warning)
             files = sum(len(f) for _, _, f in os.walk(tmp))

@@ -104,6 +104,10 @@ def read_previous(path: Path) -> PreviousSite | None:
 
     if not isinstance(doc, dict) or not str(doc.get("protocol", "")).startswith("statuskit-approval "):
         raise bad("protocol", '"statuskit-approval v1"')
+    if doc.get("preview") is not None:
+        raise StatuskitError(f"{disp}: preview: {doc.get('preview')!r}: this is the approvals.json of a preview "
+                             "(`statuskit build --drafts`), which shows updates that are not approved; compare with "
+                             "the live site's approvals.json (`statuskit last-deploy --approvals FILE`)")
     at = None
     if doc.get("at") is not None:
         try:

@@ -20,6 +20,10 @@ its retraction, ``at`` its retraction's time and no approvals of its own
 (``approved_by: []``, ``approved_through_retraction: true``): the retraction's
 approvals publish its marker.
 
+A drafts preview (``statuskit build --drafts``) says so: ``"preview": true`` first, and
+``assumed_approved`` lists the updates it shows without their approvals; ``statuskit build
+--previous`` refuses such a file.
+
 ``at`` is the build time T and each update's ``published_at`` the time it became
 public (the later of its ``at`` and ``embargo_until``): the next build compares
 itself with them, so published history cannot roll back (:mod:`statuskit.publish.previous`).
@@ -63,13 +67,15 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
             })
         incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
                           "updates": updates})
-    doc = {
+    doc: dict[str, Any] = {
         "protocol": PROTOCOL,
         "site": site.url,
         "required_teams": dict(sorted(release.team_names.items())),
         "incidents": incidents,
         "at": format_time(release.at),
     }
+    if release.assumed:  # a drafts preview: not the record of a published site
+        doc = {"preview": True, **doc, "assumed_approved": [{"incident": i, "update": u} for i, u in release.assumed]}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -129,6 +129,34 @@ def test_preview_cli(pr):
     assert result.output == preview_markdown(pr.site.root, "main", T)
 
 
+def test_preview_prints_what_its_help_says(pr):
+    """Each part of the output is named in the help, and the help promises nothing the output lacks."""
+    help_text = " ".join(CliRunner().invoke(cli, ["preview", "--help"]).output.split())
+    out = CliRunner().invoke(cli, ["preview", "--base", "main", "--at", "2024-08-01T00:00:00Z"]).output
+    parts = {  # what the output shows -> how the help names it
+        "#### Public (customers)": "its public and technical text (as source, in code blocks)",
+        "#### Technical (industry peers)": "its public and technical text",
+        "· status **identified** · at 2024-07-31T10:00:00Z · `content/incidents/outage.yml` line 13":
+            "status, time, file and line",
+        "| Technical embargo | until 2024-09-01T00:00:00Z |": "embargoes",
+        "| Embargo | until 2024-08-02T00:00:00Z |": "embargoes",
+        "| Approved by | Communications (alice) |": "the approvals present and missing",
+        "| Missing | Security |": "the approvals present and missing",
+        "Approvals are verified against teams.yml at `main`.": "verified against teams.yml at REF",
+        "| Digest | `sha256:": "its digest",
+        "| Publishes | waiting for approval from: Security |": "when a build at T would publish it",
+    }
+    for shown, named in parts.items():
+        assert shown in out, shown
+        assert named in help_text, named
+    assert "for a pull-request comment or a job summary" in help_text
+    assert 'With nothing new: "No new or changed updates."' in help_text
+    assert "statuskit build --drafts --site-dir DIR" in help_text
+    pr.commit("the change")  # compared with itself: nothing new
+    quiet = CliRunner().invoke(cli, ["preview", "--base", "HEAD", "--at", "2024-08-01T00:00:00Z"]).output
+    assert quiet.endswith("\n\nNo new or changed updates.\n")
+
+
 def test_preview_refuses_content_with_errors(pr):
     pr.site.incident("broken", "id: broken\nkind: incident\nupdates: [")
     with pytest.raises(ContentError, match=r"content/incidents/broken.yml:4: YAML syntax error"):

@@ -8,6 +8,7 @@ zizmor runs with --offline: no audit may reach the network.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -75,6 +76,8 @@ def test_least_privilege(workflows):
             perms = job["permissions"]
             if name == "deploy":
                 assert perms == {"pages": "write", "id-token": "write"}
+            elif name == "comment":
+                assert wf.name == "statuskit-check.yml" and perms == {"pull-requests": "write"}
             elif wf.name == "statuskit-publish.yml":
                 assert perms == {"contents": "read", "deployments": "read"}, f"{wf.name}: {name}"
             else:
@@ -129,6 +132,59 @@ def test_no_step_runs_code_from_the_pull_request(workflows):
         assert "env" not in step, step
 
 
+def test_the_drafts_preview_builds_the_pr_s_content_with_the_target_branch_s_site_files(workflows):
+    """The preview job runs `mkdocs build` (through statuskit): only with mkdocs.yml, docs and theme from trusted/
+    (the target branch), reading nothing of the pull request but its content/; read-only, no secrets; the
+    preview is uploaded with its marker and linked from one comment posted by a job that runs only a pinned
+    script on a file."""
+    text = workflows[0].read_text()
+    check = yaml.load(text, Loader=yaml.BaseLoader)
+    job = check["jobs"]["preview"]
+    assert job["permissions"] == {"contents": "read"} and "secrets." not in text
+    steps = job["steps"]
+    checkouts = [s["with"] for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts == [
+        {"ref": "${{ github.event.pull_request.base.sha }}", "path": "trusted", "persist-credentials": "false"},
+        {"ref": "refs/pull/${{ github.event.pull_request.number }}/merge", "path": "pr", "fetch-depth": "2",
+         "persist-credentials": "false"},
+    ]
+    build = next(s for s in steps if "statuskit build" in s.get("run", ""))
+    assert build["working-directory"] == "trusted"
+    assert build["run"] == ("statuskit build --drafts --config-file mkdocs.yml --content ../pr/content "
+                            '--site-dir "$RUNNER_TEMP/statuskit-drafts-preview"')
+    for step in steps:
+        if "uses" in step:
+            assert re.match(r"actions/(checkout|setup-python|upload-artifact)@", step["uses"]), step
+            assert not step["uses"].startswith("./"), step
+            continue
+        run, where = " ".join(step["run"].split()), step.get("working-directory")
+        assert "env" not in step and "GITHUB_PATH" not in run and "GITHUB_ENV" not in run, step
+        assert not re.search(r"\b(mkdocs|make|bash|sh|source|npm)\b|(?<![.\w])\./", run.replace("mkdocs.yml", "")), step
+        # of the pull request only content/ is read, as data (and git lists what else it changes)
+        assert "../pr/" not in run.replace("--content ../pr/content ", "").replace("git -C ../pr diff", ""), step
+        if where == "pr":
+            assert run.startswith("statuskit preview "), step
+        else:
+            assert where == "trusted", step
+            assert run.startswith(("python -m pip install", "statuskit build --drafts ", "git -C ../pr diff --quiet "
+                                   "--no-ext-diff --no-textconv HEAD^1 HEAD -- . ':(exclude)content' || printf ")), step
+    upload = next(s for s in steps if s.get("id") == "upload")
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "${{ runner.temp }}/statuskit-drafts-preview"
+    assert upload["with"]["include-hidden-files"] == "true"
+    assert job["outputs"] == {"artifact-url": "${{ steps.upload.outputs.artifact-url }}"}
+    assert "not previewed here" in next(s["name"] for s in steps if "git -C ../pr diff" in s.get("run", ""))
+    comment = check["jobs"]["comment"]
+    assert comment["needs"] == "preview" and comment["permissions"] == {"pull-requests": "write"}
+    assert [s["uses"].split("@")[0] for s in comment["steps"]] == ["actions/download-artifact", "actions/github-script"]
+    post = comment["steps"][1]
+    assert post["env"] == {"ARTIFACT_URL": "${{ needs.preview.outputs.artifact-url }}"}
+    script = post["with"]["script"]
+    assert "${{" not in script  # nothing interpolated into the script: the body comes from a file
+    assert 'fs.readFileSync("comment/statuskit-comment.md", "utf8")' in script and "process.env.ARTIFACT_URL" in script
+    assert "updateComment" in script and "createComment" in script  # one comment, updated on every push
+
+
 def test_the_publish_workflow_checks_against_the_last_deploy(workflows):
     publish = yaml.load(workflows[1].read_text(), Loader=yaml.BaseLoader)
     steps = publish["jobs"]["build"]["steps"]
@@ -173,3 +229,48 @@ def test_init_writes_an_importable_ruleset_for_the_publishing_branch(tmp_path):
         {"context": check["jobs"]["check"]["name"], "integration_id": 15368}]  # 15368: the GitHub Actions app
     readme = (tmp_path / "s" / "README.md").read_text()
     assert "Import a ruleset*: import\n     `.github/rulesets/publishing-branch.json`" in readme
+
+
+def test_the_preview_job_s_commands_build_the_pr_s_content_with_the_target_s_site_files(tmp_path):
+    """The preview job's `run:` steps as GitHub runs them (bash -eo pipefail), on a real git checkout of a pull
+    request that adds an unapproved incident and changes a site file: the drafts preview shows the incident,
+    not the pull request's site file, and the comment says the site files are not previewed."""
+    from gitrepo import git
+
+    step_runs = yaml.load((REPO / ".github/workflows/statuskit-check.yml").read_text(), Loader=yaml.BaseLoader)
+    steps = [s for s in step_runs["jobs"]["preview"]["steps"] if "run" in s and "pip install" not in s["run"]]
+    pr = tmp_path / "pr"
+    pr.mkdir()
+    for name in ("mkdocs.yml", "docs", "theme", "content"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, pr / name)
+    git(pr, "init", "-q", "-b", "main")
+    git(pr, "add", "-A")
+    git(pr, "commit", "-q", "-m", "base")
+    shutil.copytree(pr, tmp_path / "trusted", ignore=shutil.ignore_patterns(".git"))  # the target branch
+    (pr / "content/incidents/2026-11-27-lab-results-delayed.yml").write_text(
+        "id: 2026-11-27-lab-results-delayed\nkind: incident\nupdates:\n  - id: 1\n    at: 2026-11-27T16:00:00Z\n"
+        "    status: investigating\n    title: Lab results MARKERPRDRAFT\n    impact: minor\n"
+        "    components: {patient-portal: degraded_performance}\n    public: Public MARKERPRDRAFT\n")
+    (pr / "docs/robots.txt").write_text("User-agent: *\nDisallow: /MARKERPRSITEFILE\n")
+    git(pr, "add", "-A")
+    git(pr, "commit", "-q", "-m", "the pull request")
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    env = {**os.environ, "RUNNER_TEMP": str(runner), "STATUSKIT_AT": "2026-11-27T18:00:00Z",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for step in steps:
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=tmp_path / step["working-directory"], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, (step["name"], proc.stdout + proc.stderr)
+    site = runner / "statuskit-drafts-preview"
+    home = (site / "index.html").read_text()
+    assert "PREVIEW — NOT PUBLISHED" in home and "2026-11-27-lab-results-delayed</a> #1" in home
+    assert "MARKERPRDRAFT" in (site / "incidents/2026-11-27-lab-results-delayed/index.html").read_text()
+    assert "MARKERPRSITEFILE" not in (site / "robots.txt").read_text()  # the target branch's site files
+    assert (site / ".statuskit-output").read_text() == "statuskit preview v1\n"
+    comment = (runner / "statuskit-comment.md").read_text()
+    assert comment.startswith("## statuskit preview\n\nCompared with `HEAD^1` (`")
+    assert "### Lab results MARKERPRDRAFT — update 1 (new)" in comment
+    assert comment.endswith("\n> **Site files changed.** This pull request changes files outside `content/` "
+                            "(mkdocs.yml, docs, theme, workflows); the preview above uses the site files of the "
+                            "target branch. Preview them locally: `statuskit build --preview --site-dir DIR`.\n")
