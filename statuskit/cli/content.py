@@ -118,7 +118,7 @@ def status(incident, content_dir, at, fmt):
             approved = ", ".join(u["approved_by"]) or "none"
             click.echo(f"      approvals: {approved}" + (f"; missing: {', '.join(u['missing'])}" if u["missing"] else ""))
             for r in u["rejected"]:
-                click.echo(f"      not counted: {r['file']}: {r['reason']}")
+                click.echo(f"      not counted: {r['file']}: {r['text']}")
             if u["embargo_until"]:
                 click.echo(f"      embargo until {u['embargo_until']}")
             if u["technical_embargo_until"]:
@@ -291,29 +291,71 @@ def update(incident, status_, components, title, impact, public, technical, next
 @click.command()
 @click.argument("incident")
 @click.argument("update_id", metavar="[UPDATE]", type=int, required=False)
-@click.option("--team", required=True, help="The team you approve for.")
-@click.option("--member", required=True, help="Your member id in teams.yml.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), help="Private key (default ~/.ssh/id_ed25519); an agent works through ssh-keygen.")
+@click.option("--team", help="The team you approve for (default: your member's one required team).")
+@click.option("--member", help="Your member id in teams.yml (default: the member whose key --key or the ssh-agent holds).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key or its .pub (default: the ssh-agent's key of yours, else ~/.ssh/id_ed25519).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @content_option
 @handle_errors
 def approve(incident, update_id, team, member, key, yes, content_dir):
-    """Sign an update's exact content for your team (default: the latest update).
+    """Sign updates' exact content for your team: without UPDATE, every update of INCIDENT
+    that still lacks your team's approval (an update publishes only after every earlier
+    one); with UPDATE, that one only.
 
-    Shows the public and technical text and the digest, asks for confirmation, then
-    signs with `ssh-keygen -Y sign` and writes content/approvals/<incident>/<update>/<team>--<member>.sig.
+    Shows each update's public and technical text and digest, lists them, asks once, then
+    signs each with `ssh-keygen -Y sign` and writes content/approvals/<incident>/<update>/<team>--<member>.sig.
+    The member is found from the key (--key, or the ssh-agent) and the team from the member
+    when they are in one team.
 
-    Example: statuskit approve 2026-11-24-ransomware-scheduling 3 --team security --member marta
+    Example: statuskit approve 2026-11-24-ransomware-scheduling --key ~/.ssh/id_ed25519.pub
     """
-    from ..workflow.approve import describe, sign_update
+    from ..workflow.approve import approve_command, describe, pending, resolve_signer, sign_update
 
-    summary = describe(content_dir, incident, update_id)
-    click.echo(summary.text)
-    if not yes and not click.confirm(f"Approve update {summary.update} for team '{team}' as '{member}'?"):
-        click.echo("not approved", err=True)
-        sys.exit(1)
-    path = sign_update(content_dir, incident, summary.update, team, member, key)
-    click.echo(f"wrote {display_path(path)}; commit it to the pull request")
+    first = describe(content_dir, incident, update_id)  # (refuses an unknown incident or update)
+    signer = resolve_signer(content_dir, team, member, key)
+    todo = pending(content_dir, incident, signer.team, signer.member)
+    ids = [p.update for p in todo] if update_id is None else [first.update]
+    if not ids:
+        click.echo(f"nothing to approve: every update of {incident} has an approval of team '{signer.team}' "
+                   "that counts")
+        return
+    for n in ids:
+        click.echo((first if n == first.update else describe(content_dir, incident, n)).text + "\n")
+    who = f"for team '{signer.team}' as '{signer.member}'"
+    click.echo(f"signing {who} with key {signer.fingerprint or display_path(signer.key or Path('~/.ssh/id_ed25519'))}"
+               f" ({signer.source})")
+    if update_id is None:
+        click.echo(f"{len(todo)} update(s) of {incident} lack an approval of team '{signer.team}':")
+        for p in todo:
+            click.echo(f"  update {p.update} ({p.status}): {p.first_line}"
+                       + ("  [changed since you signed]" if p.changed else ""))
+        question = (f"Approve update {ids[0]} {who}?" if len(ids) == 1
+                    else f"Approve these {len(ids)} updates ({', '.join(map(str, ids))}) {who}?")
+    else:
+        earlier = [p.update for p in todo if p.update < update_id]
+        if earlier:
+            click.echo(f"warning: update {update_id} cannot publish before update(s) {', '.join(map(str, earlier))}, "
+                       f"which still lack an approval of team '{signer.team}'; to approve them all, run: "
+                       + approve_command(incident, None, signer, content_dir, yes=False), err=True)
+        question = f"Approve update {update_id} {who}?"
+    if not yes:
+        if not _interactive():
+            raise StatuskitError("no terminal to ask for confirmation, so nothing was signed; to sign without "
+                                 "being asked, run: " + approve_command(incident, update_id, signer, content_dir, yes=True))
+        if not click.confirm(question):
+            click.echo("not approved", err=True)
+            sys.exit(1)
+    for n in ids:  # in order: each file is written (and said) as soon as it is signed
+        path = sign_update(content_dir, incident, n, signer.team, signer.member, signer.key, signer.agent_key)
+        click.echo(f"wrote {display_path(path)}" + ("; commit it to the pull request" if len(ids) == 1 else ""))
+    if len(ids) > 1:
+        click.echo("commit them to the pull request")
+
+
+def _interactive() -> bool:
+    """Whether someone can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
 
 @click.group()
