@@ -259,6 +259,8 @@ def resolve_signer(root: Path, team: str | None, member: str | None, key: Path |
         raise StatuskitError(f"'{member}' is not a member in teams.yml")
     # the key to sign with: of the agent's keys, the member's; a key file is checked before signing
     mine = [line for line in held if member in owners(line)]
+    agent_key: str | None
+    used: str | None
     if key is None and agent:
         if not mine:
             raise StatuskitError(
