@@ -310,46 +310,26 @@ def approve(incident, update_id, team, member, key, yes, content_dir):
 
     Example: statuskit approve 2026-11-24-ransomware-scheduling --key ~/.ssh/id_ed25519.pub
     """
-    from ..workflow.approve import approve_command, describe, pending, resolve_signer, sign_update
+    from ..workflow.approve import plan_approval, sign_update
 
-    first = describe(content_dir, incident, update_id)  # (refuses an unknown incident or update)
-    signer = resolve_signer(content_dir, team, member, key)
-    todo = pending(content_dir, incident, signer.team, signer.member)
-    ids = [p.update for p in todo] if update_id is None else [first.update]
-    if not ids:
-        click.echo(f"nothing to approve: every update of {incident} has an approval of team '{signer.team}' "
-                   "that counts")
+    plan = plan_approval(content_dir, incident, update_id, team, member, key)
+    click.echo(plan.text)
+    if not plan.updates:
         return
-    for n in ids:
-        click.echo((first if n == first.update else describe(content_dir, incident, n)).text + "\n")
-    who = f"for team '{signer.team}' as '{signer.member}'"
-    click.echo(f"signing {who} with key {signer.fingerprint or display_path(signer.key or Path('~/.ssh/id_ed25519'))}"
-               f" ({signer.source})")
-    if update_id is None:
-        click.echo(f"{len(todo)} update(s) of {incident} lack an approval of team '{signer.team}':")
-        for p in todo:
-            click.echo(f"  update {p.update} ({p.status}): {p.first_line}"
-                       + ("  [changed since you signed]" if p.changed else ""))
-        question = (f"Approve update {ids[0]} {who}?" if len(ids) == 1
-                    else f"Approve these {len(ids)} updates ({', '.join(map(str, ids))}) {who}?")
-    else:
-        earlier = [p.update for p in todo if p.update < update_id]
-        if earlier:
-            click.echo(f"warning: update {update_id} cannot publish before update(s) {', '.join(map(str, earlier))}, "
-                       f"which still lack an approval of team '{signer.team}'; to approve them all, run: "
-                       + approve_command(incident, None, signer, content_dir, yes=False), err=True)
-        question = f"Approve update {update_id} {who}?"
+    if plan.warning:
+        click.echo(f"warning: {plan.warning}", err=True)
     if not yes:
         if not _interactive():
             raise StatuskitError("no terminal to ask for confirmation, so nothing was signed; to sign without "
-                                 "being asked, run: " + approve_command(incident, update_id, signer, content_dir, yes=True))
-        if not click.confirm(question):
+                                 f"being asked, run: {plan.command}")
+        if not click.confirm(plan.question):
             click.echo("not approved", err=True)
             sys.exit(1)
-    for n in ids:  # in order: each file is written (and said) as soon as it is signed
-        path = sign_update(content_dir, incident, n, signer.team, signer.member, signer.key, signer.agent_key)
-        click.echo(f"wrote {display_path(path)}" + ("; commit it to the pull request" if len(ids) == 1 else ""))
-    if len(ids) > 1:
+    s = plan.signer
+    for n in plan.updates:  # in order: each file is written (and said) as soon as it is signed
+        path = sign_update(content_dir, incident, n, s.team, s.member, s.key, s.agent_key)
+        click.echo(f"wrote {display_path(path)}" + ("; commit it to the pull request" if len(plan.updates) == 1 else ""))
+    if len(plan.updates) > 1:
         click.echo("commit them to the pull request")
 
 

@@ -19,6 +19,7 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import SignatureError, StatuskitError
 from ..gate.approvals import Registry, Rejected, UpdateApprovals, Why, update_approvals
@@ -285,7 +286,8 @@ def resolve_signer(root: Path, team: str | None, member: str | None, key: Path |
                   fingerprint(used) if used else None, source)
 
 
-def _member_of_keys(teams: Teams, held: list[str], owners, source: str, agent: list[str] | None) -> str:
+def _member_of_keys(teams: Teams, held: list[str], owners: Callable[[str], list[str]], source: str,
+                    agent: list[str] | None) -> str:
     if not held:
         where = ("the ssh-agent holds no keys" if agent == [] else
                  f"no public key was found for {source}" if source != _DEFAULT_KEY else
@@ -382,6 +384,59 @@ def approve_command(incident: str, update: int | None, signer: Signer, content_d
     if yes:
         args.append("--yes")
     return shlex.join(args)
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """What `statuskit approve` shows, asks and signs."""
+
+    signer: Signer
+    updates: tuple[int, ...]
+    """The updates to sign, in order (none: nothing to approve)."""
+    text: str
+    """Each update as the approver reads it, the signer and key, and the list of what is pending."""
+    question: str
+    warning: str | None
+    """Earlier updates that still lack the team's approval and hold back the one asked for."""
+    command: str
+    """The exact command that signs the same without asking (``--yes``)."""
+
+
+def plan_approval(root: Path, incident: str, update_id: int | None, team: str | None, member: str | None,
+                  key: Path | None) -> ApprovalPlan:
+    """Without ``update_id``: every update of ``incident`` still lacking an approval of the signer's team
+    that counts; with it, that one (and a warning naming the earlier ones that hold it back)."""
+    first = describe(root, incident, update_id)  # (refuses an unknown incident or update first)
+    signer = resolve_signer(root, team, member, key)
+    todo = pending(root, incident, signer.team, signer.member)
+    ids = tuple(p.update for p in todo) if update_id is None else (first.update,)
+    who = f"for team '{signer.team}' as '{signer.member}'"
+    command = approve_command(incident, update_id, signer, root, yes=True)
+    if not ids:
+        return ApprovalPlan(signer, (), f"nothing to approve: every update of {incident} has an approval of team "
+                            f"'{signer.team}' that counts", "", None, command)
+    out = [(first if n == first.update else describe(root, incident, n)).text + "\n" for n in ids]
+    out.append(f"signing {who} with " + (f"key {signer.fingerprint} ({signer.source})" if signer.fingerprint
+                                          else signer.source))
+    warning = None
+    if update_id is None:
+        n = len(todo)
+        out.append(f"{n} update{'s' if n > 1 else ''} of {incident} lack{'' if n > 1 else 's'} an approval of "
+                   f"team '{signer.team}':")
+        out += [f"  update {p.update} ({p.status}): {p.first_line}" + ("  [changed since you signed]" if p.changed
+                                                                        else "") for p in todo]
+        question = (f"Approve update {ids[0]} {who}?" if n == 1
+                    else f"Approve these {n} updates ({', '.join(map(str, ids))}) {who}?")
+    else:
+        earlier = [p.update for p in todo if p.update < update_id]
+        if earlier:
+            e = len(earlier)
+            warning = (f"update {update_id} cannot publish before update{'s' if e > 1 else ''} "
+                       f"{', '.join(map(str, earlier))}, which still lack{'' if e > 1 else 's'} an approval of team "
+                       f"'{signer.team}'; to approve them all, run: "
+                       + approve_command(incident, None, signer, root, yes=False))
+        question = f"Approve update {update_id} {who}?"
+    return ApprovalPlan(signer, ids, "\n".join(out), question, warning, command)
 
 
 # --- why an approval does not count, in plain words (for `status`) --------------------------------

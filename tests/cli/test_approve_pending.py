@@ -128,7 +128,7 @@ def test_approve_incident_signs_every_pending_update_in_order(site):
     assert result.stdout == (
         shown(site, 2, 3)
         + f"signing for team 'comms' as 'alice' with key {ssh_keygen_fingerprint(key.public)} (--key {key.path})\n"
-        f"2 update(s) of {INC} lack an approval of team 'comms':\n"
+        f"2 updates of {INC} lack an approval of team 'comms':\n"
         "  update 2 (identified): We found the cause: a failed database node.\n"
         "  update 3 (resolved): Scheduling is working again.\n"
         f"wrote {display_path(sig(site.root, 2, 'comms', 'alice'))}\n"
@@ -192,7 +192,7 @@ def test_one_update_is_signed_alone_with_a_warning_naming_the_command(site):
     result = approve(site.root, INC, "3", "--key", str(key), "--yes")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "warning: update 3 cannot publish before update(s) 2, which still lack an approval of team 'security'; "
+        "warning: update 3 cannot publish before update 2, which still lacks an approval of team 'security'; "
         f"to approve them all, run: statuskit approve {INC} --team security --member bob --key {key} "
         f"--content {site.root}\n")
     assert result.stdout.startswith(shown(site, 3) + "signing for team 'security' as 'bob' with key ")
