@@ -347,6 +347,8 @@ class Pending:
     """The first line of its public text (else of its technical text, else its title)."""
     changed: bool
     """The signer has an approval file for it that signed an older version of the text."""
+    retracted_by: int | None = None
+    """A later update of the incident retracts it: once that one publishes, this one needs no approval."""
 
 
 def pending(root: Path, incident: str, team: str, member: str) -> list[Pending]:
@@ -354,13 +356,14 @@ def pending(root: Path, incident: str, team: str, member: str) -> list[Pending]:
     content = load_content(root, only={incident})
     inc, _ = _find(content, incident, None)
     registry = Registry(content.teams)
+    retracted = {v.retracts: v.id for v in inc.updates if v.retracts is not None}
     out = []
     for u in inc.updates:
         ap = update_approvals(registry, content, inc.id, u)
         if any(t == team for t, _ in ap.valid):
             continue
         changed = any(r.team == team and r.member == member and r.why is Why.OTHER_TEXT for r in ap.rejected)
-        out.append(Pending(u.id, u.status, _first_line(u), changed))
+        out.append(Pending(u.id, u.status, _first_line(u), changed, retracted.get(u.id)))
     return out
 
 
@@ -408,7 +411,8 @@ def plan_approval(root: Path, incident: str, update_id: int | None, team: str | 
     that counts; with it, that one (and a warning naming the earlier ones that hold it back)."""
     first = describe(root, incident, update_id)  # (refuses an unknown incident or update first)
     signer = resolve_signer(root, team, member, key)
-    todo = pending(root, incident, signer.team, signer.member)
+    lacking = pending(root, incident, signer.team, signer.member)
+    todo = [p for p in lacking if p.retracted_by is None]  # a retracted update is withdrawn, not signed
     ids = tuple(p.update for p in todo) if update_id is None else (first.update,)
     who = f"for team '{signer.team}' as '{signer.member}'"
     command = approve_command(incident, update_id, signer, root, yes=True)
@@ -425,6 +429,8 @@ def plan_approval(root: Path, incident: str, update_id: int | None, team: str | 
                    f"team '{signer.team}':")
         out += [f"  update {p.update} ({p.status}): {p.first_line}" + ("  [changed since you signed]" if p.changed
                                                                         else "") for p in todo]
+        out += [f"  (update {p.update} needs no approval: update {p.retracted_by} retracts it)" for p in lacking
+                if p.retracted_by is not None]
         question = (f"Approve update {ids[0]} {who}?" if n == 1
                     else f"Approve these {n} updates ({', '.join(map(str, ids))}) {who}?")
     else:

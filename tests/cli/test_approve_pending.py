@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from conftest import MEMBERS, teams_yml
 from statuskit.cli.main import cli
 from statuskit.gate.approvals import all_approvals
+from statuskit.gate.release import gate
 from statuskit.model.content import display_path
 from statuskit.workflow.approve import describe, fingerprint
 
@@ -293,3 +295,23 @@ def test_an_empty_agent(site, agent):
     result = approve(site.root, INC, "--yes")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot tell who you are: the ssh-agent holds no keys; give --member")
+
+
+def test_an_update_its_retraction_withdraws_is_not_signed(make_site):
+    """Update 2 was retracted by update 3: approving the incident signs 3 (which withdraws 2), not the
+    words being withdrawn; and a build publishes 3 with 2 as a withdrawn marker."""
+    text = TEXT.replace("    status: resolved\n", "    status: resolved\n    retracts: 2\n")
+    s = make_site({INC: text})
+    s.approve(INC, 1, "comms", "alice")
+    s.approve(INC, 1, "security", "bob")
+    result = approve(s.root, INC, "--key", str(s.keys["alice"].path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert (f"1 update of {INC} lacks an approval of team 'comms':\n"
+            "  update 3 (resolved): Scheduling is working again.\n"
+            "  (update 2 needs no approval: update 3 retracts it)\n"
+            f"wrote {display_path(sig(s.root, 3, 'comms', 'alice'))}; commit it to the pull request\n") in result.stdout
+    assert not sig(s.root, 2, "comms", "alice").exists()
+    result = approve(s.root, INC, "--key", str(s.keys["bob"].path), "--yes")
+    assert result.exit_code == 0, result.output
+    release, _ = gate(s.load(), datetime(2024, 8, 1, tzinfo=timezone.utc))
+    assert [(u.id, u.retracted) for u in release.incident(INC).updates] == [(1, False), (2, True), (3, False)]
