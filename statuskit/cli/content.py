@@ -308,7 +308,7 @@ def approve(incident, update_id, team, member, key, yes, content_dir):
     The member is found from the key (--key, or the ssh-agent) and the team from the member
     when they are in one team.
 
-    Example: statuskit approve 2026-11-24-ransomware-scheduling --key ~/.ssh/id_ed25519.pub
+    Example: statuskit approve 2026-11-24-ransomware-scheduling --key ~/.ssh/id_ed25519
     """
     from ..workflow.approve import plan_approval, sign_update
 

@@ -349,6 +349,8 @@ class Pending:
     """The signer has an approval file for it that signed an older version of the text."""
     retracted_by: int | None = None
     """A later update of the incident retracts it: once that one publishes, this one needs no approval."""
+    also_for: tuple[str, ...] = ()
+    """Other teams the signer's approval of it counts for already (one person counts for one team only)."""
 
 
 def pending(root: Path, incident: str, team: str, member: str) -> list[Pending]:
@@ -363,7 +365,8 @@ def pending(root: Path, incident: str, team: str, member: str) -> list[Pending]:
         if any(t == team for t, _ in ap.valid):
             continue
         changed = any(r.team == team and r.member == member and r.why is Why.OTHER_TEXT for r in ap.rejected)
-        out.append(Pending(u.id, u.status, _first_line(u), changed, retracted.get(u.id)))
+        also = tuple(t for t, m in ap.valid if m == member and t != team)
+        out.append(Pending(u.id, u.status, _first_line(u), changed, retracted.get(u.id), also))
     return out
 
 
@@ -374,6 +377,13 @@ def _first_line(u: Update) -> str:
                 line = _visible(line.strip())[0]
                 return line if len(line) <= 72 else line[:71] + "…"
     return "(no text)"
+
+
+def _notes(p: Pending) -> str:
+    notes = ["changed since you signed"] if p.changed else []
+    if p.also_for:
+        notes.append(f"you approved it for {', '.join(p.also_for)}: one person counts for one team only")
+    return "".join(f"  [{n}]" for n in notes)
 
 
 def approve_command(incident: str, update: int | None, signer: Signer, content_dir: Path, *, yes: bool) -> str:
@@ -427,8 +437,7 @@ def plan_approval(root: Path, incident: str, update_id: int | None, team: str | 
         n = len(todo)
         out.append(f"{n} update{'s' if n > 1 else ''} of {incident} lack{'' if n > 1 else 's'} an approval of "
                    f"team '{signer.team}':")
-        out += [f"  update {p.update} ({p.status}): {p.first_line}" + ("  [changed since you signed]" if p.changed
-                                                                        else "") for p in todo]
+        out += [f"  update {p.update} ({p.status}): {p.first_line}" + _notes(p) for p in todo]
         out += [f"  (update {p.update} needs no approval: update {p.retracted_by} retracts it)" for p in lacking
                 if p.retracted_by is not None]
         question = (f"Approve update {ids[0]} {who}?" if n == 1

@@ -215,8 +215,13 @@ def test_a_member_in_two_teams_says_which(make_site, keys):
     assert result.exit_code == 1
     assert result.stderr == ("error: alice is in two teams (comms, security): say which you approve for with "
                              "--team comms or --team security (one person counts for one team only)\n")
+    result = approve(s.root, INC, "--key", key, "--team", "comms", "--yes")
+    assert result.exit_code == 0, result.output
+    # for the other team too: she is told that her second approval cannot count as well
     result = approve(s.root, INC, "--key", key, "--team", "security", "--yes")
     assert result.exit_code == 0, result.output
+    assert ("  update 3 (resolved): Scheduling is working again.  [you approved it for comms: one person counts for "
+            "one team only]\n") in result.stdout
     assert sig(s.root, 1, "security", "alice").is_file()
 
 
