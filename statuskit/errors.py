@@ -80,6 +80,11 @@ class SignatureError(StatuskitError):
     """A signature could not be parsed or does not verify."""
 
 
+class SignatureMismatch(SignatureError):
+    """A well-formed signature by a supported key that is not over the message given: it signed
+    other bytes (for an approval, most often an older version of the update's text)."""
+
+
 class GitError(StatuskitError):
     """A git command failed (for ``check --base``)."""
 

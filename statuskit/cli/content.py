@@ -118,7 +118,7 @@ def status(incident, content_dir, at, fmt):
             approved = ", ".join(u["approved_by"]) or "none"
             click.echo(f"      approvals: {approved}" + (f"; missing: {', '.join(u['missing'])}" if u["missing"] else ""))
             for r in u["rejected"]:
-                click.echo(f"      not counted: {r['file']}: {r['reason']}")
+                click.echo(f"      not counted: {r['file']}: {r['text']}")
             if u["embargo_until"]:
                 click.echo(f"      embargo until {u['embargo_until']}")
             if u["technical_embargo_until"]:
@@ -291,29 +291,51 @@ def update(incident, status_, components, title, impact, public, technical, next
 @click.command()
 @click.argument("incident")
 @click.argument("update_id", metavar="[UPDATE]", type=int, required=False)
-@click.option("--team", required=True, help="The team you approve for.")
-@click.option("--member", required=True, help="Your member id in teams.yml.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), help="Private key (default ~/.ssh/id_ed25519); an agent works through ssh-keygen.")
+@click.option("--team", help="The team you approve for (default: your member's one required team).")
+@click.option("--member", help="Your member id in teams.yml (default: the member whose key --key or the ssh-agent holds).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key or its .pub (default: the ssh-agent's key of yours, else ~/.ssh/id_ed25519).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @content_option
 @handle_errors
 def approve(incident, update_id, team, member, key, yes, content_dir):
-    """Sign an update's exact content for your team (default: the latest update).
+    """Sign updates' exact content for your team: without UPDATE, every update of INCIDENT
+    that still lacks your team's approval (an update publishes only after every earlier
+    one); with UPDATE, that one only.
 
-    Shows the public and technical text and the digest, asks for confirmation, then
-    signs with `ssh-keygen -Y sign` and writes content/approvals/<incident>/<update>/<team>--<member>.sig.
+    Shows each update's public and technical text and digest, lists them, asks once, then
+    signs each with `ssh-keygen -Y sign` and writes content/approvals/<incident>/<update>/<team>--<member>.sig.
+    The member is found from the key (--key, or the ssh-agent) and the team from the member
+    when they are in one team.
 
-    Example: statuskit approve 2026-11-24-ransomware-scheduling 3 --team security --member marta
+    Example: statuskit approve 2026-11-24-ransomware-scheduling --key ~/.ssh/id_ed25519
     """
-    from ..workflow.approve import describe, sign_update
+    from ..workflow.approve import plan_approval, sign_update
 
-    summary = describe(content_dir, incident, update_id)
-    click.echo(summary.text)
-    if not yes and not click.confirm(f"Approve update {summary.update} for team '{team}' as '{member}'?"):
-        click.echo("not approved", err=True)
-        sys.exit(1)
-    path = sign_update(content_dir, incident, summary.update, team, member, key)
-    click.echo(f"wrote {display_path(path)}; commit it to the pull request")
+    plan = plan_approval(content_dir, incident, update_id, team, member, key)
+    click.echo(plan.text)
+    if not plan.updates:
+        return
+    if plan.warning:
+        click.echo(f"warning: {plan.warning}", err=True)
+    if not yes:
+        if not _interactive():
+            raise StatuskitError("no terminal to ask for confirmation, so nothing was signed; to sign without "
+                                 f"being asked, run: {plan.command}")
+        if not click.confirm(plan.question):
+            click.echo("not approved", err=True)
+            sys.exit(1)
+    s = plan.signer
+    for n in plan.updates:  # in order: each file is written (and said) as soon as it is signed
+        path = sign_update(content_dir, incident, n, s.team, s.member, s.key, s.agent_key)
+        click.echo(f"wrote {display_path(path)}" + ("; commit it to the pull request" if len(plan.updates) == 1 else ""))
+    if len(plan.updates) > 1:
+        click.echo("commit them to the pull request")
+
+
+def _interactive() -> bool:
+    """Whether someone can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
 
 @click.group()

@@ -7,16 +7,48 @@ the update on disk and from the file's path (incident, update, team, member).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..errors import SignatureError
+from ..errors import SignatureError, SignatureMismatch
 from ..infra.parallel import pmap
 from ..model.records import ApprovalFile, Content, Teams, Update
 from .digest import digest, statement
-from ..ssh.sshsig import parse_armored, public_key_blob, verify
+from ..ssh.sshsig import key_fingerprint, parse_armored, public_key_blob, verify
 from ..ssh.verified import VerifiedCache, default_cache
+
+
+class Why(str, enum.Enum):
+    """Which rule an approval file fails (reference/approvals.md, "A signature counts when")."""
+
+    BAD_SIGNATURE = "bad-signature"
+    """Rule 1 or 4: not a well-formed SSHSIG signature, or of an unsupported type."""
+    NAMESPACE = "namespace"
+    """Rule 1: signed in another namespace than teams.yml's."""
+    REVOKED = "revoked-key"
+    """Rule 2: the embedded key is in revoked_keys."""
+    UNKNOWN_KEY = "unknown-key"
+    """Rule 2: the embedded key is not one of the member's keys."""
+    NOT_A_MEMBER = "not-a-member"
+    """Rule 3: the member is not in teams.yml."""
+    NOT_IN_TEAM = "not-in-team"
+    """Rule 3: the member is not in the team."""
+    TEAM_NOT_REQUIRED = "team-not-required"
+    """Rule 3: the team is not a required team."""
+    OTHER_TEXT = "other-text"
+    """Rule 4: a good signature by the member's key, but not over this statement: it signed other
+    words, most often an older version of the update (a stale approval)."""
+
+
+class Rejection(SignatureError):
+    """A signature that does not count: the message, which rule it fails, and the embedded key."""
+
+    def __init__(self, message: str, why: Why, key: bytes | None = None) -> None:
+        super().__init__(message)
+        self.why = why
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -27,6 +59,10 @@ class Rejected:
     team: str
     member: str
     reason: str
+    why: Why = Why.BAD_SIGNATURE
+    """The rule it fails (for explaining it in plain words)."""
+    key: str | None = None
+    """The ``SHA256:`` fingerprint of the key it was signed with, when it parses."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +108,30 @@ class Registry:
         rules of reference/approvals.md; also for teams.yml and site-file approvals). ``where`` names
         this registry in messages."""
         t = self.teams
-        sig = parse_armored(data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
+        try:
+            sig = parse_armored(data)  # 1. parses as SSHSIG v1 (hash checked by the parser)
+        except SignatureError as exc:
+            raise Rejection(exc.message, Why.BAD_SIGNATURE) from None
+        key = bytes(sig.public_key)
         if sig.namespace != t.namespace:
-            raise SignatureError(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} ({where})")
-        self.check_member(team, member, where)
+            raise Rejection(f"signed in namespace {sig.namespace!r}, expected {t.namespace!r} ({where})",
+                            Why.NAMESPACE, key)
+        try:
+            self.check_member(team, member, where)
+        except Rejection as exc:
+            raise Rejection(exc.message, exc.why, key) from None
         # 2. the embedded key is one of the member's keys, not revoked
         if sig.public_key in self.revoked:
-            raise SignatureError(f"signed with a revoked key ({where} revoked_keys)")
+            raise Rejection(f"signed with a revoked key ({where} revoked_keys)", Why.REVOKED, key)
         if sig.public_key not in self.member_keys[member]:
-            raise SignatureError(f"signed with a key that is not one of {member}'s keys in {where}")
+            raise Rejection(f"signed with a key that is not one of {member}'s keys in {where}", Why.UNKNOWN_KEY, key)
         # 4. the signature verifies over the rebuilt statement
-        self._verify(sig, message)
+        try:
+            self._verify(sig, message)
+        except SignatureMismatch as exc:
+            raise Rejection(exc.message, Why.OTHER_TEXT, key) from None
+        except SignatureError as exc:
+            raise Rejection(exc.message, Why.BAD_SIGNATURE, key) from None
 
     def check_member(self, team: str, member: str, where: str = "teams.yml") -> None:
         """Raise SignatureError unless ``member`` may approve for ``team`` (rule 3; also checked before
@@ -90,12 +139,13 @@ class Registry:
         t = self.teams
         # 3. the member belongs to the team, and the team is required
         if team not in t.required_teams:
-            raise SignatureError(f"team '{team}' is not one of the required teams ({', '.join(t.required_teams)})")
+            raise Rejection(f"team '{team}' is not one of the required teams ({', '.join(t.required_teams)})",
+                            Why.TEAM_NOT_REQUIRED)
         if member not in t.members:
-            raise SignatureError(f"'{member}' is not a member in {where}")
+            raise Rejection(f"'{member}' is not a member in {where}", Why.NOT_A_MEMBER)
         if member not in t.teams.get(team, ()):
-            raise SignatureError(f"'{member}' is not a member of team '{team}'"
-                                 + ("" if where == "teams.yml" else f" in {where}"))
+            raise Rejection(f"'{member}' is not a member of team '{team}'"
+                            + ("" if where == "teams.yml" else f" in {where}"), Why.NOT_IN_TEAM)
 
     def signing_keys(self) -> list[tuple[str, str]]:
         """(member, key line) of every key whose signature can count: the keys of each member of a
@@ -157,7 +207,9 @@ def verify_update(registry: Registry, incident: str, update: Update, files: Iter
         try:
             registry.check(incident, update.id, d, f)
         except SignatureError as exc:
-            rejected.append(Rejected(f.file, f.team, f.member, exc.message))
+            why, key = (exc.why, exc.key) if isinstance(exc, Rejection) else (Why.BAD_SIGNATURE, None)
+            rejected.append(Rejected(f.file, f.team, f.member, exc.message, why,
+                                     key_fingerprint(key) if key is not None else None))
         else:
             valid.append((f.team, f.member))
     covered, missing = assign_teams(registry.teams.required_teams, valid)

@@ -30,10 +30,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import Problem
+from ..errors import Problem, SignatureError
 from .approvals import Registry
 from ..model.content import display_path
 from ..model.records import Teams
+from ..ssh.sshsig import key_fingerprint, public_key_blob
 from .site_chain import TEAMS, Step, StepApprovals, WorkTree, check_step, manifest_bytes, read_steps, state_digest, \
     step_statement, verify_step
 
@@ -127,10 +128,13 @@ def describe_registry(new: Teams, previous: Teams | None) -> str:
 
 
 def _short_key(line: str) -> str:
+    """A key as ``ssh-keygen -lf`` names it: type, ``SHA256:`` fingerprint, comment."""
     parts = line.split()
-    body = parts[1] if len(parts) > 1 else ""
-    short = body if len(body) <= 24 else f"{body[:12]}...{body[-8:]}"
-    return " ".join([parts[0], short] + parts[2:3])
+    try:
+        fp = key_fingerprint(public_key_blob(line))
+    except SignatureError:
+        fp = "(not a readable public key)"
+    return " ".join(parts[:1] + [fp] + parts[2:3])
 
 
 def _registry_changes(old: Teams, new: Teams) -> list[str]:

@@ -68,7 +68,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from statuskit.errors import SignatureError
+from statuskit.errors import SignatureError, SignatureMismatch
 
 __all__ = [
     "SshSig",
@@ -666,7 +666,7 @@ def verify(sig: SshSig, message: bytes) -> None:
         try:
             key.key.verify(signature[len(_ED25519_SIG_PREFIX) :], data)
         except InvalidSignature:
-            raise SignatureError(_failed(key)) from None
+            raise SignatureMismatch(_failed(key)) from None
         except (ValueError, UnsupportedAlgorithm) as exc:
             raise SignatureError(f"{_failed(key)}: {exc}") from None
         return
@@ -733,7 +733,7 @@ def verify(sig: SshSig, message: bytes) -> None:
         else:  # pragma: no cover - _load_key only returns the types above
             raise SignatureError(f"unsupported key type {key.key_type!r}")
     except InvalidSignature:
-        raise SignatureError(failed) from None
+        raise SignatureMismatch(failed) from None
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise SignatureError(f"{failed}: {exc}") from None
 

@@ -3,22 +3,32 @@
 Signing goes through ``ssh-keygen -Y sign`` so that agents and hardware keys
 work as usual; the new signature is verified in-process against teams.yml
 before it is written, so a wrong key or team is caught at once.
+
+Who signs is told, or found: the member from the key (``--key FILE`` or the
+ssh-agent's keys, matched against teams.yml), the team from the member when
+they are in one required team (:func:`resolve_signer`). ``approve INCIDENT``
+signs every update still lacking the team's approval (:func:`pending`), since
+an update publishes only after every earlier one.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import SignatureError, StatuskitError
-from ..gate.approvals import Registry
+from ..gate.approvals import Registry, Rejected, UpdateApprovals, Why, update_approvals
 from ..gate.digest import digest, statement
 from ..model.content import display_path, load_content
-from ..model.records import ApprovalFile, Content, Incident, Update
+from ..model.records import ApprovalFile, Content, Incident, Teams, Update
 from ..model.validate import format_time
-from ..ssh.sign import ssh_keygen_sign
+from ..ssh.sign import agent_public_keys, public_key_of, ssh_keygen_sign
+from ..ssh.sshsig import key_fingerprint, public_key_blob
 
 
 @dataclass(frozen=True)
@@ -134,8 +144,10 @@ def _lints_for(content: Content, inc: Incident, u: Update) -> list:
     return [p for uid, p in lint_incident(inc, config) if uid == u.id]
 
 
-def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None) -> Path:
-    """Sign with ssh-keygen, verify against teams.yml, write the .sig file."""
+def sign_update(root: Path, incident: str, update_id: int, team: str, member: str, key: Path | None,
+                agent_key: str | None = None) -> Path:
+    """Sign with ssh-keygen (the key file ``key``, or the agent's key ``agent_key``), verify against
+    teams.yml, write the .sig file."""
     content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     teams = content.teams
@@ -145,7 +157,7 @@ def sign_update(root: Path, incident: str, update_id: int, team: str, member: st
     except SignatureError as exc:
         raise StatuskitError(exc.message) from None
     msg = statement(inc.id, u.id, digest(u), team, member)
-    data = ssh_keygen_sign(key, teams.namespace, msg)
+    data = ssh_keygen_sign(key, teams.namespace, msg, agent_key)
     out = root / "approvals" / inc.id / str(u.id) / f"{team}--{member}.sig"
     try:
         registry.check(inc.id, u.id, digest(u), ApprovalFile(inc.id, u.id, team, member, str(out), data))
@@ -172,3 +184,344 @@ def statement_for(root: Path, incident: str, update_id: int, team: str, member: 
     content = load_content(root, only={incident})
     inc, u = _find(content, incident, update_id)
     return statement(inc.id, u.id, digest(u), team, member)
+
+
+# --- who signs: the member from the key, the team from the member --------------------------------
+
+
+def fingerprint(line: str) -> str:
+    """``SHA256:<base64 without padding>`` of an OpenSSH public key line, as ``ssh-keygen -lf`` shows it."""
+    try:
+        return key_fingerprint(public_key_blob(line))
+    except SignatureError:
+        return "(not a readable public key)"
+
+
+def _key_label(line: str) -> str:
+    """A key as people recognise it: fingerprint, then its comment (``ssh-add -l`` order)."""
+    parts = line.split(None, 2)
+    return fingerprint(line) + (f" {parts[2]}" if len(parts) > 2 else "")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs, for which team, with which key."""
+
+    team: str
+    member: str
+    key: Path | None
+    """The key file for ``ssh-keygen -f`` (None: the agent's ``agent_key``, or ~/.ssh/id_ed25519)."""
+    agent_key: str | None
+    """The public key line of the ssh-agent's key to sign with."""
+    fingerprint: str | None
+    """The ``SHA256:`` fingerprint of the key, when its public half is known."""
+    source: str
+    """Where the key comes from, for messages ("the ssh-agent", "--key alice.pub")."""
+
+
+_DEFAULT_KEY = "~/.ssh/id_ed25519"
+
+
+def resolve_signer(root: Path, team: str | None, member: str | None, key: Path | None) -> Signer:
+    """The signer: ``member`` or the one member of teams.yml whose key is ``key`` (a private key or
+    its .pub) or in the ssh-agent; ``team`` or that member's one required team. Refuses, naming the
+    keys by fingerprint and the members, when the key matches nobody or several people, and when the
+    member is in two teams and no ``team`` was given."""
+    teams = load_content(root, only=set()).teams
+    registry = Registry(teams)
+    revoked = registry.revoked
+
+    def blob(line: str) -> bytes | None:
+        try:
+            return public_key_blob(line)
+        except SignatureError:
+            return None
+
+    def owners(line: str) -> list[str]:
+        b = blob(line)
+        if b is None or b in revoked:
+            return []
+        return [mid for mid, ks in registry.member_keys.items() if b in ks]
+
+    # the keys the signer holds: the --key file, else the agent's, else the default key file
+    agent = agent_public_keys() if key is None else None
+    if key is not None:
+        pub = public_key_of(key)
+        held, source = ([pub] if pub else []), f"--key {display_path(key)}"
+    elif agent:
+        held, source = agent, "the ssh-agent"
+    else:
+        default = Path(os.path.expanduser(_DEFAULT_KEY))
+        pub = public_key_of(default)
+        held, source = ([pub] if pub else []), _DEFAULT_KEY
+    if member is None:
+        member = _member_of_keys(teams, held, owners, source, agent)
+    if member not in teams.members:
+        raise StatuskitError(f"'{member}' is not a member in teams.yml")
+    # the key to sign with: of the agent's keys, the member's; a key file is checked before signing
+    mine = [line for line in held if member in owners(line)]
+    agent_key: str | None
+    used: str | None
+    if key is None and agent:
+        if not mine:
+            raise StatuskitError(
+                f"the ssh-agent holds none of {member}'s keys in teams.yml:\n"
+                + _keys_block(teams, held, member) + "\nadd your key to the agent (ssh-add), or give --key FILE")
+        agent_key, used = mine[0], mine[0]
+    else:
+        agent_key, used = None, (held[0] if held else None)
+        if used is not None and not mine:
+            b = blob(used)
+            what = ("is revoked in teams.yml (revoked_keys)" if b is not None and b in revoked
+                    else f"is not one of {member}'s keys in teams.yml")
+            raise StatuskitError(f"the key {fingerprint(used)} ({source}) {what}:\n" + _keys_block(teams, [], member)
+                                 + f"\ngive --key with one of {member}'s keys, or the right --member")
+    if team is None:
+        team = _team_of(teams, member)
+    try:
+        registry.check_member(team, member)
+    except SignatureError as exc:
+        raise StatuskitError(exc.message) from None
+    return Signer(team, member, key if agent_key is None else None, agent_key,
+                  fingerprint(used) if used else None, source)
+
+
+def _member_of_keys(teams: Teams, held: list[str], owners: Callable[[str], list[str]], source: str,
+                    agent: list[str] | None) -> str:
+    if not held:
+        where = ("the ssh-agent holds no keys" if agent == [] else
+                 f"no public key was found for {source}" if source != _DEFAULT_KEY else
+                 f"there is no ssh-agent ($SSH_AUTH_SOCK) and no {_DEFAULT_KEY}.pub")
+        raise StatuskitError(f"cannot tell who you are: {where}; give --member, or --key FILE "
+                             "(a private key or its .pub), or add your key to the ssh-agent (ssh-add)")
+    found = {mid: line for line in held for mid in owners(line)}
+    if len(found) == 1:
+        return next(iter(found))
+    if not found:
+        raise StatuskitError(f"no key of {source} is a member's key in teams.yml:\n" + _keys_block(teams, held)
+                             + "\ngive --member and --key with one of their keys")
+    raise StatuskitError(f"the keys of {source} belong to several members: "
+                         + ", ".join(f"{mid} ({fingerprint(line)})" for mid, line in sorted(found.items()))
+                         + "; say which with --member")
+
+
+def _keys_block(teams: Teams, held: list[str], only: str | None = None) -> str:
+    """The keys held, and the members' keys in teams.yml, by fingerprint."""
+    lines = []
+    if held:
+        lines.append("  keys offered:")
+        lines += [f"    {_key_label(k)}" for k in held]
+    lines.append("  keys in teams.yml:" if only is None else f"  {only}'s keys in teams.yml:")
+    for mid, m in teams.members.items():
+        if only is not None and mid != only:
+            continue
+        in_teams = [t for t, ms in teams.teams.items() if mid in ms]
+        for k in m.keys or ():
+            lines.append(f"    {mid} ({', '.join(in_teams) or 'no team'}): {fingerprint(k)}")
+        if not m.keys:
+            lines.append(f"    {mid}: no key")
+    return "\n".join(lines)
+
+
+def _team_of(teams: Teams, member: str) -> str:
+    mine = [t for t in teams.required_teams if member in teams.teams.get(t, ())]
+    if len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise StatuskitError(f"{member} is in no required team ({', '.join(teams.required_teams)}) in teams.yml")
+    count = {2: "two", 3: "three"}.get(len(mine), str(len(mine)))
+    raise StatuskitError(f"{member} is in {count} teams ({', '.join(mine)}): say which you approve for with "
+                         + " or ".join(f"--team {t}" for t in mine) + " (one person counts for one team only)")
+
+
+# --- what is pending -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An update still lacking an approval that counts from the signer's team."""
+
+    update: int
+    status: str
+    first_line: str
+    """The first line of its public text (else of its technical text, else its title)."""
+    changed: bool
+    """The signer has an approval file for it that signed an older version of the text."""
+    retracted_by: int | None = None
+    """A later update of the incident retracts it: once that one publishes, this one needs no approval."""
+    also_for: tuple[str, ...] = ()
+    """Other teams the signer's approval of it counts for already (one person counts for one team only)."""
+
+
+def pending(root: Path, incident: str, team: str, member: str) -> list[Pending]:
+    """The updates of ``incident`` without a valid approval of ``team``, oldest first."""
+    content = load_content(root, only={incident})
+    inc, _ = _find(content, incident, None)
+    registry = Registry(content.teams)
+    retracted = {v.retracts: v.id for v in inc.updates if v.retracts is not None}
+    out = []
+    for u in inc.updates:
+        ap = update_approvals(registry, content, inc.id, u)
+        if any(t == team for t, _ in ap.valid):
+            continue
+        changed = any(r.team == team and r.member == member and r.why is Why.OTHER_TEXT for r in ap.rejected)
+        also = tuple(t for t, m in ap.valid if m == member and t != team)
+        out.append(Pending(u.id, u.status, _first_line(u), changed, retracted.get(u.id), also))
+    return out
+
+
+def _first_line(u: Update) -> str:
+    for text in (u.public, u.technical, u.title):
+        for line in (text or "").splitlines():
+            if line.strip():
+                line = _visible(line.strip())[0]
+                return line if len(line) <= 72 else line[:71] + "…"
+    return "(no text)"
+
+
+def _notes(p: Pending) -> str:
+    notes = ["changed since you signed"] if p.changed else []
+    if p.also_for:
+        notes.append(f"you approved it for {', '.join(p.also_for)}: one person counts for one team only")
+    return "".join(f"  [{n}]" for n in notes)
+
+
+def approve_command(incident: str, update: int | None, signer: Signer, content_dir: Path, *, yes: bool) -> str:
+    """The exact command line that signs the same thing again (with --yes: without asking)."""
+    args = ["statuskit", "approve", incident] + ([str(update)] if update is not None else [])
+    args += ["--team", signer.team, "--member", signer.member]
+    if signer.key is not None and signer.source != _DEFAULT_KEY:
+        args += ["--key", str(signer.key)]
+    if Path(content_dir) != Path("content"):
+        args += ["--content", str(content_dir)]
+    if yes:
+        args.append("--yes")
+    return shlex.join(args)
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """What `statuskit approve` shows, asks and signs."""
+
+    signer: Signer
+    updates: tuple[int, ...]
+    """The updates to sign, in order (none: nothing to approve)."""
+    text: str
+    """Each update as the approver reads it, the signer and key, and the list of what is pending."""
+    question: str
+    warning: str | None
+    """Earlier updates that still lack the team's approval and hold back the one asked for."""
+    command: str
+    """The exact command that signs the same without asking (``--yes``)."""
+
+
+def plan_approval(root: Path, incident: str, update_id: int | None, team: str | None, member: str | None,
+                  key: Path | None) -> ApprovalPlan:
+    """Without ``update_id``: every update of ``incident`` still lacking an approval of the signer's team
+    that counts; with it, that one (and a warning naming the earlier ones that hold it back)."""
+    first = describe(root, incident, update_id)  # (refuses an unknown incident or update first)
+    signer = resolve_signer(root, team, member, key)
+    lacking = pending(root, incident, signer.team, signer.member)
+    todo = [p for p in lacking if p.retracted_by is None]  # a retracted update is withdrawn, not signed
+    ids = tuple(p.update for p in todo) if update_id is None else (first.update,)
+    who = f"for team '{signer.team}' as '{signer.member}'"
+    command = approve_command(incident, update_id, signer, root, yes=True)
+    if not ids:
+        return ApprovalPlan(signer, (), f"nothing to approve: every update of {incident} has an approval of team "
+                            f"'{signer.team}' that counts", "", None, command)
+    out = [(first if n == first.update else describe(root, incident, n)).text + "\n" for n in ids]
+    out.append(f"signing {who} with " + (f"key {signer.fingerprint} ({signer.source})" if signer.fingerprint
+                                          else signer.source))
+    warning = None
+    if update_id is None:
+        n = len(todo)
+        out.append(f"{n} update{'s' if n > 1 else ''} of {incident} lack{'' if n > 1 else 's'} an approval of "
+                   f"team '{signer.team}':")
+        out += [f"  update {p.update} ({p.status}): {p.first_line}" + _notes(p) for p in todo]
+        out += [f"  (update {p.update} needs no approval: update {p.retracted_by} retracts it)" for p in lacking
+                if p.retracted_by is not None]
+        question = (f"Approve update {ids[0]} {who}?" if n == 1
+                    else f"Approve these {n} updates ({', '.join(map(str, ids))}) {who}?")
+    else:
+        earlier = [p.update for p in todo if p.update < update_id]
+        if earlier:
+            e = len(earlier)
+            warning = (f"update {update_id} cannot publish before update{'s' if e > 1 else ''} "
+                       f"{', '.join(map(str, earlier))}, which still lack{'' if e > 1 else 's'} an approval of team "
+                       f"'{signer.team}'; to approve them all, run: "
+                       + approve_command(incident, None, signer, root, yes=False))
+        question = f"Approve update {update_id} {who}?"
+    return ApprovalPlan(signer, ids, "\n".join(out), question, warning, command)
+
+
+# --- why an approval does not count, in plain words (for `status`) --------------------------------
+
+
+def not_counted(content: Content, inc: Incident, u: Update, ap: UpdateApprovals) -> list[dict]:
+    """Each approval file of ``u`` that does not count: ``{"file", "why", "reason", "text"}``, where
+    ``why`` is the rule it fails (:class:`~statuskit.gate.approvals.Why`, or ``one-person-one-team``
+    for a good signature by someone who already counts for another team) and ``text`` says it in
+    plain words with what to do."""
+    teams = content.teams
+    out = []
+    for r in ap.rejected:
+        out.append({"file": r.file, "why": r.why.value, "reason": r.reason, "text": _explain(content, inc, u, r)})
+    files = {(f.team, f.member): f.file for f in content.approvals.get((inc.id, u.id), ())}
+    for t, m in ap.valid:
+        if t not in ap.missing:
+            continue
+        others = [o for o, mm in ap.valid if mm == m and o != t]
+        in_teams = [x for x in teams.required_teams if m in teams.teams.get(x, ())]
+        count = {2: "two", 3: "three"}.get(len(in_teams), str(len(in_teams)))
+        head = f"{m} is in {count} teams ({', '.join(in_teams)}) and" if len(in_teams) > 1 else f"{m}"
+        text = (f"{head} already counts for {', '.join(others)}: one person counts for one team only; "
+                f"{t} needs the approval of another of its members")
+        out.append({"file": files.get((t, m), ""), "why": "one-person-one-team",
+                    "reason": f"{m} counts for {', '.join(others)}", "text": text})
+    return out
+
+
+def _explain(content: Content, inc: Incident, u: Update, r: Rejected) -> str:
+    teams = content.teams
+    m, t = r.member, r.team
+    again = f"statuskit approve {inc.id} {u.id} --team {t} --member {m}"
+    if r.why is Why.OTHER_TEXT:
+        return f"{m} signed an older version of this text (or another update): re-approve with {again}"
+    if r.why is Why.REVOKED:
+        return f"signed with key {r.key}, which teams.yml revokes (revoked_keys): {m} approves again with another key"
+    if r.why is Why.UNKNOWN_KEY:
+        owner = [o for o, mem in teams.members.items() if o != m and r.key in {fingerprint(k) for k in mem.keys}]
+        note = (f" (it is {owner[0]}'s key: the file is named for {m} but {owner[0]} signed it)" if owner
+                else _removed_note(content, m, r.key))
+        return f"signed with key {r.key}, which is not one of {m}'s keys in teams.yml{note}"
+    if r.why is Why.NAMESPACE:
+        return f"wrong namespace: {r.reason}; it was made for another site or purpose: re-approve with {again}"
+    if r.why is Why.NOT_A_MEMBER:
+        return f"{m} is not a member in teams.yml (removed, or never added): only current members' approvals count"
+    if r.why is Why.NOT_IN_TEAM:
+        in_teams = [x for x, ms in teams.teams.items() if m in ms]
+        return (f"{m} is not a member of team {t} in teams.yml"
+                + (f" ({m} is in {', '.join(in_teams)})" if in_teams else ""))
+    if r.why is Why.TEAM_NOT_REQUIRED:
+        return f"team {t} is not a required team ({', '.join(teams.required_teams)})"
+    return f"bad signature: {r.reason}"
+
+
+def _removed_note(content: Content, member: str, fp: str | None) -> str:
+    """When the key was ``member``'s in an approved teams.yml step: which step took it away."""
+    from ..gate.site_chain import TEAMS, WorkTree, parse_manifest, read_steps
+
+    if fp is None:
+        return ""
+    steps, _ = read_steps(WorkTree(Path(content.root)), "approvals", TEAMS)
+    had = None
+    for seq in sorted(steps):
+        manifest, _ = parse_manifest(TEAMS, steps[seq])
+        if manifest is None:
+            continue
+        keys = ((manifest.get("registry") or {}).get("members") or {}).get(member, {}).get("keys") or []
+        if any(fingerprint(k) == fp for k in keys):
+            had = seq
+        elif had is not None:
+            return f" (teams step {seq} removed it from {member}'s keys)"
+    return f" (it was {member}'s key in teams step {had}; the current teams.yml no longer lists it)" if had else ""

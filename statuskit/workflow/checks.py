@@ -12,7 +12,7 @@ from pathlib import Path
 from ..infra.cache import cache_dir
 from .check_cache import CheckCache
 from ..errors import Problem, Severity, StatuskitError
-from ..gate.approvals import Registry, UpdateApprovals, verify_update
+from ..gate.approvals import Registry, UpdateApprovals, Why, verify_update
 from ..gate.release import GateReport, Release, withdrawn_updates
 from ..ssh.verified import default_cache
 from ..model.content import (display_path, incident_names, load_incident, load_site_files, missing_folder, RawIncident,
@@ -135,7 +135,7 @@ def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprova
         ap = approvals[u.id]
         retractor = next((v.id for v in inc.updates if v.retracts == u.id), None) if u.id in withdrawn else None
         for r in ap.rejected:
-            stale = "does not verify" in r.reason
+            stale = r.why is Why.OTHER_TEXT
             if stale:
                 head = f"approval by {r.member} ({r.team}) does not match update {u.id} as it is now"
                 if retractor is not None:
@@ -183,6 +183,7 @@ def published_stale(problems: list[Problem], published: set[tuple[str, int]], wh
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
     """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
     from ..lint import lints_by_update  # local import: lints are optional to the gate
+    from .approve import not_counted
 
     held = {(h.incident, h.update): h for h in report.held}
     published = {(i.id, u.id): u for i in release.incidents for u in i.updates}
@@ -209,7 +210,7 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
                 "digest": ap.digest,
                 "approved_by": [f"{t}:{m}" for t, m in ap.valid],
                 "missing": list(ap.missing),
-                "rejected": [{"file": r.file, "reason": r.reason} for r in ap.rejected],
+                "rejected": not_counted(content, inc, u, ap),
                 "embargo_until": format_time(u.embargo_until) if u.embargo_until else None,
                 "technical_embargo_until": format_time(u.technical_embargo_until) if u.technical_embargo_until else None,
                 "published": key in published,

@@ -18,6 +18,7 @@ from statuskit.gate.approvals import all_approvals
 from statuskit.gate.digest import digest
 from statuskit.ssh.sshsig import parse_armored, public_key_blob
 from statuskit.model.content import display_path
+from statuskit.workflow.approve import fingerprint
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 
@@ -63,6 +64,13 @@ def site(make_site):
     return make_site({INC: TEXT})
 
 
+@pytest.fixture(autouse=True)
+def _no_agent_no_home_keys(tmp_path, monkeypatch):
+    """No ssh-agent and no ~/.ssh of the machine's user: the keys are the ones each test gives."""
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
 def test_shows_the_update_and_writes_the_signature(site):
     key = site.keys["alice"].path
     result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(key), "--yes")
@@ -84,13 +92,14 @@ def test_shows_the_update_and_writes_the_signature(site):
     assert all_approvals(site.load())[(INC, 1)].valid == (("comms", "alice"),)
 
 
-def test_default_update_is_the_latest_and_embargoes_are_shown(site):
+def test_without_update_every_pending_update_is_signed_and_embargoes_are_shown(site):
     key = site.keys["bob"].path
     result = approve(site.root, INC, "--team", "security", "--member", "bob", "--key", str(key), "--yes")
     assert result.exit_code == 0, result.output
-    assert "update 2 of 2" in result.stdout
+    assert "update 1 of 2" in result.stdout and "update 2 of 2" in result.stdout
     assert "  technical_embargo_until: 2024-08-14T00:00:00Z\n" in result.stdout
     assert "--- technical (industry peers) ---\n  (none)\n" in result.stdout
+    assert sig_path(site.root, 1, "security", "bob").is_file()
     assert sig_path(site.root, 2, "security", "bob").is_file()
 
 
@@ -104,7 +113,8 @@ def test_both_teams_approving_publishes(site):
     assert all(approvals[(INC, u)].approved for u in (1, 2))
 
 
-def test_asks_for_confirmation_and_no_writes_nothing(site):
+def test_asks_for_confirmation_and_no_writes_nothing(site, monkeypatch):
+    monkeypatch.setattr("statuskit.cli.content._interactive", lambda: True)
     key = site.keys["alice"].path
     result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice", "--key", str(key), input="n\n")
     assert result.exit_code == 1, result.output
@@ -132,8 +142,12 @@ def test_refuses_a_key_that_is_not_the_members(site):
     result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice",
                      "--key", str(site.keys["mallory"].path), "--yes")
     assert result.exit_code == 1
-    assert result.stderr == ("error: the new signature would not count: signed with a key that is not one of "
-                             "alice's keys in teams.yml\n")
+    fp = {m: fingerprint(site.keys[m].public) for m in ("alice", "mallory")}
+    assert result.stderr == (f"error: the key {fp['mallory']} (--key {site.keys['mallory'].path}) is not one of "
+                             "alice's keys in teams.yml:\n"
+                             "  alice's keys in teams.yml:\n"
+                             f"    alice (comms): {fp['alice']}\n"
+                             "give --key with one of alice's keys, or the right --member\n")
     assert sig_files(site.root) == []
     # another member's key is refused as well
     result = approve(site.root, INC, "1", "--team", "comms", "--member", "alice",

@@ -90,7 +90,8 @@ def test_status_shows_an_edited_update_as_not_counted(demo_copy):
     assert "  · update 1  2026-11-27T14:10:00Z  investigating held: missing approval from: comms, security\n" in out
     assert "  · update 2  2026-11-27T15:25:00Z  identified    held: waits for update 1\n" in out
     sig = display_path(demo_copy / "approvals" / PHARMACY / "1" / "comms--priya.sig")
-    assert f"      not counted: {sig}: signature does not verify (ssh-ed25519 key SHA256:" in out
+    assert (f"      not counted: {sig}: priya signed an older version of this text (or another update): re-approve "
+            f"with statuskit approve {PHARMACY} 1 --team comms --member priya\n") in out
 
 
 def test_status_of_an_unknown_incident(demo_copy):

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from statuskit.errors import SignatureError
+from statuskit.errors import SignatureError, SignatureMismatch
 from statuskit.ssh import sshsig
 from statuskit.ssh.sshsig import (
     SshSig,
@@ -297,6 +297,20 @@ def test_sign_verifies_with_ssh_keygen(keys: dict[str, Key], tmp_path: Path, nam
     assert not keygen_verify(key.pub_line, NS, MESSAGE + b"x", text, tmp_path)
     assert not keygen_verify(key.pub_line, "other", MESSAGE, text, tmp_path)
     assert our_verdict(text, MESSAGE)
+
+
+@needs_ssh_keygen
+@pytest.mark.parametrize("name", list(KEY_SPECS))
+def test_a_good_signature_over_other_bytes_is_a_mismatch(keys: dict[str, Key], tmp_path: Path, name: str) -> None:
+    """ssh-keygen's signature over other bytes (an older version of an update) is SignatureMismatch, which
+    the gate reports as a stale approval; a malformed one is a plain SignatureError."""
+    text = keygen_sign(keys[name], NS, MESSAGE, tmp_path, None)
+    with pytest.raises(SignatureMismatch, match="signature does not verify"):
+        verify(parse_armored(text), MESSAGE + b"x")
+    verify(parse_armored(text), MESSAGE)
+    with pytest.raises(SignatureError) as exc:
+        parse_armored(text.replace("-----END", "x-----END"))
+    assert not isinstance(exc.value, SignatureMismatch)
 
 
 @needs_ssh_keygen

@@ -86,6 +86,25 @@ def test_approve_teams_cli_signs_with_ssh_keygen_and_check_passes(repo):
     assert check_base(repo.site.root, "main", T) == []
 
 
+def test_approve_teams_shows_keys_as_ssh_keygen_fingerprints(repo):
+    """The registry an approver signs names each key as `ssh-keygen -lf` does: type, SHA256:, comment."""
+    repo.commit("base")
+    repo.branch()
+    add_mallory(repo.site)
+    keys = repo.site.keys
+    result = run("approve-teams", "--team", "comms", "--member", "alice", "--key", str(keys["alice"].path),
+                 "--base", "main", "--yes")
+    assert result.exit_code == 0, result.output
+    for member in ("alice", "carol", "bob", "dave", "mallory"):
+        pub = keys[member].public
+        listed = subprocess.run(["ssh-keygen", "-lf", "-"], input=pub + "\n", capture_output=True, text=True,
+                                check=True).stdout.split()
+        line = f"member {member} ({member.capitalize() if member != 'mallory' else 'Mallory'}" + (
+            " Example" if member != "mallory" else "") + f") key: {pub.split()[0]} {listed[1]} {member}@test\n"
+        assert line in result.output
+        assert pub.split()[1] not in result.output
+
+
 def test_approve_teams_numbers_the_step_after_the_base(repo):
     repo.commit("base")
     repo.branch()
