@@ -79,10 +79,12 @@ from mkdocs.structure.toc import get_toc
 
 from ..errors import StatuskitError
 from ..gate.clock import resolve_time
-from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
+from ..publish.build import (BuildOptions, Prepared, advisory_settings, config_refusals, prepare, render_outputs,
+                             site_info)
 from ..publish.output import check_replaceable, write_files, write_marker
 from ..render.i18n import catalogue_warnings, check_time_zone
 from ..render.pages import Page
+from ..render.site import PUBLISHER_CATEGORIES
 from ..render.search import search_sections
 from .shell import TEMPLATE as SHELL_TEMPLATE
 from .shell import Shells
@@ -115,6 +117,27 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 """Templates and assets that extend Material for MkDocs (main.html, statuskit.css)."""
 
 
+class CsafOptions(base.Config):
+    """``csaf:``: the publisher of the CSAF advisories (reference/advisories.md)."""
+
+    enabled = c.Type(bool, default=True)
+    publisher = c.Optional(c.Type(str))
+    namespace = c.Optional(c.Type(str))
+    category = c.Choice(PUBLISHER_CATEGORIES, default="vendor")
+    contact_details = c.Optional(c.Type(str))
+    issuing_authority = c.Optional(c.Type(str))
+
+
+class SecurityTxtOptions(base.Config):
+    """``security_txt:``: /.well-known/security.txt (RFC 9116), written when ``contact`` is given."""
+
+    contact = c.ListOfItems(c.Type(str), default=[])
+    policy = c.Optional(c.Type(str))
+    encryption = c.Optional(c.Type(str))
+    acknowledgments = c.Optional(c.Type(str))
+    hiring = c.Optional(c.Type(str))
+
+
 class StatuskitConfig(base.Config):
     content = c.Type(str, default="content")
     """The content folder, relative to mkdocs.yml (``$STATUSKIT_CONTENT`` overrides it)."""
@@ -125,6 +148,10 @@ class StatuskitConfig(base.Config):
     """Statuspage-style page id for the JSON API; default derived from ``site_url``."""
     display_time_zone = c.Optional(c.Type(str))
     """An IANA time zone (``Europe/Berlin``) pages show next to UTC; data stays UTC."""
+    csaf = c.SubConfig(CsafOptions)
+    """The CSAF advisories' publisher (``enabled: false`` turns the CSAF export off)."""
+    security_txt = c.SubConfig(SecurityTxtOptions)
+    """``/.well-known/security.txt`` settings; no file without a ``contact``."""
     fast = c.Type(bool, default=True)
     """The speed-ups into MkDocs and Material internals (theme shells, search entries, the request
     patch in base.html); on only with a tested Material version (:data:`FAST_MATERIAL`)."""
@@ -321,6 +348,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                 site, language=code, template_dirs=(theme.custom_dir,) if theme.custom_dir else (),
                 display_time_zone=check_time_zone(self.config.display_time_zone,
                                                   f"{config_name}: plugins.statuskit.display_time_zone"))
+            site = advisory_settings(site, dict(self.config.csaf), dict(self.config.security_txt),
+                                     Path(config.config_file_path) if config.config_file_path else None)
             for warning in catalogue_warnings(code):
                 log.warning(warning)
             self.prepared = prepare(self.content_dir, at, site)

@@ -186,6 +186,8 @@ class CvssScore:
     """A CVSS 3.0 or 3.1 vector string (``CVSS:3.1/AV:N/...``), checked by the ``cvss`` library."""
     product: str
     """The product the score applies to, e.g. "Palo Alto Networks PAN-OS (GlobalProtect)" (one line)."""
+    cpe: str | None = None
+    """The product's CPE name (CSAF ``product_identification_helper.cpe``), optional."""
 
 
 @dataclass(frozen=True)

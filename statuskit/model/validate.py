@@ -783,7 +783,8 @@ def _validate_report(c: _Checker, value: Any, path: Path_, canonical: dict[str, 
     if "cvss" in m:
         scores = _validate_cvss(c, m["cvss"], path + ("cvss",), out.get("cves", ()))
         out["cvss"] = scores
-        canon["cvss"] = [{"cve": s.cve, "vector": s.vector, "product": s.product} for s in scores]
+        canon["cvss"] = [{"cve": s.cve, "vector": s.vector, "product": s.product, **({"cpe": s.cpe} if s.cpe else {})}
+                         for s in scores]
     if "references" in m:
         out["references"] = c.strings(m["references"], path + ("references",), "a list of URLs", _URL_RE.match,
                                       "an http(s) URL")
@@ -792,7 +793,10 @@ def _validate_report(c: _Checker, value: Any, path: Path_, canonical: dict[str, 
     return Report(**out)
 
 
-CVSS_KEYS = ("cve", "vector", "product")
+CVSS_KEYS = ("cve", "vector", "product", "cpe")
+CPE_RE = re.compile(
+    r'''^((cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#\$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|\}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#\$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|\}~]))+(\?*|\*?))|[\*\-])){4})|([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6}))\Z''', re.ASCII)
+"""The CPE 2.3 (or 2.2 URI) pattern of the CSAF 2.0 JSON schema (``product_identification_helper.cpe``)."""
 
 
 def _validate_cvss(c: _Checker, value: Any, path: Path_, cves: tuple[str, ...]) -> tuple[CvssScore, ...]:
@@ -832,9 +836,14 @@ def _validate_cvss(c: _Checker, value: Any, path: Path_, cves: tuple[str, ...]) 
                                              "string from the CVE's record (e.g. NVD)")
                 vector = None
         product = c.text(em.get("product"), epath + ("product",), required=True, what="product", one_line=True)
+        cpe = em.get("cpe")
+        if cpe is not None and (not isinstance(cpe, str) or len(cpe) < 5 or not CPE_RE.match(cpe)):
+            c.error(epath + ("cpe",), f"expected a CPE name like cpe:2.3:o:paloaltonetworks:pan-os:10.2.9:*:*:*:*:*:*:*, "
+                                      f"got {show_value(cpe)}")
+            cpe = None
         if cve and vector and product:
             seen.add(cve)
-            out.append(CvssScore(cve, vector, product.strip()))
+            out.append(CvssScore(cve, vector, product.strip(), cpe))
     return tuple(out)
 
 

@@ -204,11 +204,16 @@ def csaf_document(inc: PublishedIncident, release: Release, site: SiteInfo) -> d
     }}
     if report is not None and report.cves:
         products: dict[str, str] = {}
+        cpes: dict[str, str] = {}
         for s in report.cvss:
             products.setdefault(s.product, f"CSAFPID-{len(products) + 1:04d}")
+            if s.cpe:
+                cpes.setdefault(s.product, s.cpe)
         if products:
-            doc["product_tree"] = {"full_product_names": [{"name": name, "product_id": pid}
-                                                          for name, pid in products.items()]}
+            doc["product_tree"] = {"full_product_names": [
+                {"name": name, "product_id": pid,
+                 **({"product_identification_helper": {"cpe": cpes[name]}} if name in cpes else {})}
+                for name, pid in products.items()]}
         vulns = []
         for cve in report.cves:
             v: dict[str, Any] = {"cve": cve, "references": [

@@ -409,6 +409,8 @@ class HomePageView:
     """The components by group (render each with ``statuskit/partials/component.html``)."""
     recent: tuple[Markup, ...]
     """List items (``<li class="sk-list-item">``) of the latest past incidents."""
+    footer: tuple[LinkView, ...] = ()
+    """The footer's links: the CSAF provider metadata and security.txt, when the site writes them."""
 
 
 @dataclass(frozen=True)
@@ -482,3 +484,5 @@ class TechnicalPageView:
     """Every revision, oldest first (empty when none)."""
     updates: tuple[UpdateView, ...]
     """Technical track, newest first: updates with technical text or a report, and withdrawn ones."""
+    exports: tuple[LinkView, ...] = ()
+    """The machine-readable exports of the technical track (CSAF; :func:`statuskit.render.csaf.exports_of`)."""
