@@ -8,7 +8,11 @@ plugins:
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
       display_time_zone: Europe/Berlin  # optional: pages also show times in this IANA time zone
       fast: true                      # the speed-ups into MkDocs/Material internals (default: true)
+      csaf: {publisher: Example, namespace: https://example.org/}   # CSAF advisories' publisher (optional)
+      security_txt: {contact: [mailto:security@example.org]}       # /.well-known/security.txt (optional)
 ```
+
+``csaf`` and ``security_txt`` are described in reference/advisories.md.
 
 statuskit's words and dates follow ``theme.language`` (a catalogue per language; English, with a
 warning, where there is none), and its templates are looked up in ``theme.custom_dir`` first
@@ -53,7 +57,7 @@ The adapter stays thin; every hook hands off to the core:
 - ``on_env``: generated pages go through :mod:`statuskit.mkdocs_adapter.shell`, which renders
   the theme once per kind of page and fills in each page (byte-identical output).
 - ``on_post_page``: a generated page lets go of its body once written.
-- ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
+- ``on_post_build``: writes the feeds, JSON API, badges, approvals.json, the CSAF files and security.txt.
 - ``on_post_page`` / ``on_post_template``: in a preview, the banner and noindex on every page.
 - ``on_serve``: ``mkdocs serve`` also watches the content folder.
 """

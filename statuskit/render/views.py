@@ -304,6 +304,13 @@ _SECTION_TITLES = {
 }
 
 
+def _base_score(vector: str) -> str:
+    """The CVSS v3 base score of a vector, by the ``cvss`` library (``10.0``)."""
+    from cvss import CVSS3
+
+    return f"{CVSS3(vector).base_score:.1f}"
+
+
 def _inline(fragment: str) -> Markup:
     if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
         return Markup(fragment[3:-4])
@@ -330,7 +337,9 @@ def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[
     if report.attack_techniques:
         add("attack", links=tuple(LinkView(attack_url(t), t) for t in report.attack_techniques))
     if report.cves:
-        add("cves", links=tuple(LinkView(cve_url(c), c) for c in report.cves))
+        scores = {s.cve: s for s in report.cvss}  # the base score the CSAF advisory publishes
+        add("cves", links=tuple(LinkView(cve_url(c), f"{c} (CVSS {_base_score(scores[c].vector)})" if c in scores else c)
+                                for c in report.cves))
     for key, text in (("detection", report.detection), ("remediation", report.remediation)):
         html = md(text)
         if html:

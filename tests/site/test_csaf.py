@@ -133,6 +133,9 @@ def test_ransomware_advisory_follows_the_published_technical_track(demo_site, de
     assert score["products"] == ["CSAFPID-0001"]
     assert (score["cvss_v3"]["baseScore"], score["cvss_v3"]["baseSeverity"]) == (10.0, "CRITICAL")
     assert score["cvss_v3"]["vectorString"] == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"
+    # the technical page shows the same base score
+    page = (demo_later / "incidents/2026-11-24-ransomware-scheduling/technical/index.html").read_text()
+    assert "CVE-2024-3400 (CVSS 10.0)</a>" in page
     # indicators are defanged in the advisory too
     assert "203[.]0[.]113[.]88" in json.dumps(later) and "203.0.113.88" not in json.dumps(later)
 
