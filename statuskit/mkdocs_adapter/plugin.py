@@ -8,7 +8,11 @@ plugins:
       page_id: abc123def456           # optional Statuspage page id (default: derived from site_url)
       display_time_zone: Europe/Berlin  # optional: pages also show times in this IANA time zone
       fast: true                      # the speed-ups into MkDocs/Material internals (default: true)
+      csaf: {publisher: Example, namespace: https://example.org/}   # CSAF advisories' publisher (optional)
+      security_txt: {contact: [mailto:security@example.org]}       # /.well-known/security.txt (optional)
 ```
+
+``csaf`` and ``security_txt`` are described in reference/advisories.md.
 
 statuskit's words and dates follow ``theme.language`` (a catalogue per language; English, with a
 warning, where there is none), and its templates are looked up in ``theme.custom_dir`` first
@@ -53,7 +57,7 @@ The adapter stays thin; every hook hands off to the core:
 - ``on_env``: generated pages go through :mod:`statuskit.mkdocs_adapter.shell`, which renders
   the theme once per kind of page and fills in each page (byte-identical output).
 - ``on_post_page``: a generated page lets go of its body once written.
-- ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
+- ``on_post_build``: writes the feeds, JSON API, badges, approvals.json, the CSAF files and security.txt.
 - ``on_post_page`` / ``on_post_template``: in a preview, the banner and noindex on every page.
 - ``on_serve``: ``mkdocs serve`` also watches the content folder.
 """
@@ -80,10 +84,12 @@ from mkdocs.structure.toc import get_toc
 from ..errors import StatuskitError
 from ..gate.clock import resolve_time
 from ..gate.release import refuse_assumed
-from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
+from ..publish.build import (BuildOptions, Prepared, advisory_settings, config_refusals, prepare, render_outputs,
+                             site_info)
 from ..publish.output import check_replaceable, write_files, write_marker
 from ..render.i18n import catalogue_warnings, check_time_zone
 from ..render.pages import Page
+from ..render.site import PUBLISHER_CATEGORIES
 from ..render.search import search_sections
 from .shell import TEMPLATE as SHELL_TEMPLATE
 from .shell import Shells
@@ -116,6 +122,27 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 """Templates and assets that extend Material for MkDocs (main.html, statuskit.css)."""
 
 
+class CsafOptions(base.Config):
+    """``csaf:``: the publisher of the CSAF advisories (reference/advisories.md)."""
+
+    enabled = c.Type(bool, default=True)
+    publisher = c.Optional(c.Type(str))
+    namespace = c.Optional(c.Type(str))
+    category = c.Choice(PUBLISHER_CATEGORIES, default="vendor")
+    contact_details = c.Optional(c.Type(str))
+    issuing_authority = c.Optional(c.Type(str))
+
+
+class SecurityTxtOptions(base.Config):
+    """``security_txt:``: /.well-known/security.txt (RFC 9116), written when ``contact`` is given."""
+
+    contact = c.ListOfItems(c.Type(str), default=[])
+    policy = c.Optional(c.Type(str))
+    encryption = c.Optional(c.Type(str))
+    acknowledgments = c.Optional(c.Type(str))
+    hiring = c.Optional(c.Type(str))
+
+
 class StatuskitConfig(base.Config):
     content = c.Type(str, default="content")
     """The content folder, relative to mkdocs.yml (``$STATUSKIT_CONTENT`` overrides it)."""
@@ -128,6 +155,10 @@ class StatuskitConfig(base.Config):
     """An IANA time zone (``Europe/Berlin``) pages show next to UTC; data stays UTC."""
     drafts = c.Optional(c.Type(bool))
     """Refused: a drafts preview comes only from the command line (``build --drafts``, ``serve --drafts``)."""
+    csaf = c.SubConfig(CsafOptions)
+    """The CSAF advisories' publisher (``enabled: false`` turns the CSAF export off)."""
+    security_txt = c.SubConfig(SecurityTxtOptions)
+    """``/.well-known/security.txt`` settings; no file without a ``contact``."""
     fast = c.Type(bool, default=True)
     """The speed-ups into MkDocs and Material internals (theme shells, search entries, the request
     patch in base.html); on only with a tested Material version (:data:`FAST_MATERIAL`)."""
@@ -345,6 +376,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                 site, language=code, template_dirs=(theme.custom_dir,) if theme.custom_dir else (),
                 display_time_zone=check_time_zone(self.config.display_time_zone,
                                                   f"{config_name}: plugins.statuskit.display_time_zone"))
+            site = advisory_settings(site, dict(self.config.csaf), dict(self.config.security_txt),
+                                     Path(config.config_file_path) if config.config_file_path else None)
             for warning in catalogue_warnings(code):
                 log.warning(warning)
             self.prepared = prepare(self.content_dir, at, site, drafts=self.drafts)

@@ -177,6 +177,20 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class CvssScore:
+    """The CVSS v3 base vector of one of a report's CVEs, for the product it scores."""
+
+    cve: str
+    """A CVE id listed in the report's ``cves``."""
+    vector: str
+    """A CVSS 3.0 or 3.1 vector string (``CVSS:3.1/AV:N/...``), checked by the ``cvss`` library."""
+    product: str
+    """The product the score applies to, e.g. "Palo Alto Networks PAN-OS (GlobalProtect)" (one line)."""
+    cpe: str | None = None
+    """The product's CPE name (CSAF ``product_identification_helper.cpe``), optional."""
+
+
+@dataclass(frozen=True)
 class Report:
     """A complete technical report revision; a later one replaces it."""
 
@@ -186,6 +200,8 @@ class Report:
     indicators: tuple[Indicator, ...] = ()
     attack_techniques: tuple[str, ...] = ()
     cves: tuple[str, ...] = ()
+    cvss: tuple[CvssScore, ...] = ()
+    """CVSS scores of some of ``cves`` (at most one per CVE), in the report's order."""
     detection: str | None = None
     remediation: str | None = None
     references: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from ..errors import Problem
 from .load import Document, Path_
 from .records import (
+    CvssScore,
     FrozenDict,
     DATA_EXPOSURE,
     INCIDENT_IMPACTS,
@@ -75,7 +76,7 @@ UPDATE_KEYS = (
 )
 """Every key an update may have."""
 REPORT_KEYS = (
-    "summary", "root_cause", "timeline", "indicators", "attack_techniques", "cves",
+    "summary", "root_cause", "timeline", "indicators", "attack_techniques", "cves", "cvss",
     "detection", "remediation", "references",
 )
 INCIDENT_KEYS = ("id", "kind", "updates")
@@ -779,12 +780,71 @@ def _validate_report(c: _Checker, value: Any, path: Path_, canonical: dict[str, 
         out["cves"] = c.strings(m["cves"], path + ("cves",), "a list of CVE ids", CVE_RE.match,
                                 "a CVE id like CVE-2024-3400")
         canon["cves"] = list(out["cves"])
+    if "cvss" in m:
+        scores = _validate_cvss(c, m["cvss"], path + ("cvss",), out.get("cves", ()))
+        out["cvss"] = scores
+        canon["cvss"] = [{"cve": s.cve, "vector": s.vector, "product": s.product, **({"cpe": s.cpe} if s.cpe else {})}
+                         for s in scores]
     if "references" in m:
         out["references"] = c.strings(m["references"], path + ("references",), "a list of URLs", _URL_RE.match,
                                       "an http(s) URL")
         canon["references"] = list(out["references"])
     canonical["report"] = canon
     return Report(**out)
+
+
+CVSS_KEYS = ("cve", "vector", "product", "cpe")
+CPE_RE = re.compile(
+    r'''^((cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#\$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|\}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#\$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|\}~]))+(\?*|\*?))|[\*\-])){4})|([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6}))\Z''', re.ASCII)
+"""The CPE 2.3 (or 2.2 URI) pattern of the CSAF 2.0 JSON schema (``product_identification_helper.cpe``)."""
+
+
+def _validate_cvss(c: _Checker, value: Any, path: Path_, cves: tuple[str, ...]) -> tuple[CvssScore, ...]:
+    """``report.cvss``: ``[{cve, vector, product}]``, each CVE listed in ``cves`` and scored once; the
+    vector is read by the ``cvss`` library (CVSS 3.0 or 3.1), so a vector it cannot score is an error."""
+    from cvss import CVSS3
+    from cvss.exceptions import CVSSError
+
+    out: list[CvssScore] = []
+    seen: set[str] = set()
+    for i, e in enumerate(c.seq(value, path, "a list of CVSS scores") or ()):
+        epath = path + (i,)
+        em = c.mapping(e, epath, "a CVSS score {cve, vector, product}")
+        if em is None:
+            continue
+        c.keys(em, epath, CVSS_KEYS, "a CVSS score")
+        cve = em.get("cve")
+        if not isinstance(cve, str) or not CVE_RE.match(cve):
+            c.error(epath + ("cve",), f"expected a CVE id like CVE-2024-3400, got {show_value(cve)}")
+            cve = None
+        elif cve not in cves:
+            c.error(epath + ("cve",), f"{cve} is not in this report's cves; add it to cves: or remove its score")
+            cve = None
+        elif cve in seen:
+            c.error(epath + ("cve",), f"{cve} is scored twice; give each CVE one vector")
+            cve = None
+        vector = em.get("vector")
+        if not isinstance(vector, str) or not vector.startswith(("CVSS:3.0/", "CVSS:3.1/")):
+            c.error(epath + ("vector",), f"expected a CVSS 3.0 or 3.1 vector like "
+                                         f"\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\", got {show_value(vector)}")
+            vector = None
+        else:
+            try:
+                CVSS3(vector)
+            except CVSSError as exc:
+                c.error(epath + ("vector",), f"{vector!r} is not a valid CVSS vector ({exc}); copy the vector "
+                                             "string from the CVE's record (e.g. NVD)")
+                vector = None
+        product = c.text(em.get("product"), epath + ("product",), required=True, what="product", one_line=True)
+        cpe = em.get("cpe")
+        if cpe is not None and (not isinstance(cpe, str) or len(cpe) < 5 or not CPE_RE.match(cpe)):
+            c.error(epath + ("cpe",), f"expected a CPE name like cpe:2.3:o:paloaltonetworks:pan-os:10.2.9:*:*:*:*:*:*:*, "
+                                      f"got {show_value(cpe)}")
+            cpe = None
+        if cve and vector and product:
+            seen.add(cve)
+            out.append(CvssScore(cve, vector, product.strip(), cpe))
+    return tuple(out)
 
 
 def _validate_facts(c: _Checker, u: dict[str, Any], path: Path_, canonical: dict[str, Any]) -> Facts:

@@ -44,7 +44,7 @@ from .output_scan import scan_site
 if TYPE_CHECKING:
     from ..gate.drafts import Drafts
 
-__all__ = ["BuildOptions", "site_info", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
+__all__ = ["BuildOptions", "site_info", "advisory_settings", "prepare", "Prepared", "render_outputs", "export_site", "build_site",
            "site_from_mkdocs_yml", "settings_from_mkdocs_yml", "MkDocsSettings", "export_site_info", "BuildResult"]
 
 
@@ -59,6 +59,79 @@ def site_info(name: str, url: str, page_id: str | None = None) -> SiteInfo:
         digest = hashlib.sha256(url.rstrip("/").encode("utf-8")).digest()
         page_id = base64.b32encode(digest).decode("ascii").lower()[:12]
     return SiteInfo(name=name, url=url, page_id=page_id)
+
+
+_CONTACT_SCHEMES = ("mailto:", "https://", "tel:")
+
+
+def _plugin_option_line(path: Path | None, keys: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of ``plugins: - statuskit: <keys>`` in mkdocs.yml, or None."""
+    if path is None:
+        return None
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+    def child(n, key):
+        if isinstance(n, yaml.MappingNode) and isinstance(key, str):
+            return next((v for k, v in n.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        if isinstance(n, yaml.SequenceNode) and isinstance(key, int) and key < len(n.value):
+            return n.value[key]
+        return None
+
+    plugins = child(node, "plugins")
+    if isinstance(plugins, yaml.SequenceNode):
+        plugins = next((item for item in plugins.value if child(item, "statuskit") is not None), None)
+    node = child(plugins, "statuskit")
+    last = node
+    for key in keys:
+        node = child(node, key)
+        if node is None:
+            break
+        last = node
+    return None if last is None else last.start_mark.line + 1
+
+
+def advisory_settings(site: SiteInfo, csaf: dict, security_txt: dict, config_file: Path | None) -> SiteInfo:
+    """``site`` with the plugin options ``csaf`` and ``security_txt`` (reference/advisories.md), checked:
+    every problem as ``mkdocs.yml:line: plugins.statuskit.<key>: message``."""
+    import dataclasses
+
+    from ..render.site import CsafSettings, SecurityTxt
+
+    name = display_path(Path(config_file)) if config_file is not None else "mkdocs.yml"
+    problems: list[str] = []
+
+    def problem(keys: tuple[str | int, ...], message: str) -> None:
+        line = _plugin_option_line(config_file, keys)
+        field = "plugins.statuskit." + ".".join(f"[{k}]" if isinstance(k, int) else k for k in keys).replace(".[", "[")
+        problems.append(f"{name}:{line}: {field}: {message}" if line else f"{name}: {field}: {message}")
+
+    namespace = csaf.get("namespace")
+    if namespace is not None and not str(namespace).startswith("https://"):
+        problem(("csaf", "namespace"), f"{namespace!r} is not an https URL; CSAF's publisher namespace is the "
+                                       "publisher's web address, such as https://www.example.org/")
+    contacts = tuple(security_txt.get("contact") or ())
+    for i, contact in enumerate(contacts):
+        if not str(contact).startswith(_CONTACT_SCHEMES) or any(ch.isspace() for ch in str(contact)):
+            problem(("security_txt", "contact", i), f"{contact!r} is not a contact URI; write mailto:security@example.org, "
+                                                    "https://example.org/security or tel:+1-201-555-0123 (RFC 9116)")
+    for key in ("policy", "encryption", "acknowledgments", "hiring"):
+        value = security_txt.get(key)
+        if value is not None and not str(value).startswith("https://"):
+            problem(("security_txt", key), f"{value!r} is not an https URL (RFC 9116 requires https for {key})")
+    if not contacts and any(security_txt.get(k) for k in ("policy", "encryption", "acknowledgments", "hiring")):
+        problem(("security_txt", "contact"), "security.txt needs at least one contact (RFC 9116); add "
+                                             "contact: [mailto:security@example.org]")
+    if problems:
+        raise StatuskitError("\n".join(problems))
+    settings = None if not csaf.get("enabled", True) else CsafSettings(
+        publisher=csaf.get("publisher"), namespace=namespace, category=csaf.get("category") or "vendor",
+        contact_details=csaf.get("contact_details"), issuing_authority=csaf.get("issuing_authority"))
+    text = SecurityTxt(contacts, *(security_txt.get(k) for k in ("policy", "encryption", "acknowledgments", "hiring"))) \
+        if contacts else None
+    return dataclasses.replace(site, csaf=settings, security_txt=text)
 
 
 def read_raw_config(path: Path) -> dict:

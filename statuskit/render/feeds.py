@@ -9,7 +9,8 @@ Feeds (outputs.md):
 - ``components/<id>/history.rss`` / ``.atom``: the same, for incidents that touch
   that component;
 - ``technical.rss`` / ``technical.atom``: one entry per published technical text
-  or report revision, indicators defanged.
+  or report revision, indicators defanged; each ends with links to the incident's
+  machine-readable exports (:func:`statuskit.render.csaf.exports_of`).
 
 Entry ids are ``<site_url>incidents/<id>/#update-<n>`` (technical:
 ``<site_url>incidents/<id>/technical/#update-<n>``), the same on every rebuild.
@@ -37,13 +38,16 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
+from markupsafe import Markup
+
 from ..version import __version__
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS
+from .csaf import exports_of
 from .i18n import Language, language
 from .site import SiteInfo
 from .templates import render
-from .views import exports_of, markdown_for, reference_hosts, update_view
+from .views import markdown_for, reference_hosts, update_view
 
 __all__ = ["FEED_LIMIT", "render_feeds", "shown_in_public", "retraction_note", "human_time"]
 
@@ -150,16 +154,18 @@ def technical_entries(release: Release, site: SiteInfo, limit: int | None = None
                            public_href=public, technical_href=page, with_report=True,
                            report_revision=revisions.index(u.id) + 1 if report is not None else None)
         what = lang.gettext("technical report revised") if report is not None else lang.gettext("technical update")
-        # the exports are linked in the entry's text: feedgen 1.0.0 writes an entry link's rel and type
-        # nowhere, so a rel="related" link would read as a second alternate link
-        exports = exports_of(lang, inc, page)
+        # linked in the entry's text: feedgen 1.0.0 writes no rel or type on an entry link, so a
+        # rel="related" link would read as a second alternate link
+        exports = exports_of(inc, site)
+        html = render(site.env, "partials/update.html", update=view)
+        if exports:  # both exports (CSAF, STIX) linked from every technical entry
+            links = Markup(", ").join(Markup('<a href="%s" type="%s">%s</a>') % (site.url + e.path, e.type, e.title)
+                                      for e in exports)
+            html += "<p>" + str(Markup(lang.gettext("Machine-readable exports: %(links)s")) % {"links": links}) + "</p>"
         out.append(Entry(
             id=f"{page}#update-{u.id}", link=f"{page}#update-{u.id}",
             title=lang.gettext("%(title)s: %(what)s") % {"title": u.state.title, "what": what},
-            published=u.at, updated=u.at,
-            html=render(site.env, "partials/update.html", update=view) + render(site.env, "partials/exports.html",
-                                                                                   exports=exports),
-            sort_key=(u.at, inc.id, u.id),
+            published=u.at, updated=u.at, html=html, sort_key=(u.at, inc.id, u.id),
         ))
     return out
 

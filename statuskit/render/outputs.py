@@ -1,4 +1,5 @@
-"""Every non-page output of a build: feeds, the JSON API, badges, STIX bundles and approvals.json.
+"""Every non-page output of a build: feeds, the JSON API, badges, approvals.json, STIX bundles, the CSAF
+advisories with their distribution files (:mod:`statuskit.render.csaf`) and security.txt.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -38,6 +39,7 @@ from ..gate.release import Release
 from ..model.validate import format_time
 from .api import render_api
 from .badges import render_badges
+from .csaf import render_csaf
 from .feeds import render_feeds
 from .site import SiteInfo
 from .stix import render_stix
@@ -80,11 +82,13 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, ``api/v2/*.json``, badges, STIX bundles and ``approvals.json``: relative path -> bytes, sorted by path."""
+    """Feeds, ``api/v2/*.json``, badges, ``approvals.json``, STIX bundles, CSAF and security.txt: relative
+    path -> bytes, sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
     out.update(render_api(release, site))
     out.update(render_badges(release, site))
     out.update(render_stix(release, site))
     out["approvals.json"] = approvals_json(release, site)
+    out.update(render_csaf(release, site))
     return dict(sorted(out.items()))

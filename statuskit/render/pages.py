@@ -35,13 +35,14 @@ from markupsafe import Markup
 
 from ..gate.release import ComponentView as ComponentState, PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Kind
+from .csaf import exports_of
 from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
 from .templates import render
 from .views import (Markdown, ComponentGroupView, ComponentPageView, ComponentView, HistoryPageView, HomePageView,
                     IncidentPageView, LinkView, MonthView, RevisionView, TechnicalPageView, attack_url, cve_url,
-                    exports_of, indicators_of, markdown_for, reference_hosts, report_view, status_view, time_view, update_view)
+                    ExportView, indicators_of, markdown_for, reference_hosts, report_view, status_view, time_view, update_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -315,9 +316,22 @@ def _home(ctx: _Context) -> Page:
         active=tuple(Markup(_card(ctx, here, inc)) for inc in active),
         maintenance=tuple(Markup(_card(ctx, here, inc)) for inc in maint),
         groups=tuple(ComponentGroupView(g, tuple(cs)) for g, cs in groups.items()),
-        recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent))
+        recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent),
+        footer=_home_footer(ctx))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
                 description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
+
+
+def _home_footer(ctx: _Context) -> tuple[LinkView, ...]:
+    """The CSAF provider metadata and security.txt, when the site writes them (links from the root)."""
+    from .csaf import PROVIDER_METADATA, SECURITY_TXT
+
+    out = []
+    if ctx.site.csaf is not None:
+        out.append(LinkView(PROVIDER_METADATA, ctx._("Security advisories (CSAF provider metadata)")))
+    if ctx.site.security_txt is not None and ctx.site.security_txt.contact:
+        out.append(LinkView(SECURITY_TXT, ctx._("Security contact (security.txt)")))
+    return tuple(out)
 
 
 def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
@@ -461,7 +475,7 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
         updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names, track="technical",
                                   public_href="../", technical_href="", report_revision=rev_no.get(u.id))
                       for u in reversed(inc.updates) if u.retracted or u.technical or u.update.report is not None),
-        exports=exports_of(ctx.lang, inc, ""))
+        exports=tuple(ExportView(_rel(here, e.path), e.title, e.type) for e in exports_of(inc, ctx.site)))
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},

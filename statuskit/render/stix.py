@@ -43,7 +43,7 @@ from ..model.records import STATUS_LABELS, Indicator, Report
 from ..model.validate import format_time
 from .site import SiteInfo
 
-__all__ = ["render_stix", "stix_path", "stix_bundle", "indicator_pattern", "NAMESPACE"]
+__all__ = ["render_stix", "stix_path", "has_bundle", "stix_bundle", "indicator_pattern", "NAMESPACE"]
 
 NAMESPACE = uuid.UUID("6f0c6b1e-8f4a-5b0e-9d0a-2f7a3c1b5e11")
 """The UUIDv5 namespace of statuskit's STIX ids (fixed forever: changing it changes every id)."""
@@ -211,6 +211,11 @@ def stix_bundle(inc: PublishedIncident, site: SiteInfo) -> dict[str, Any]:
     return doc
 
 
+def has_bundle(inc: PublishedIncident) -> bool:
+    """Whether ``inc`` has a bundle: its technical page exists with published technical text or a report."""
+    return inc.has_technical and any(u.technical or u.update.report is not None for u in inc.live)
+
+
 def _bundle_bytes(shared: tuple[Release, SiteInfo], index: int) -> bytes:
     release, site = shared
     doc = stix_bundle(release.incidents[index], site)
@@ -222,7 +227,6 @@ def render_stix(release: Release, site: SiteInfo) -> dict[str, bytes]:
 
     ``stix2`` validates every object as it is made (about 0.2 ms each), so large sites make their
     bundles on every core (:func:`statuskit.infra.parallel.pmap`)."""
-    todo = [i for i, inc in enumerate(release.incidents)
-            if inc.has_technical and any(u.technical or u.update.report is not None for u in inc.live)]
+    todo = [i for i, inc in enumerate(release.incidents) if has_bundle(inc)]
     data = pmap(_bundle_bytes, todo, (release, site))
     return {stix_path(release.incidents[i].id): b for i, b in zip(todo, data, strict=True)}

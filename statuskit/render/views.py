@@ -32,7 +32,7 @@ from .markdown import render_markdown
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
            "ReportSection", "TimelineRow", "IndicatorRow", "LinkView", "StatusView", "ComponentView", "IncidentPageView",
            "ComponentGroupView", "HomePageView", "MonthView", "HistoryPageView", "ComponentPageView", "RevisionView",
-           "TechnicalPageView", "IncidentMarkdown", "Markdown", "ExportView", "exports_of",
+           "TechnicalPageView", "IncidentMarkdown", "Markdown", "ExportView",
            "time_view", "update_view", "report_view", "status_view", "markdown_for", "indicators_of", "reference_hosts",
            "attack_url", "cve_url"]
 
@@ -315,21 +315,11 @@ class ExportView:
     """A machine-readable document of an incident's technical track, for peers' tools."""
 
     href: str
-    """Relative to where it is shown (pages) or absolute (feeds)."""
+    """Relative to the page."""
     label: str
-    """Translated, e.g. "STIX 2.1 bundle"."""
+    """Translated, e.g. "STIX 2.1 bundle (JSON)"."""
     media_type: str
     """Its media type (the link's ``type``)."""
-
-
-def exports_of(lang: Language, inc: PublishedIncident, technical_href: str) -> tuple[ExportView, ...]:
-    """The exports of ``inc`` (``technical_href``: its technical page, relative or absolute, ending in /)."""
-    from .stix import MEDIA_TYPE, stix_path
-
-    if not inc.has_technical:
-        return ()
-    name = stix_path(inc.id).rsplit("/", 1)[1]
-    return (ExportView(technical_href + name, lang.gettext("STIX 2.1 bundle"), MEDIA_TYPE),)
 
 
 @dataclass(frozen=True)
@@ -362,6 +352,13 @@ _SECTION_TITLES = {
 }
 
 
+def _base_score(vector: str) -> str:
+    """The CVSS v3 base score of a vector, by the ``cvss`` library (``10.0``)."""
+    from cvss import CVSS3
+
+    return f"{CVSS3(vector).base_score:.1f}"
+
+
 def _inline(fragment: str) -> Markup:
     if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
         return Markup(fragment[3:-4])
@@ -389,7 +386,9 @@ def report_view(lang: Language, report: Report, md: Markdown, indicators: tuple[
     if report.attack_techniques:
         add("attack", links=tuple(LinkView(attack_url(t), t) for t in report.attack_techniques))
     if report.cves:
-        add("cves", links=tuple(LinkView(cve_url(c), c) for c in report.cves))
+        scores = {s.cve: s for s in report.cvss}  # the base score the CSAF advisory publishes
+        add("cves", links=tuple(LinkView(cve_url(c), f"{c} (CVSS {_base_score(scores[c].vector)})" if c in scores else c)
+                                for c in report.cves))
     for key, text in (("detection", report.detection), ("remediation", report.remediation)):
         html = md(text)
         if html:
@@ -468,6 +467,8 @@ class HomePageView:
     """The components by group (render each with ``statuskit/partials/component.html``)."""
     recent: tuple[Markup, ...]
     """List items (``<li class="sk-list-item">``) of the latest past incidents."""
+    footer: tuple[LinkView, ...] = ()
+    """The footer's links: the CSAF provider metadata and security.txt, when the site writes them."""
 
 
 @dataclass(frozen=True)
@@ -542,4 +543,5 @@ class TechnicalPageView:
     updates: tuple[UpdateView, ...]
     """Technical track, newest first: updates with technical text or a report, and withdrawn ones."""
     exports: tuple[ExportView, ...] = ()
-    """The machine-readable documents of the incident's technical track (:func:`exports_of`)."""
+    """The machine-readable exports of the technical track, hrefs relative to the page
+    (:func:`statuskit.render.csaf.exports_of`: the CSAF advisory and the STIX bundle)."""

@@ -106,6 +106,12 @@ def describe(root: Path, incident: str, update_id: int | None) -> Summary:
             out.append(f"  ATT&CK: {', '.join(r.attack_techniques)}")
         if r.cves:
             out.append(f"  CVEs: {', '.join(r.cves)}")
+        for score in r.cvss:  # with the base score the CSAF advisory will publish
+            from cvss import CVSS3
+
+            base = CVSS3(score.vector)
+            out.append(f"  CVSS {score.cve}: {score.vector} (base score {base.base_score} "
+                       f"{base.severities()[0]}) for {score.product}" + (f" [{score.cpe}]" if score.cpe else ""))
         for ref in r.references:
             out.append(f"  reference: {ref}")
     lint = _lints_for(content, inc, u)

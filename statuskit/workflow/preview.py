@@ -169,7 +169,8 @@ def _update_section(c: Change, release: Release, report: GateReport) -> list[str
         parts = [name.replace("_", " ") for name in ("summary", "root_cause", "detection", "remediation")
                  if getattr(rep, name)]
         counts = [f"{len(getattr(rep, n))} {n.replace('_', ' ')}" for n in ("timeline", "indicators",
-                                                                            "attack_techniques", "cves", "references")
+                                                                            "attack_techniques", "cves", "cvss",
+                                                                            "references")
                   if getattr(rep, n)]
         out += [f"Technical report revision: {', '.join(parts + counts) or 'empty'}.", ""]
     return out

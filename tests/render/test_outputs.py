@@ -132,5 +132,9 @@ def test_render_outputs_is_deterministic_and_lists_every_file():
         expected |= {f"components/{v.id}/history.rss", f"components/{v.id}/history.atom",
                      f"components/{v.id}/badge.svg"}
     expected |= {f"incidents/{inc.id}/technical/stix.json" for inc in release.incidents if inc.has_technical}
+    expected |= {".well-known/csaf/provider-metadata.json", ".well-known/csaf/white/index.txt",
+                 ".well-known/csaf/white/changes.csv"}
+    expected |= {f".well-known/csaf/white/2026/{iid}.json"
+                 for iid in ("2026-08-21-ddos-website-partner-api", "2026-11-24-ransomware-scheduling")}
     assert set(first) == expected
     assert all(isinstance(data, bytes) and data for data in first.values())

@@ -190,8 +190,10 @@ def test_indicators_in_technical_prose_are_defanged_on_pages_and_feeds(sites):
     # the report's own reference stays a live link
     assert 'href="https://www.cisa.gov/stopransomware"' in technical
     live = files_containing(site, "192.0.2.99", "beacon-host.example.com")
-    # live only in the machine-readable export, never in a page, feed or the search index
-    assert {rel for rels in live.values() for rel in rels} == {stix_path(INCIDENT)}
+    # live only in the machine-readable exports (the STIX bundle, the CSAF advisory), never in a page,
+    # a feed or the search index
+    assert {rel for rels in live.values() for rel in rels} == {
+        stix_path(INCIDENT), f".well-known/csaf/white/2024/{INCIDENT}.json"}
     atom = (site / "technical.atom").read_text(encoding="utf-8")
     assert "192[.]0[.]2[.]99" in atom
 
@@ -199,14 +201,15 @@ def test_indicators_in_technical_prose_are_defanged_on_pages_and_feeds(sites):
 def test_the_technical_page_and_feed_link_the_bundle(sites):
     site = sites["before"]
     technical = (site / f"incidents/{INCIDENT}/technical/index.html").read_text(encoding="utf-8")
-    assert '<a href="stix.json" type="application/stix+json;version=2.1">STIX 2.1 bundle</a>' in technical
+    assert (f'<a href="../../../{stix_path(INCIDENT)}" type="application/stix+json;version=2.1">STIX 2.1 bundle (JSON)</a>'
+            in technical)
     url = f"{FIXTURE_URL}incidents/{INCIDENT}/technical/stix.json"
     for name in ("technical.atom", "technical.rss"):
         feed = feedparser.parse((site / name).read_bytes())
         assert len(feed.entries) == 2
         for entry in feed.entries:
             html = entry.content[0].value if name.endswith("atom") else entry.description
-            assert f'<a href="{url}" type="application/stix+json;version=2.1">STIX 2.1 bundle</a>' in html
+            assert f'<a href="{url}" type="application/stix+json;version=2.1">STIX 2.1 bundle (JSON)</a>' in html
 
 
 def test_bundles_made_on_several_cores_are_the_same_bytes(monkeypatch):
