@@ -32,6 +32,9 @@ def check(content_dir, at, base, previous, fmt):
     team's approval, are reported but pass. A stale approval (the update changed since
     it was signed) of an update published at --base REF, or by the site of --previous
     FILE, is an error: a published update is corrected by a new update, not re-approved.
+    With --base REF, the incidents that differ from REF are checked in full, and the
+    others are not re-checked (all are when any other file changed; their warnings are
+    then counted, not listed).
 
     Example: statuskit check --format github
     """

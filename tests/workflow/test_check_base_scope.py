@@ -4,6 +4,7 @@ depends on changed (real git repositories, real keys): issue 14, items 7 and 4."
 from __future__ import annotations
 
 import json
+import os
 
 from click.testing import CliRunner
 
@@ -121,6 +122,16 @@ def test_a_file_git_ignores_inside_the_content_folder_is_still_seen(repo):
     assert base["unchanged"]["rechecked"] is False
     assert [(p["file"], p["message"]) for p in base["problems"] if p["severity"] == "error"] == [
         ("content/incidents/alpha.yml.bak", "unexpected file in incidents/ (only <incident-id>.yml files belong here)")]
+
+
+def test_a_named_pipe_in_incidents_is_still_seen(repo):
+    """git does not list named pipes at all; anything in incidents/ that is not a regular file is checked."""
+    start(repo)
+    os.mkfifo(repo.site.root / "incidents" / "zulu.yml")
+    assert git(repo.path, "status", "--porcelain") == ""  # git sees nothing
+    code, base = check("--base", "main")
+    assert code == 1
+    assert [p["file"] for p in base["problems"] if p["severity"] == "error"] == ["content/incidents/zulu.yml"]
 
 
 # --- attacks: a change outside an incident's own file is still checked -------------------------------
