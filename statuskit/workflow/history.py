@@ -138,7 +138,7 @@ def _changes(repo: Path, sha: str, prefix: str) -> BaseChanges:
     spec = prefix or "."
     tracked, untracked, attributed = _git_together(
         repo,
-        ("diff", "--name-only", "--no-renames", "-z", sha),
+        ("diff", "--name-only", "--no-renames", "-z", sha, "--"),
         # untracked files anywhere (an untracked folder as one entry), ignored ones included: those
         # outside the content folder are then asked about with `git check-ignore`
         ("ls-files", "--others", "--directory", "-z", "--", "."),
