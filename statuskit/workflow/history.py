@@ -45,7 +45,8 @@ from ..gate.approvals import Registry, UpdateApprovals, all_approvals, update_ap
 from ..gate.release import gate, withdrawn_updates
 from ..gate.site_chain import TEAMS, WorkTree, read_steps, site_change_problems
 from ..gate.teams_chain import registry_digest, teams_change_problems
-from ..model.content import display_path, load_content_report, load_incident, load_site_files, shown_name
+from ..model.content import display_path, load_content_report, load_incident, load_site_files, read_regular, \
+    shown_name
 from ..model.records import Content, Incident, Update
 from ..model.validate import TEXT_KEYS
 
@@ -556,10 +557,22 @@ def _head_content(content_dir: Path, old: Content, changed: set[str] | None) -> 
     when teams.yml holds the same registry as at REF (the others are byte for byte as at REF, and
     ``check`` itself reads all of them), else everything (a registry change re-verifies every approval)."""
     if changed is not None:
-        _, teams, _ = load_site_files(content_dir)
-        if teams is not None and registry_digest(teams) == registry_digest(old.teams):
+        # teams.yml byte for byte as at REF holds the same registry (and costs no walk of the content folder)
+        same = _same_bytes(Path(content_dir, "teams.yml"), Path(old.root, "teams.yml"))
+        if not same:
+            _, teams, _ = load_site_files(content_dir)
+            same = teams is not None and registry_digest(teams) == registry_digest(old.teams)
+        if same:
             return load_content_report(content_dir, only=changed)[0]
     return load_content_report(content_dir)[0]
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether both are regular files (never followed links) with the same bytes."""
+    try:
+        return read_regular(a) == read_regular(b)
+    except OSError:
+        return False
 
 
 def _incidents_one_by_one(content_dir: Path, old: Content) -> dict[str, Incident]:
