@@ -54,7 +54,8 @@ def append_one(content: Path) -> None:
 def git_repo(content: Path, where: Path) -> Path:
     """A repository with ``content`` committed on main and an update appended on a branch (made once)."""
     repo = where / f"check-repo-{content.name}"
-    if not (repo / ".done").exists():
+    done = where / f"check-repo-{content.name}.done"  # outside the repository: an untracked file is a change
+    if not done.exists():
         shutil.rmtree(repo, ignore_errors=True)
         repo.mkdir(parents=True)
         shutil.copytree(content, repo / "content")
@@ -63,7 +64,7 @@ def git_repo(content: Path, where: Path) -> Path:
                      ["switch", "-q", "-c", "change"]):
             subprocess.run(["git", *args], cwd=repo, env=env, check=True)
         append_one(repo / "content")
-        (repo / ".done").write_text("")
+        done.write_text("")
     return repo
 
 

@@ -32,6 +32,9 @@ def check(content_dir, at, base, previous, fmt):
     team's approval, are reported but pass. A stale approval (the update changed since
     it was signed) of an update published at --base REF, or by the site of --previous
     FILE, is an error: a published update is corrected by a new update, not re-approved.
+    With --base REF, the incidents that differ from REF are checked in full, and the
+    others are not re-checked (all are when any other file changed; their warnings are
+    then counted, not listed).
 
     Example: statuskit check --format github
     """
@@ -40,7 +43,12 @@ def check(content_dir, at, base, previous, fmt):
     from ..gate.site_chain import site_warnings
 
     T = build_time(at)
-    result = run_check(content_dir)
+    changes = None
+    if base and Path(content_dir).is_dir():
+        from ..workflow.history import base_changes
+
+        changes = base_changes(content_dir, base)
+    result = run_check(content_dir, **_base_scope(changes))
     result.problems += language_warnings(content_dir)
     if not base:
         result.problems += site_warnings(content_dir)
@@ -49,7 +57,7 @@ def check(content_dir, at, base, previous, fmt):
         from ..workflow.history import check_base
 
         published: set[tuple[str, int]] = set()
-        result.problems += check_base(content_dir, base, T, published)
+        result.problems += check_base(content_dir, base, T, published, changes)
         result.problems = published_stale(result.problems, published, f"at {base}")
         result.problems.sort(key=Problem.sort_key)
     if previous is not None:
@@ -63,14 +71,46 @@ def check(content_dir, at, base, previous, fmt):
     n_inc, n_upd = result.incidents, result.updates
     summary = (f"{'ok' if result.ok else 'failed'}: {n_inc} incident(s), {n_upd} update(s); "
                f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    unchanged = _unchanged_line(result, changes, base) if changes is not None else None
     if fmt == "json":
-        click.echo(json.dumps({
+        doc = {
             "ok": result.ok, "at": format_time(T), "incidents": n_inc, "updates": n_upd,
             "errors": len(result.errors), "warnings": len(result.warnings),
             "problems": [_problem_json(p) for p in result.problems],
-        }, indent=2, ensure_ascii=False))
-    print_problems(result.problems, fmt, summary)
+        }
+        if changes is not None:
+            doc["unchanged"] = {"incidents": result.not_checked or result.hidden_incidents,
+                                "rechecked": not result.not_checked, "warnings_not_shown": len(result.hidden),
+                                "note": unchanged}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    print_problems(result.problems, fmt, summary if unchanged is None else f"{unchanged}\n{summary}")
     sys.exit(0 if result.ok else 1)
+
+
+def _base_scope(changes) -> dict:
+    """``run_check``'s ``only`` and ``shown`` for ``check --base``: the incidents that differ from REF are
+    checked in full; the others only when a file every incident's findings depend on changed (then
+    their warnings are counted, not listed); everything, all listed, when git's comparison cannot be
+    trusted (an attribute rewrites files on checkout)."""
+    if changes is None or not changes.trusted:
+        return {}
+    if changes.other:
+        return {"shown": changes.entries}
+    return {"only": changes.entries, "shown": changes.entries}
+
+
+def _unchanged_line(result, changes, base: str) -> str | None:
+    """The line about the incidents unchanged since REF (None when there are none, or all were listed)."""
+    if result.not_checked:
+        return (f"{result.not_checked} incident(s) unchanged since {base} were not re-checked (they were checked "
+                f"when {base} was; only incident files and approvals changed here); run `statuskit check` "
+                f"to check everything")
+    if result.hidden_incidents:
+        why = changes.other[0] + (f" and {len(changes.other) - 1} other file(s)" if len(changes.other) > 1 else "")
+        return (f"{len(result.hidden)} warning(s) in {result.hidden_incidents} incident(s) unchanged since {base} "
+                f"not shown (every incident was re-checked because {why} changed; their errors are shown); "
+                f"run `statuskit check` for all")
+    return None
 
 
 def _load(content_dir: Path, at: datetime, incident: str | None = None):

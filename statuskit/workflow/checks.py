@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 from ..infra.cache import cache_dir
 from .check_cache import CheckCache
@@ -32,6 +34,12 @@ class CheckResult:
     """Incident files that loaded."""
     updates: int = 0
     """Their updates."""
+    not_checked: int = 0
+    """Entries of incidents/ left out (``only``: unchanged since ``check --base REF``)."""
+    hidden: list[Problem] = field(default_factory=list)
+    """Warnings of the incidents outside ``shown``: counted, not listed (they do not fail the check)."""
+    hidden_incidents: int = 0
+    """The entries of incidents/ checked but outside ``shown``."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,7 +54,7 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path) -> CheckResult:
+def run_check(root: Path, only: Collection[str] | None = None, shown: Collection[str] | None = None) -> CheckResult:
     """Validate the content, verify approvals and run the lints.
 
     Each incident is checked on its own from start to end -- read, validate, verify
@@ -54,6 +62,11 @@ def run_check(root: Path) -> CheckResult:
     problems come back (an incident's approval state depends neither on other
     incidents nor on T). When a file has errors, the other files' findings are still reported, and
     the counts are those of the incidents that loaded.
+
+    ``only``: check just these entries of incidents/ (``<id>.yml``; the site files, the tree and the
+    approval folders of unknown incidents are always checked), counting the others in ``not_checked``.
+    ``shown``: list the findings of just these entries; the others' errors are listed too, their
+    warnings only counted (``hidden``). ``check --base REF`` passes the incidents that differ from REF.
     """
     from .init import example_key_problems  # example keys left by `statuskit init`
     from ..lint import load_config  # local import: lints are optional to the gate
@@ -68,30 +81,50 @@ def run_check(root: Path) -> CheckResult:
     if teams is not None:
         registry = Registry(teams, default_cache())
         problems += example_key_problems(teams)
-    names = incident_names(root)
+    all_names = incident_names(root)
+    if only is not None:  # (anything but a regular file in incidents/ is checked: git cannot hold a named pipe)
+        odd = _not_regular(root / "incidents")
+        names = [n for n in all_names if n in only or n in odd]
+    else:
+        names = all_names
     cache = CheckCache(root, display_path(root), cache_dir())
     shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config, cache)
     loaded: set[str] = set()
     n_updates = 0
     findings: list[Problem] = []
+    hidden: list[Problem] = []
+    n_hidden = 0
     keys: list[str] = []
-    for key, entry, fresh in pmap(_check_incident, names, shared):
+    for name, (key, entry, fresh) in zip(names, pmap(_check_incident, names, shared), strict=True):
         keys.append(key)
         if fresh:
             cache.put(key, entry)
         iid, n, load_problems, found = entry
+        if shown is not None and name not in shown:
+            n_hidden += 1
+            hidden += [p for p in load_problems + found if p.severity is not Severity.ERROR]
+            load_problems = [p for p in load_problems if p.severity is Severity.ERROR]
+            found = [p for p in found if p.severity is Severity.ERROR]
         problems += load_problems
         findings += found
         if iid is not None:
             loaded.add(iid)
             n_updates += n
-    cache.save(keys)
-    problems += stray_approvals(root, loaded, set(names))
+    cache.save(keys if only is None else keys + list(cache.old))  # a partial run keeps the others' entries
+    problems += stray_approvals(root, loaded, set(all_names))
     # every file's approval and lint findings, even when another file has errors: each incident is
     # judged on its own (its findings are empty when teams.yml or lint.yml does not load)
     problems += findings
     problems.sort(key=Problem.sort_key)
-    return CheckResult(problems, len(loaded), n_updates)
+    return CheckResult(problems, len(loaded), n_updates, len(all_names) - len(names), hidden, n_hidden)
+
+
+def _not_regular(folder: Path) -> set[str]:
+    """Names of the entries of ``folder`` that are not regular files (from the listing: no system call each)."""
+    try:
+        return {e.name for e in os.scandir(folder) if not e.is_file(follow_symlinks=False)}
+    except OSError:
+        return set()
 
 
 def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:

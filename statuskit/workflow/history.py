@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import re
 import subprocess
 import tempfile
@@ -44,11 +45,12 @@ from ..gate.approvals import Registry, UpdateApprovals, all_approvals, update_ap
 from ..gate.release import gate, withdrawn_updates
 from ..gate.site_chain import TEAMS, WorkTree, read_steps, site_change_problems
 from ..gate.teams_chain import registry_digest, teams_change_problems
-from ..model.content import display_path, load_content_report, load_incident, load_site_files, shown_name
+from ..model.content import display_path, load_content_report, load_incident, load_site_files, read_regular, \
+    shown_name
 from ..model.records import Content, Incident, Update
 from ..model.validate import TEXT_KEYS
 
-__all__ = ["check_base", "BaseSnapshot", "base_snapshot", "approvals_under"]
+__all__ = ["check_base", "BaseChanges", "base_changes", "BaseSnapshot", "base_snapshot", "approvals_under"]
 
 
 # --- reading REF with git ------------------------------------------------------------
@@ -86,29 +88,132 @@ MAX_PATHS = 400
 """Above this many changed incidents, the whole content folder at REF is read instead."""
 
 
-def _changed_incidents(repo: Path, sha: str, prefix: str) -> set[str] | None:
-    """Ids of incidents whose file or approvals differ between ``sha`` and the working tree (None: too many).
+@dataclass(frozen=True)
+class BaseChanges:
+    """What differs between REF and the working tree, by git's comparison (see :func:`base_changes`)."""
+
+    sha: str
+    """The commit REF resolves to."""
+    entries: frozenset[str]
+    """Names of the entries of incidents/ (``<id>.yml``) whose file, or whose approvals/<id>/ folder,
+    differs from REF: added, edited, removed, renamed (both names), or not tracked by git."""
+    other: tuple[str, ...]
+    """Every other changed path, relative to the repository's top level, sorted: teams.yml,
+    components.yml, lint.yml, approvals/_teams/ and _site/, mkdocs.yml, docs/, the workflows ... (any
+    one of them can change what ``check`` finds in an incident nobody touched)."""
+    trusted: bool
+    """False when a git attribute rewrites files of the content folder on checkout (see
+    :data:`_REWRITING`): then git's "unchanged" is not "byte for byte the same"."""
+
+    @property
+    def ids(self) -> set[str]:
+        """The incident ids among :attr:`entries` (the stems of ``.yml`` names)."""
+        return {n[:-4] for n in self.entries if n.endswith(".yml")}
+
+
+def base_changes(content_dir: Path, ref: str) -> BaseChanges:
+    """What differs between the working tree and ``ref`` (raises GitError when there is no git or no such
+    revision): one ``git diff`` of tracked files against REF's commit and one listing of files git does
+    not track (ignored ones included inside the content folder: the loader reads them too)."""
+    repo, prefix = _repo_of(Path(content_dir))
+    return _changes(repo, _resolve(repo, ref), prefix)
+
+
+def _git_together(repo: Path, *commands: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
+    """Several git commands at once (each mostly waits on the file system: on two cores the three of
+    :func:`_changes` take about the time of the longest), as :func:`_git` runs one."""
+    try:
+        procs = [subprocess.Popen(["git", "-C", str(repo), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for args in commands]
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+    out = []
+    for args, proc in zip(commands, procs, strict=True):
+        stdout, stderr = proc.communicate()
+        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout.decode("utf-8", "surrogateescape"),
+                                               stderr.decode("utf-8", "replace")))
+    return out
+
+
+def _changes(repo: Path, sha: str, prefix: str) -> BaseChanges:
+    spec = prefix or "."
+    tracked, untracked, attributed = _git_together(
+        repo,
+        ("diff", "--name-only", "--no-renames", "-z", sha, "--"),
+        # untracked files anywhere (an untracked folder as one entry), ignored ones included: those
+        # outside the content folder are then asked about with `git check-ignore`
+        ("ls-files", "--others", "--directory", "-z", "--", "."),
+        # files of the content folder with any attribute that rewrites them on checkout (:data:`_REWRITING`)
+        ("ls-files", "-z", "--", spec, f":(exclude,attr:{' '.join(f'!{a}' for a in _REWRITING)}){spec}"))
+    for proc in (tracked, untracked):
+        if proc.returncode != 0:
+            raise GitError(f"git could not compare the working tree with {sha[:12]}: {proc.stderr.strip()}")
+    inside = f"{prefix}/" if prefix else ""
+    entries: set[str] = set()
+    other: set[str] = set()
+    outside_untracked: list[str] = []
+
+    def classify(path: str, is_tracked: bool) -> None:
+        if not path.startswith(inside):
+            (other.add if is_tracked else outside_untracked.append)(path)
+            return
+        parts = path[len(inside):].split("/")
+        if len(parts) >= 2 and parts[0] == "incidents" and parts[1]:
+            entries.add(parts[1])  # incidents/<name>, or anything below a folder of that name
+        elif len(parts) >= 3 and parts[0] == "approvals" and parts[1] not in ("_teams", "_site", ""):
+            entries.add(f"{parts[1]}.yml")
+        elif not is_tracked and path.endswith("/") and parts[0] in ("", "incidents", "approvals") and len(parts) <= 2:
+            # a whole untracked content/, incidents/ or approvals/ (git lists it as one folder): its entries
+            for name in _entry_names(repo / path):
+                classify(f"{path}{name}", False)
+        else:
+            other.add(path)
+
+    for path in filter(None, tracked.stdout.split("\0")):
+        classify(path, True)
+    for path in filter(None, untracked.stdout.split("\0")):
+        classify(path, False)
+    other.update(_not_ignored(repo, outside_untracked))
+    # (a git without attribute pathspecs fails that listing: then every file is asked about)
+    candidates = attributed.stdout.encode("utf-8", "surrogateescape") if attributed.returncode == 0 else None
+    return BaseChanges(sha, frozenset(entries), tuple(sorted(other)),
+                       not _rewritten_on_checkout(repo, prefix, candidates))
+
+
+def _entry_names(folder: Path) -> list[str]:
+    """The entries of ``folder``, sorted, a folder's name with a '/' at the end (as git lists them)."""
+    try:
+        return sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(folder))
+    except OSError:
+        return []
+
+
+def _not_ignored(repo: Path, paths: list[str]) -> list[str]:
+    """Those of ``paths`` (outside the content folder, not tracked) that git does not ignore (a built site/,
+    a virtual environment are not changes of the site)."""
+    if not paths:
+        return []
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), "check-ignore", "-z", "--stdin"], capture_output=True,
+                              input="".join(f"{p}\0" for p in paths).encode("utf-8", "surrogateescape"))
+    except FileNotFoundError:
+        raise GitError("git was not found; install git to use --base") from None
+    if proc.returncode not in (0, 1):  # 1: none is ignored
+        raise GitError(f"git check-ignore failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    ignored = set(proc.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    return [p for p in paths if p not in ignored]
+
+
+def _changed_incidents(changes: BaseChanges) -> set[str] | None:
+    """Ids of incidents whose file or approvals differ between REF and the working tree (None: too many,
+    or git's comparison cannot be trusted).
 
     An incident that is byte for byte the same, with the same approval files, cannot break
     published history, so only the changed ones are read at REF: a pull request touching one
     incident of ten thousand is checked in about the time it takes to check that one.
     """
-    spec = prefix or "."
-    tracked = _git(repo, "diff", "--name-only", "--no-renames", "-z", sha, "--", spec)
-    untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
-    for proc in (tracked, untracked):
-        if proc.returncode != 0:
-            raise GitError(f"git could not compare the working tree with {sha[:12]}: {proc.stderr.strip()}")
-    ids: set[str] = set()
-    for path in (tracked.stdout + untracked.stdout).split("\0"):
-        rel = path[len(prefix) + 1:] if prefix else path
-        parts = rel.split("/")
-        if len(parts) == 2 and parts[0] == "incidents" and parts[1].endswith(".yml"):
-            ids.add(parts[1][:-4])
-        elif len(parts) >= 3 and parts[0] == "approvals":
-            ids.add(parts[1])
-    ids.difference_update(("_teams", "_site"))
-    if len(ids) > MAX_PATHS or _rewritten_on_checkout(repo, prefix):
+    ids = changes.ids
+    if len(ids) > MAX_PATHS or not changes.trusted:
         return None
     return ids
 
@@ -119,13 +224,17 @@ bytes: checkout rewrites the file (``$Id$`` expanded, an encoding, a filter), an
 it back before comparing. (Line-end conversion, ``text``/``eol``, changes nothing the loader reads.)"""
 
 
-def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
+def _rewritten_on_checkout(repo: Path, prefix: str, candidates: bytes | None = None) -> bool:
     """Whether any file of the content folder has one of :data:`_REWRITING` set (one ``git check-attr``
-    for all of them): then "unchanged" from ``git diff`` cannot be trusted, and every incident is read."""
-    listed = _git(repo, "ls-files", "-z", "--", prefix or ".", binary=True)
-    if listed.returncode != 0:
-        raise GitError(f"git ls-files failed: {listed.stderr.decode('utf-8', 'replace').strip()}")
-    if not listed.stdout:
+    for all of them): then "unchanged" from ``git diff`` cannot be trusted, and every incident is read.
+    ``candidates``: the NUL-separated files to ask about, when known to include every file for which any
+    of the attributes is specified at all (usually none); default: every file of the folder."""
+    if candidates is None:
+        listed = _git(repo, "ls-files", "-z", "--", prefix or ".", binary=True)
+        if listed.returncode != 0:
+            raise GitError(f"git ls-files failed: {listed.stderr.decode('utf-8', 'replace').strip()}")
+        candidates = listed.stdout
+    if not candidates:
         return False
     try:
         proc = subprocess.Popen(["git", "-C", str(repo), "check-attr", "-z", "--stdin", *_REWRITING],
@@ -138,7 +247,7 @@ def _rewritten_on_checkout(repo: Path, prefix: str) -> bool:
     def feed_paths() -> None:
         assert proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
-            proc.stdin.write(listed.stdout)
+            proc.stdin.write(candidates)
         proc.stdin.close()
 
     writer = threading.Thread(target=feed_paths, daemon=True)
@@ -264,18 +373,22 @@ def _export(repo: Path, sha: str, prefix: str, dest: Path, incidents: set[str] |
 
 class GitTree:
     """The folder ``prefix`` at commit ``sha``, read from git objects (a :class:`statuskit.gate.site_chain.Tree`):
-    one ``git ls-tree`` lists it, one ``git cat-file --batch`` per :meth:`walk` reads the blobs it finds."""
+    one ``git ls-tree`` per folder asked for lists it (never the whole folder: a content folder holds
+    110,000 files at 10,000 incidents, and the site chain asks for a few of them), one ``git cat-file
+    --batch`` per :meth:`walk` reads the blobs it finds."""
 
     def __init__(self, repo: Path, sha: str, prefix: str) -> None:
         self.repo, self.sha, self.prefix = repo, sha, prefix
-        self._entries: list[tuple[str, str, str]] | None = None
-        """(path below prefix, kind, object id) of every entry, sorted; listed on first use."""
+        self._listed: dict[str, list[tuple[str, str, str]]] = {}
+        """folder or file asked for -> (path below prefix, kind, object id) of every entry in it, sorted."""
         self._blobs: dict[str, bytes] = {}
 
-    def _list(self) -> list[tuple[str, str, str]]:
-        if self._entries is None:
-            proc = _git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", self.sha, "--",
-                        self.prefix or ".")
+    def _list(self, rel: str) -> list[tuple[str, str, str]]:
+        if rel not in self._listed:
+            if any(part in ("", ".", "..") for part in rel.split("/")):
+                return []  # no path of the tree is spelled so (and none may lead out of it)
+            spec = f"{self.prefix}/{rel}" if self.prefix else rel
+            proc = _git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", self.sha, "--", spec)
             if proc.returncode != 0:
                 raise GitError(f"git ls-tree {self.sha[:12]} failed: {proc.stderr.strip()}")
             cut = len(self.prefix) + 1 if self.prefix else 0
@@ -285,12 +398,13 @@ class GitTree:
                 mode, typ, oid = meta.split()
                 kind = "file" if mode in _REGULAR and typ == "blob" else "link" if mode == "120000" else "other"
                 entries.append((path[cut:], kind, oid))
-            self._entries = sorted(entries)
-        return self._entries
+            self._listed[rel] = sorted(entries)
+        return self._listed[rel]
 
     def walk(self, rel: str) -> list[tuple[str, str]]:
-        folder = rel.rstrip("/") + "/"
-        found = [(path, kind, oid) for path, kind, oid in self._list() if path == rel or path.startswith(folder)]
+        rel = rel.rstrip("/")
+        folder = rel + "/"
+        found = [(path, kind, oid) for path, kind, oid in self._list(rel) if path == rel or path.startswith(folder)]
         wanted = {path: oid for path, kind, oid in found if kind == "file" and path not in self._blobs}
         blobs = _blobs(self.repo, sorted(set(wanted.values())))
         self._blobs.update((path, blobs[oid]) for path, oid in wanted.items())
@@ -329,13 +443,16 @@ class BaseSnapshot:
 
 
 @contextmanager
-def base_snapshot(content_dir: Path, ref: str) -> Iterator[BaseSnapshot]:
+def base_snapshot(content_dir: Path, ref: str, changes: BaseChanges | None = None) -> Iterator[BaseSnapshot]:
     """Load the content folder at ``ref``: components.yml, teams.yml and the incidents that differ from
-    the working tree (raises GitError when there is no git or no such revision)."""
+    the working tree (raises GitError when there is no git or no such revision); ``changes``: those
+    :func:`base_changes` found already for this folder and ``ref``."""
     content_dir = Path(content_dir)
     repo, prefix = _repo_of(content_dir)
-    sha = _resolve(repo, ref)
-    changed = _changed_incidents(repo, sha, prefix)
+    if changes is None:
+        changes = _changes(repo, _resolve(repo, ref), prefix)
+    sha = changes.sha
+    changed = _changed_incidents(changes)
     where = f"{ref}:{prefix or '.'}"
     with tempfile.TemporaryDirectory(prefix="statuskit-base-") as tmp:
         root, refused = _export(repo, sha, prefix, Path(tmp), changed, where)
@@ -361,14 +478,15 @@ def approvals_under(registry: Registry, content: Content) -> dict[tuple[str, int
 
 # --- the check -------------------------------------------------------------------------
 
-def check_base(content_dir: Path, base: str, at: datetime, published: set[tuple[str, int]] | None = None
-               ) -> list[Problem]:
+def check_base(content_dir: Path, base: str, at: datetime, published: set[tuple[str, int]] | None = None,
+               changes: BaseChanges | None = None) -> list[Problem]:
     """Problems with the working tree's content compared with ``base`` at time ``at``; ``published``, when
-    given, receives (incident, update) of every update published at ``base`` among the changed incidents."""
+    given, receives (incident, update) of every update published at ``base`` among the changed incidents;
+    ``changes``: what :func:`base_changes` found already."""
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         return []  # `check` already reports the missing folder
-    with base_snapshot(content_dir, base) as snap:
+    with base_snapshot(content_dir, base, changes) as snap:
         if not snap.existed:
             return []  # a new content folder: nothing was published before it
         if snap.content is None:
@@ -439,10 +557,22 @@ def _head_content(content_dir: Path, old: Content, changed: set[str] | None) -> 
     when teams.yml holds the same registry as at REF (the others are byte for byte as at REF, and
     ``check`` itself reads all of them), else everything (a registry change re-verifies every approval)."""
     if changed is not None:
-        _, teams, _ = load_site_files(content_dir)
-        if teams is not None and registry_digest(teams) == registry_digest(old.teams):
+        # teams.yml byte for byte as at REF holds the same registry (and costs no walk of the content folder)
+        same = _same_bytes(Path(content_dir, "teams.yml"), Path(old.root, "teams.yml"))
+        if not same:
+            _, teams, _ = load_site_files(content_dir)
+            same = teams is not None and registry_digest(teams) == registry_digest(old.teams)
+        if same:
             return load_content_report(content_dir, only=changed)[0]
     return load_content_report(content_dir)[0]
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether both are regular files (never followed links) with the same bytes."""
+    try:
+        return read_regular(a) == read_regular(b)
+    except OSError:
+        return False
 
 
 def _incidents_one_by_one(content_dir: Path, old: Content) -> dict[str, Incident]:

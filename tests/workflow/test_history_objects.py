@@ -191,11 +191,13 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
     assert rules(check_base(repo.site.root, "main", T)) == ["history-edited"]
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
     assert "archive" not in verbs and "checkout" not in verbs
-    # the content folder: one ls-tree, cat-file -t of the folder, then one --batch; the site files and
-    # approval steps (statuskit.gate.site_chain): one ls-tree of the project and of the content folder each
     # the incidents: one ls-tree, one cat-file -t, one --batch; then the site files and the approval
-    # steps (statuskit.gate.site_chain), one ls-tree and at most one --batch for each of the two trees
-    assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
+    # steps (statuskit.gate.site_chain): one ls-tree per folder or file they name (mkdocs.yml, docs/,
+    # components.yml, .github/..., approvals/_teams/, approvals/_site/, never the whole content folder of
+    # 110,000 files at 10,000 incidents) and at most one --batch for each of the two trees
+    listed = [c[-1] for c in calls if "ls-tree" in c]
+    assert len(listed) == len(set(listed)) == 8 and verbs.count("cat-file") <= 4, verbs
+    assert "content" not in listed and "." not in listed, listed
     # with every incident changed (more than MAX_PATHS), still one batch for all blobs
     calls.clear()
     monkeypatch.setattr(history, "MAX_PATHS", 2)
@@ -203,7 +205,7 @@ def test_base_is_read_without_git_archive(repo, monkeypatch):
         repo.write(f"incidents/other-{i}.yml", INC.replace("id: outage", f"id: other-{i}") + "# edited\n")
     assert rules(check_base(repo.site.root, "main", T)) == ["history-edited"]
     verbs = [next(x for x in c[3:] if not x.startswith("-")) for c in calls]
-    assert verbs.count("ls-tree") == 3 and verbs.count("cat-file") <= 4, verbs
+    assert verbs.count("ls-tree") == 8 and verbs.count("cat-file") <= 4, verbs
 
 
 # --- attributes in the working tree: git's own comparison would see smudged files as unchanged -------
