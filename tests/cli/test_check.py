@@ -442,6 +442,7 @@ updates:
     next_update_at: 2024-07-31T10:00:00Z
     public: We found the cause.
     technical: EDR alerts on two hosts.
+    security_incident: true
   - id: 3
     at: 2024-07-31T10:00:00Z
     status: identified
