@@ -40,7 +40,7 @@ def check(content_dir, at, base, previous, fmt):
     from ..gate.site_chain import site_warnings
 
     T = build_time(at)
-    result = run_check(content_dir)
+    result = run_check(content_dir, T)
     result.problems += language_warnings(content_dir)
     if not base:
         result.problems += site_warnings(content_dir)
@@ -361,11 +361,18 @@ def next_release(content_dir, at):
     """Print the next time after T when a rebuild would publish more (an embargo lifts,
     a scheduled update comes due, a maintenance window opens or closes); nothing if none.
 
+    On standard error, one "overdue: ..." line per incident whose newest published update
+    promised its next update (next_update_at) before T, with nothing newer published.
+
     Example: statuskit next-release --at 2026-11-27T18:00:00Z
     """
-    _, _, report = _load(content_dir, build_time(at))
+    from ..workflow.checks import overdue_lines
+
+    content, release, report = _load(content_dir, build_time(at))
     if report.next_change is not None:
         click.echo(format_time(report.next_change))
+    for line in overdue_lines(content, release, report):
+        click.echo(line, err=True)
 
 
 COMMANDS = [check, status, new, update, approve, teams, statement, next_release]

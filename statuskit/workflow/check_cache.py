@@ -32,13 +32,17 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from datetime import datetime
+
 from ..errors import Problem, Severity
 from ..infra.cache import feed
+from ..lint.overdue import Promise
+from ..model.validate import format_time
 from ..model.content import RawIncident, read_regular
 
-VERSION = "statuskit check cache v1"
+VERSION = "statuskit check cache v2"
 
-Entry = tuple  # (incident id or None, update count, load problems, findings)
+Entry = tuple  # (incident id or None, update count, load problems, findings, promises (lint.overdue))
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +68,21 @@ def _problem_json(p: Problem) -> list:
 def _problem(row: list) -> Problem:
     file, line, field, message, severity, rule = row
     return Problem(file, line, field, message, Severity(severity), rule)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _promise_json(p: Promise) -> list:
+    return [p.id, format_time(p.at), p.embargo_until and format_time(p.embargo_until), p.retracts, p.approved,
+            p.next_update_at and format_time(p.next_update_at), p.line, p.acknowledged]
+
+
+def _promise(row: list) -> Promise:
+    uid, at, embargo, retracts, approved, promised, line, acknowledged = row
+    return Promise(uid, _time(at), _time(embargo), retracts, approved, _time(promised), line,  # type: ignore[arg-type]
+                   acknowledged)
 
 
 class CheckCache:
@@ -103,14 +122,16 @@ class CheckCache:
         if row is None:
             return None
         try:
-            iid, n, load_problems, found = row
-            return iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found]
-        except (TypeError, ValueError):
+            iid, n, load_problems, found, promises = row
+            return (iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found],
+                    None if promises is None else (promises[0], tuple(_promise(r) for r in promises[1])))
+        except (TypeError, ValueError, AttributeError):
             return None  # a damaged entry is a miss
 
     def put(self, key: str, entry: Entry) -> None:
-        iid, n, load_problems, found = entry
-        self.new[key] = [iid, n, [_problem_json(p) for p in load_problems], [_problem_json(p) for p in found]]
+        iid, n, load_problems, found, promises = entry
+        self.new[key] = [iid, n, [_problem_json(p) for p in load_problems], [_problem_json(p) for p in found],
+                         None if promises is None else [promises[0], [_promise_json(p) for p in promises[1]]]]
 
     def save(self, keys: list[str]) -> None:
         """Keep exactly the entries of ``keys`` (this run's incidents); write only when something changed."""

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ..infra.cache import cache_dir
@@ -21,6 +22,7 @@ from ..model.load import comment_cut_values
 from ..model.records import Content, Incident
 from ..model.validate import format_time
 from ..infra.parallel import pmap
+from ..lint.overdue import Promise, incident_promises, overdue
 
 
 @dataclass
@@ -46,8 +48,8 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path) -> CheckResult:
-    """Validate the content, verify approvals and run the lints.
+def run_check(root: Path, at: datetime | None = None) -> CheckResult:
+    """Validate the content, verify approvals and run the lints (at ``at``, also ``cadence-overdue``).
 
     Each incident is checked on its own from start to end -- read, validate, verify
     its approval files, lint -- in worker processes for large sites, and only its
@@ -79,9 +81,13 @@ def run_check(root: Path) -> CheckResult:
         keys.append(key)
         if fresh:
             cache.put(key, entry)
-        iid, n, load_problems, found = entry
+        iid, n, load_problems, found, promises = entry
         problems += load_problems
         findings += found
+        if at is not None and promises is not None and config is not None:  # the one lint that depends on T
+            late = overdue(promises[0], promises[1], at, config)
+            if late is not None:
+                findings.append(late[1])
         if iid is not None:
             loaded.add(iid)
             n_updates += n
@@ -107,14 +113,16 @@ def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
     return key, _check_raw(shared, name, raw), True
 
 
-def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
+def _check_raw(shared: tuple, name: str, raw: RawIncident
+               ) -> tuple[str | None, int, list[Problem], list[Problem], tuple[str, tuple[Promise, ...]] | None]:
     root_disp, root_str, component_ids, registry, config, _ = shared
     inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
     if raw.data is not None and name.endswith(".yml"):  # text a '#' cut off, as warnings (the build is not held)
         problems += comment_cut_values(raw.data, f"{root_disp}/incidents/{shown_name(name)}")
     if inc is None:
-        return None, 0, problems, []
+        return None, 0, problems, [], None
     found: list[Problem] = []
+    promises = None
     if registry is not None and not any(p.severity is Severity.ERROR for p in problems):
         approvals = {u.id: verify_update(registry, inc.id, u, files.get((inc.id, u.id), ())) for u in inc.updates}
         found += incident_approval_problems(inc, approvals)
@@ -122,7 +130,9 @@ def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, 
             from ..lint.rules import lint_incident
 
             found += [p for _, p in lint_incident(inc, config)]
-    return inc.id, len(inc.updates), problems, found
+            # what cadence-overdue needs to judge the incident at any T (run_check does, at its T)
+            promises = (inc.file, incident_promises(inc, {uid: ap.approved for uid, ap in approvals.items()}))
+    return inc.id, len(inc.updates), problems, found, promises
 
 
 def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprovals]) -> list[Problem]:
@@ -182,11 +192,16 @@ def published_stale(problems: list[Problem], published: set[tuple[str, int]], wh
 
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
     """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
-    from ..lint import lints_by_update  # local import: lints are optional to the gate
+    from ..lint import lints_by_update, load_config  # local import: lints are optional to the gate
 
     held = {(h.incident, h.update): h for h in report.held}
     published = {(i.id, u.id): u for i in release.incidents for u in i.updates}
-    lints = lints_by_update(content)
+    config = load_config(Path(content.root))[0]
+    lints = lints_by_update(content, config) if config is not None else {}
+    for inc in content.incidents if config is not None else ():  # cadence-overdue: the lint that depends on T
+        late = overdue(inc.file, promises_at(inc, report), release.at, config)  # type: ignore[arg-type]
+        if late is not None:
+            lints.setdefault((inc.id, late[0]), []).append(late[1])
     rows = []
     for inc in content.incidents:
         if incident and inc.id != incident:
@@ -219,6 +234,25 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
             })
         rows.append({"incident": inc.id, "kind": inc.kind.value, "file": inc.file, "updates": ups})
     return rows
+
+
+def promises_at(inc: Incident, report: GateReport) -> tuple[Promise, ...]:
+    """``inc``'s updates as lint.overdue reads them, with the approvals the gate verified."""
+    return incident_promises(inc, {u.id: report.approvals[(inc.id, u.id)].approved for u in inc.updates})
+
+
+def overdue_lines(content: Content, release: Release, report: GateReport) -> list[str]:
+    """For ``next-release``: one line per incident whose promised next update has passed at T."""
+    from ..lint.overdue import late_by, overdue_since
+
+    out = []
+    for inc in content.incidents:
+        found = overdue_since(promises_at(inc, report), release.at)
+        if found is not None:
+            i, promised = found
+            out.append(f"overdue: {inc.id}: update {inc.updates[i].id} promised the next update by "
+                       f"{format_time(promised)} ({late_by(release.at - promised)} late at {format_time(release.at)})")
+    return out
 
 
 def language_warnings(content_dir: Path) -> list[Problem]:

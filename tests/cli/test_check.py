@@ -131,6 +131,27 @@ def test_demo_content_passes():
     assert " 0 error(s)" in result.stdout
 
 
+OVERDUE = ("content/incidents/2026-11-27-pharmacy-refills-degraded.yml:23: updates[1].next_update_at: warning: "
+           "update 2 promised the next update by 2026-11-27T17:30:00Z; at {at} it is {late} late and no newer update "
+           "is published: publish one, and say when the next comes (an update still waiting for approval, its time "
+           "or its embargo does not count) [cadence-overdue]")
+
+
+def test_check_warns_when_the_promised_next_update_has_passed_at_T(demo_copy, cache_dir, monkeypatch):
+    # the demo's pharmacy incident promised an update by 17:30; its update 3 still waits for security
+    monkeypatch.chdir(demo_copy.parent)
+    lines = {}
+    for at in ("2026-11-27T17:30:00Z", "2026-11-27T18:00:00Z", "2026-11-27T19:00:00Z", "2026-11-27T17:00:00Z"):
+        result = invoke("check", "--content", "content", "--at", at)  # the 2nd run on answers from the cache
+        assert result.exit_code == 0, result.output
+        lines[at] = [line for line in result.stdout.splitlines() if "cadence-overdue" in line]
+    assert lines == {
+        "2026-11-27T17:30:00Z": [], "2026-11-27T17:00:00Z": [],
+        "2026-11-27T18:00:00Z": [OVERDUE.format(at="2026-11-27T18:00:00Z", late="30 min")],
+        "2026-11-27T19:00:00Z": [OVERDUE.format(at="2026-11-27T19:00:00Z", late="1 h 30 min")],
+    }
+
+
 # --- file size: generated, not committed ---------------------------------------------
 
 def _copy_case(name: str, tmp_path: Path, monkeypatch) -> Path:
