@@ -330,10 +330,16 @@ def allowed_signers(content_dir):
     Example: statuskit teams allowed-signers > allowed_signers; then
     statuskit statement INC 3 --team security --member bob | ssh-keygen -Y verify -f allowed_signers
     -I bob -n NAMESPACE -s content/approvals/INC/3/security--bob.sig
+
+    A required team with a single member is warned about on standard error.
     """
+    from ..model.content import load_content
     from ..workflow.approve import allowed_signers_text
+    from ..workflow.checks import single_member_teams
 
     click.echo(allowed_signers_text(content_dir), nl=False)
+    for p in single_member_teams(load_content(content_dir, only=set()).teams):
+        click.echo(str(p), err=True)
 
 
 @click.command()

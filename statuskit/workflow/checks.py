@@ -19,7 +19,7 @@ from ..ssh.verified import default_cache
 from ..model.content import (display_path, incident_names, load_incident, load_site_files, missing_folder, RawIncident,
                              read_incident, shown_name, stray_approvals)
 from ..model.load import comment_cut_values
-from ..model.records import Content, Incident
+from ..model.records import Content, Incident, Teams
 from ..model.validate import format_time
 from ..infra.parallel import pmap
 from ..lint.overdue import Promise, incident_promises, overdue
@@ -69,7 +69,7 @@ def run_check(root: Path, at: datetime | None = None) -> CheckResult:
     registry = None
     if teams is not None:
         registry = Registry(teams, default_cache())
-        problems += example_key_problems(teams)
+        problems += example_key_problems(teams) + single_member_teams(teams)
     names = incident_names(root)
     cache = CheckCache(root, display_path(root), cache_dir())
     shared = (display_path(root), str(root), frozenset(c.id for c in components), registry, config, cache)
@@ -98,6 +98,28 @@ def run_check(root: Path, at: datetime | None = None) -> CheckResult:
     problems += findings
     problems.sort(key=Problem.sort_key)
     return CheckResult(problems, len(loaded), n_updates)
+
+
+def single_member_teams(teams: Teams) -> list[Problem]:
+    """A warning (``team-single-member``) for each required team with one member: with that one key
+    lost or its holder away, nothing can be published."""
+    try:
+        lines = Path(teams.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    start = next((i for i, text in enumerate(lines) if text.startswith("teams:")), len(lines))
+    out = []
+    for team in teams.required_teams:
+        members = teams.teams.get(team, ())
+        if len(members) != 1:
+            continue
+        line = next((i + 1 for i in range(start, len(lines)) if lines[i].lstrip().startswith(f"{team}:")), None)
+        out.append(Problem(teams.file, line, f"teams.{team}",
+                           f"required team '{team}' has one member ({members[0]}): if that key is lost or "
+                           f"{members[0]} is away, no update can be published; add a second member to '{team}' "
+                           f"(and approve the change with statuskit approve-teams)", Severity.WARNING,
+                           "team-single-member"))
+    return out
 
 
 def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:

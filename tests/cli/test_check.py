@@ -479,3 +479,24 @@ updates:
     quoted = re.findall(r'security incident has no date \("([^"]*)"\)', result.stdout)
     assert quoted == ["Intrusion on a file server", "Intrusion on a file server"], result.output
     assert "(title withdrawn)" not in result.stdout and '("")' not in result.stdout
+
+
+# --- a required team with one member ---------------------------------------------------------
+
+def test_a_required_team_with_one_member_is_a_warning(tmp_path, monkeypatch):
+    root = _copy_case("good", tmp_path, monkeypatch)
+    teams = root / "teams.yml"
+    teams.write_text(teams.read_text().replace("security: [ben, dan]", "security: [ben]"))
+    result = check()
+    assert result.exit_code == 0, result.output
+    single = [line for line in result.stdout.splitlines() if "team-single-member" in line]
+    assert single == [
+        "content/teams.yml:18: teams.security: warning: required team 'security' has one member (ben): if that key is "
+        "lost or ben is away, no update can be published; add a second member to 'security' (and approve the change "
+        "with statuskit approve-teams) [team-single-member]"]
+    signers = invoke("teams", "allowed-signers", "--content", "content")
+    assert signers.exit_code == 0 and signers.stderr == single[0] + "\n"
+    assert "team-single-member" not in signers.stdout  # stdout stays an allowed_signers file
+    teams.write_text(teams.read_text().replace("security: [ben]", "security: [ben, dan]"))
+    assert "team-single-member" not in check().stdout + invoke("teams", "allowed-signers", "--content",
+                                                               "content").stderr
