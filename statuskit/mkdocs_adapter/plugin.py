@@ -81,6 +81,7 @@ from ..errors import StatuskitError
 from ..gate.clock import resolve_time
 from ..publish.build import BuildOptions, Prepared, config_refusals, prepare, render_outputs, site_info
 from ..publish.output import check_replaceable, write_files, write_marker
+from ..render.outputs import robots_txt
 from ..render.i18n import catalogue_warnings, check_time_zone
 from ..render.pages import Page
 from ..render.search import search_sections
@@ -374,6 +375,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                 self.pages[page.src] = page
             else:
                 GeneratedPage(file, config, page, self._meta(page), shell=self.fast)
+        if files.get_file_from_path("robots.txt") is None:  # its Sitemap line follows site_url
+            files.append(File.generated(config, "robots.txt", content=robots_txt(self._ready().site)))
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
         self.prepared = dataclasses.replace(self._ready(), pages=())
         return files

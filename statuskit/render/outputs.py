@@ -37,7 +37,7 @@ from .badges import render_badges
 from .feeds import render_feeds
 from .site import SiteInfo
 
-__all__ = ["render_outputs", "approvals_json"]
+__all__ = ["render_outputs", "approvals_json", "robots_txt"]
 
 PROTOCOL = "statuskit-approval v1"
 
@@ -70,6 +70,12 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
         "at": format_time(release.at),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def robots_txt(site: SiteInfo) -> str:
+    """``robots.txt`` for a site without its own ``docs/robots.txt``: everything may be crawled, and the
+    sitemap is at ``site_url`` (mkdocs.yml is the one place the site's address is written)."""
+    return f"User-agent: *\nAllow: /\nSitemap: {site.url}sitemap.xml\n"
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:

@@ -535,3 +535,32 @@ def test_plain_mkdocs_build_marks_its_site_and_statuskit_build_replaces_it(full_
     proc = _mkdocs_build(full_project, "--site-dir", str(full_project / "elsewhere"))
     assert proc.returncode == 1 and "not a folder statuskit wrote" in proc.stderr
     assert (full_project / "elsewhere" / "notes.txt").read_text() == "keep me\n"
+
+
+# --- robots.txt: the site URL in one place ---------------------------------------------------------
+
+def test_robots_txt_follows_site_url_and_a_site_of_its_own_keeps_its_own(project, site_signer):
+    first = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert first.exit_code == 0, first.output
+    assert (project / "site" / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://status.fixture.example/sitemap.xml\n")
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("site_url: https://status.fixture.example/",
+                                           "site_url: https://status.elsewhere.example/health/"))
+    site_signer(project / "content")
+    moved = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert moved.exit_code == 0, moved.output
+    assert (project / "site" / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://status.elsewhere.example/health/sitemap.xml\n")
+    assert "https://status.elsewhere.example/health/" in (project / "site" / "sitemap.xml").read_text()
+    (project / "docs" / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    site_signer(project / "content")
+    own = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert own.exit_code == 0, own.output
+    assert (project / "site" / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+
+
+def test_the_demo_has_no_hand_written_robots_txt(demo_site):
+    assert not (REPO / "docs" / "robots.txt").exists()
+    assert (demo_site / "robots.txt").read_text().endswith(
+        "Sitemap: https://status.northbridge-health.example/sitemap.xml\n")
