@@ -76,7 +76,8 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
               help="Address to serve the preview on.")
 @handle_errors
 def serve(content_dir, at, config_file, dev_addr):
-    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
+    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/, the theme's
+    custom_dir (theme/) or mkdocs.yml change.
     Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it.
 
     Example: statuskit serve --at 2026-11-27T18:00:00Z

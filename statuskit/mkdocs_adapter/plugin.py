@@ -55,7 +55,7 @@ The adapter stays thin; every hook hands off to the core:
 - ``on_post_page``: a generated page lets go of its body once written.
 - ``on_post_build``: writes the feeds, JSON API, badges and approvals.json.
 - ``on_post_page`` / ``on_post_template``: in a preview, the banner and noindex on every page.
-- ``on_serve``: ``mkdocs serve`` also watches the content folder.
+- ``on_serve``: ``mkdocs serve`` also watches the content folder and the theme's ``custom_dir``.
 """
 
 from __future__ import annotations
@@ -451,4 +451,6 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
     def on_serve(self, server, *, config, builder):
         if self.content_dir is not None:
             server.watch(str(self.content_dir))
+        if config.theme.custom_dir:  # the site's theme overrides (MkDocs watches them only with --watch-theme)
+            server.watch(str(config.theme.custom_dir))
         return server

@@ -457,10 +457,47 @@ def test_serve_watches_the_content_folder(tmp_path):
         def watch(self, path):
             self.watched.append(path)
 
+    from mkdocs.config import load_config
+
     plugin = StatuskitPlugin()
     plugin.content_dir = tmp_path / "content"
-    server = plugin.on_serve(Server(), config=None, builder=None)
-    assert server.watched == [str(tmp_path / "content")]
+    server = plugin.on_serve(Server(), config=load_config(str(REPO / "mkdocs.yml")), builder=None)
+    assert server.watched == [str(tmp_path / "content"), str(REPO / "theme")]  # and the theme's custom_dir
+
+
+def test_serve_rebuilds_when_the_theme_changes(project, tmp_path):
+    """A real ``statuskit serve``: an edit under theme/ (custom_dir) rebuilds the preview."""
+    import socket
+    import time
+
+    (project / "theme").mkdir()
+    (project / "theme" / "main.html").write_text('{% extends "statuskit/base.html" %}\n')
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "statuskit", "serve", "--config-file", str(yml),
+                                 "--content", str(project / "content"), "--at", "2024-08-01T12:00:00Z",
+                                 "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            def wait_for(text: str, count: int = 1) -> None:
+                deadline = time.monotonic() + 90
+                while log.read_text(errors="replace").count(text) < count:
+                    assert proc.poll() is None, log.read_text(errors="replace")
+                    assert time.monotonic() < deadline, log.read_text(errors="replace")
+                    time.sleep(0.2)
+
+            wait_for("Serving on")
+            builds = log.read_text(errors="replace").count("Building documentation")
+            (project / "theme" / "main.html").write_text('{% extends "statuskit/base.html" %}\n{# edited #}\n')
+            wait_for("Building documentation", builds + 1)
+            assert "Detected file changes" in log.read_text(errors="replace")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "export"])
