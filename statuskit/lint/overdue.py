@@ -47,6 +47,42 @@ def incident_promises(inc: Incident, approved: Mapping[int, bool]) -> tuple[Prom
                          u.field_lines.get("next_update_at", u.line), RULE in u.acknowledge) for u in inc.updates)
 
 
+def promise_rows(promises: Sequence[Promise]) -> list[list]:
+    """``promises`` as JSON-ready rows (times as ``YYYY-MM-DDTHH:MM:SSZ``), as ``check`` caches them."""
+    return [[p.id, format_time(p.at), p.embargo_until and format_time(p.embargo_until), p.retracts, p.approved,
+             p.next_update_at and format_time(p.next_update_at), p.line, p.acknowledged] for p in promises]
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def from_rows(rows: Sequence[list]) -> tuple[Promise, ...]:
+    """The promises of :func:`promise_rows` (a malformed row raises TypeError or ValueError)."""
+    out = []
+    for uid, at, embargo, retracts, approved, promised, line, acknowledged in rows:
+        when = _time(at)
+        if when is None:
+            raise ValueError("an update without a time")
+        out.append(Promise(uid, when, _time(embargo), retracts, bool(approved), _time(promised), line,
+                           bool(acknowledged)))
+    return tuple(out)
+
+
+def overdue_rows(file: str, rows: Sequence[list], at: datetime, config: LintConfig) -> tuple[int, Problem] | None:
+    """:func:`overdue` of cached rows, reading them only when the cheap test cannot tell: when every
+    update is approved and due by ``at``, the newest update is the one to ask, and the times compare
+    as text (one format, whole seconds; ``at`` cut to its second)."""
+    if not rows or config.severity.get(RULE) is None:
+        return None
+    t = format_time(at)
+    if all(r[4] and r[1] <= t and (r[2] is None or r[2] <= t) for r in rows):
+        promised = rows[-1][5]
+        if promised is None or promised > t:
+            return None
+    return overdue(file, from_rows(rows), at, config)
+
+
 def overdue_since(promises: Sequence[Promise], at: datetime) -> tuple[int, datetime] | None:
     """(index, promised time) of the newest update published at ``at`` when the next update it
     promised is before ``at`` (and, being the newest, nothing newer is published); else None."""

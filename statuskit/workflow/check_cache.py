@@ -32,17 +32,13 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from datetime import datetime
-
 from ..errors import Problem, Severity
 from ..infra.cache import feed
-from ..lint.overdue import Promise
-from ..model.validate import format_time
 from ..model.content import RawIncident, read_regular
 
 VERSION = "statuskit check cache v2"
 
-Entry = tuple  # (incident id or None, update count, load problems, findings, promises (lint.overdue))
+Entry = tuple  # (incident id or None, update count, load problems, findings, (file, lint.overdue promise rows))
 
 
 @lru_cache(maxsize=1)
@@ -68,21 +64,6 @@ def _problem_json(p: Problem) -> list:
 def _problem(row: list) -> Problem:
     file, line, field, message, severity, rule = row
     return Problem(file, line, field, message, Severity(severity), rule)
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _promise_json(p: Promise) -> list:
-    return [p.id, format_time(p.at), p.embargo_until and format_time(p.embargo_until), p.retracts, p.approved,
-            p.next_update_at and format_time(p.next_update_at), p.line, p.acknowledged]
-
-
-def _promise(row: list) -> Promise:
-    uid, at, embargo, retracts, approved, promised, line, acknowledged = row
-    return Promise(uid, _time(at), _time(embargo), retracts, approved, _time(promised), line,  # type: ignore[arg-type]
-                   acknowledged)
 
 
 class CheckCache:
@@ -123,15 +104,18 @@ class CheckCache:
             return None
         try:
             iid, n, load_problems, found, promises = row
-            return (iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found],
-                    None if promises is None else (promises[0], tuple(_promise(r) for r in promises[1])))
+            if promises is not None and not (
+                    isinstance(promises, list) and len(promises) == 2 and isinstance(promises[0], str)
+                    and isinstance(promises[1], list) and all(isinstance(r, list) and len(r) == 8 for r in promises[1])):
+                return None  # (the rows' values are read by lint.overdue.from_rows, when needed)
+            return iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found], promises
         except (TypeError, ValueError, AttributeError):
             return None  # a damaged entry is a miss
 
     def put(self, key: str, entry: Entry) -> None:
         iid, n, load_problems, found, promises = entry
         self.new[key] = [iid, n, [_problem_json(p) for p in load_problems], [_problem_json(p) for p in found],
-                         None if promises is None else [promises[0], [_promise_json(p) for p in promises[1]]]]
+                         None if promises is None else [promises[0], promises[1]]]
 
     def save(self, keys: list[str]) -> None:
         """Keep exactly the entries of ``keys`` (this run's incidents); write only when something changed."""

@@ -22,7 +22,7 @@ from ..model.load import comment_cut_values
 from ..model.records import Content, Incident, Teams
 from ..model.validate import format_time
 from ..infra.parallel import pmap
-from ..lint.overdue import Promise, incident_promises, overdue
+from ..lint.overdue import Promise, incident_promises, overdue, overdue_rows, promise_rows
 
 
 @dataclass
@@ -85,7 +85,10 @@ def run_check(root: Path, at: datetime | None = None) -> CheckResult:
         problems += load_problems
         findings += found
         if at is not None and promises is not None and config is not None:  # the one lint that depends on T
-            late = overdue(promises[0], promises[1], at, config)
+            try:
+                late = overdue_rows(promises[0], promises[1], at, config)
+            except (TypeError, ValueError):  # a damaged cache entry: judge nothing rather than crash
+                late = None
             if late is not None:
                 findings.append(late[1])
         if iid is not None:
@@ -136,7 +139,7 @@ def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
 
 
 def _check_raw(shared: tuple, name: str, raw: RawIncident
-               ) -> tuple[str | None, int, list[Problem], list[Problem], tuple[str, tuple[Promise, ...]] | None]:
+               ) -> tuple[str | None, int, list[Problem], list[Problem], tuple[str, list[list]] | None]:
     root_disp, root_str, component_ids, registry, config, _ = shared
     inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
     if raw.data is not None and name.endswith(".yml"):  # text a '#' cut off, as warnings (the build is not held)
@@ -153,7 +156,7 @@ def _check_raw(shared: tuple, name: str, raw: RawIncident
 
             found += [p for _, p in lint_incident(inc, config)]
             # what cadence-overdue needs to judge the incident at any T (run_check does, at its T)
-            promises = (inc.file, incident_promises(inc, {uid: ap.approved for uid, ap in approvals.items()}))
+            promises = (inc.file, promise_rows(incident_promises(inc, {uid: ap.approved for uid, ap in approvals.items()})))
     return inc.id, len(inc.updates), problems, found, promises
 
 

@@ -79,3 +79,20 @@ def test_severity_off_and_acknowledged():
 ])
 def test_late_by(minutes, text):
     assert late_by(timedelta(minutes=minutes)) == text
+
+
+@pytest.mark.parametrize("approved", [(1, 2), (1,), ()])
+def test_cached_rows_judge_as_the_promises_do(approved):
+    from statuskit.lint.overdue import from_rows, overdue_rows, promise_rows
+
+    inc = load(INC.replace("next_update_at: 2026-11-24T12:00:00Z",
+                           "next_update_at: 2026-11-24T12:00:00Z\n    embargo_until: 2026-11-24T09:30:00Z"))
+    promises = incident_promises(inc, {u.id: u.id in approved for u in inc.updates})
+    rows = promise_rows(promises)
+    assert from_rows(rows) == promises
+    start = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    for step in range(0, 6 * 3600, 450):  # every 7.5 minutes, and just around each second
+        for extra in (timedelta(0), timedelta(microseconds=500_000)):
+            at = start + timedelta(seconds=step) + extra
+            assert overdue_rows(inc.file, rows, at, default_config()) == overdue(inc.file, promises, at,
+                                                                                 default_config()), at
