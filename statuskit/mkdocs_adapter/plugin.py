@@ -41,7 +41,9 @@ The adapter stays thin; every hook hands off to the core:
   site's ``custom_dir`` and before Material's own, so a site needs no copy.
 - ``on_files``: adds the pages as generated files; incident, technical and
   component pages are ``not_in_nav`` (only home and history are navigation) and
-  get a :class:`GeneratedPage`, which reads and renders no Markdown at all.
+  get a :class:`GeneratedPage`, which reads and renders no Markdown at all. Without a
+  ``docs/robots.txt`` it adds one whose ``Sitemap:`` line follows ``site_url`` (a preview's
+  asks not to be crawled).
 - ``on_page_markdown`` / ``on_page_content``: the same for home and history (MkDocs
   makes their page objects, for the navigation): Markdown is skipped and the
   finished body handed to the theme as it is.
@@ -376,7 +378,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
             else:
                 GeneratedPage(file, config, page, self._meta(page), shell=self.fast)
         if files.get_file_from_path("robots.txt") is None:  # its Sitemap line follows site_url
-            files.append(File.generated(config, "robots.txt", content=robots_txt(self._ready().site)))
+            files.append(File.generated(config, "robots.txt", content=robots_txt(self._ready().site, self.preview)))
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
         self.prepared = dataclasses.replace(self._ready(), pages=())
         return files

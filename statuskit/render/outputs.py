@@ -72,9 +72,12 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def robots_txt(site: SiteInfo) -> str:
+def robots_txt(site: SiteInfo, preview: bool = False) -> str:
     """``robots.txt`` for a site without its own ``docs/robots.txt``: everything may be crawled, and the
-    sitemap is at ``site_url`` (mkdocs.yml is the one place the site's address is written)."""
+    sitemap is at ``site_url`` (mkdocs.yml is the one place the site's address is written). A preview
+    (not published) asks not to be crawled at all."""
+    if preview:
+        return "User-agent: *\nDisallow: /\n"
     return f"User-agent: *\nAllow: /\nSitemap: {site.url}sitemap.xml\n"
 
 

@@ -139,5 +139,6 @@ def test_init_site_builds_a_preview_and_publishes_only_once_the_teams_signed_it(
     assert result.exit_code == 0, result.output
     assert "Example status" in (tmp_path / "s/preview/index.html").read_text()
     assert "PREVIEW — NOT PUBLISHED" in (tmp_path / "s/preview/index.html").read_text()
+    assert (tmp_path / "s/preview/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"  # not to be indexed
     readme = (tmp_path / "s/README.md").read_text()
     assert "statuskit approve-site" in readme and "before the first publish" in readme
