@@ -48,7 +48,7 @@ def check(content_dir, at, base, previous, fmt):
         from ..workflow.history import base_changes
 
         changes = base_changes(content_dir, base)
-    result = run_check(content_dir, **_base_scope(changes))
+    result = run_check(content_dir, T, **_base_scope(changes))
     result.problems += language_warnings(content_dir)
     if not base:
         result.problems += site_warnings(content_dir)
@@ -392,10 +392,16 @@ def allowed_signers(content_dir):
     Example: statuskit teams allowed-signers > allowed_signers; then
     statuskit statement INC 3 --team security --member bob | ssh-keygen -Y verify -f allowed_signers
     -I bob -n NAMESPACE -s content/approvals/INC/3/security--bob.sig
+
+    A required team with a single member is warned about on standard error.
     """
+    from ..model.content import load_content
     from ..workflow.approve import allowed_signers_text
+    from ..workflow.checks import single_member_teams
 
     click.echo(allowed_signers_text(content_dir), nl=False)
+    for p in single_member_teams(load_content(content_dir, only=set()).teams):
+        click.echo(str(p), err=True)
 
 
 @click.command()
@@ -423,11 +429,18 @@ def next_release(content_dir, at):
     """Print the next time after T when a rebuild would publish more (an embargo lifts,
     a scheduled update comes due, a maintenance window opens or closes); nothing if none.
 
+    On standard error, one "overdue: ..." line per incident whose newest published update
+    promised its next update (next_update_at) before T, with nothing newer published.
+
     Example: statuskit next-release --at 2026-11-27T18:00:00Z
     """
-    _, _, report = _load(content_dir, build_time(at))
+    from ..workflow.checks import overdue_lines
+
+    content, release, report = _load(content_dir, build_time(at))
     if report.next_change is not None:
         click.echo(format_time(report.next_change))
+    for line in overdue_lines(content, release, report):
+        click.echo(line, err=True)
 
 
 COMMANDS = [check, status, new, update, approve, teams, statement, next_release]

@@ -92,7 +92,8 @@ def build(content_dir, at, site_dir, config_file, previous, allow_unpublish, pre
                    "from the list at the next rebuild.")
 @handle_errors
 def serve(content_dir, at, config_file, dev_addr, drafts):
-    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/ or mkdocs.yml change.
+    """Live preview of the site (MkDocs serve); rebuilds when content/, docs/, the theme's
+    custom_dir (theme/) or mkdocs.yml change.
     Every page says PREVIEW — NOT PUBLISHED; the site files need no approval for it. It builds
     into a temporary folder, never into the site folder.
 

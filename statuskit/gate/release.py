@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence, TypeVar
 
 from ..model.fold import State, fold, is_active, is_upcoming, with_restated_title, worst
 from ..model.records import FrozenDict, Component, ComponentStatus, Content, Incident, Kind, Update
@@ -366,7 +366,19 @@ def _assuming(approvals: Mapping[tuple[str, int], UpdateApprovals], keys: frozen
     return {k: (_Assumed(ap) if k in keys and not ap.approved else ap) for k, ap in approvals.items()}
 
 
-def withdrawn_updates(updates: Sequence[Update], ready: Callable[[Update], bool]) -> tuple[int, set[int]]:
+class _Retractable(Protocol):
+    """What :func:`withdrawn_updates` reads of an update."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def retracts(self) -> int | None: ...
+
+
+_U = TypeVar("_U", bound=_Retractable)
+
+
+def withdrawn_updates(updates: Sequence[_U], ready: Callable[[_U], bool]) -> tuple[int, set[int]]:
     """The published prefix of ``updates`` and the updates its retractions withdraw.
 
     ``ready(u)``: u is approved, due and past its embargo. Returns (n, withdrawn): updates[:n]

@@ -43,6 +43,7 @@ RULES: Mapping[str, str] = MappingProxyType({
     "public-empty-reassurance": "clichés such as 'we take security seriously' in public text",
     "cadence-next-update": "an open incident's public update without next_update_at",
     "cadence-title-date": "a security incident whose title has no date",
+    "cadence-overdue": "at T, the newest published update's next_update_at has passed and nothing newer is published",
     "report-indicator-untyped": "an indicator of type 'other' that looks like an IP, domain, hash, URL or email",
     "report-timeline-order": "a report timeline that is not in time order",
 })

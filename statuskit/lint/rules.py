@@ -208,7 +208,7 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
     literals = _indicator_literals(inc)
     out: list[tuple[int, Problem]] = []
     exposure_from: int | None = None
-    security_from: int | None = None
+    was_security = False
     for i, (u, state) in enumerate(zip(inc.updates, states, strict=True)):
         problems: list[Problem] = []
         ctx = _Ctx(inc, i, u, state, exposure_from, config, problems)
@@ -219,9 +219,9 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
             continue
         if u.facts.data_exposure is not None:
             exposure_from = ctx.exposure_from = u.id
-        became_security = False
-        if security_from is None and _is_security(u):
-            security_from, became_security = u.id, True
+        # a security incident is one its authors marked so (security_incident: true, signed, folded forward)
+        is_security = state.facts.security_incident is True
+        became_security, was_security = is_security and not was_security, is_security
         phrases = ctx.on("public-over-promise") or ctx.on("public-contradicts-facts") \
             or ctx.on("public-empty-reassurance")
         technical = ctx.on("public-technical-detail")
@@ -231,17 +231,11 @@ def lint_incident(inc: Incident, config: LintConfig) -> list[tuple[int, Problem]
             if technical:
                 _check_technical_detail(ctx, f, literals)
         _check_parity(ctx)
-        _check_cadence(ctx, security_from is not None and (became_security or u.title is not None))
+        _check_cadence(ctx, is_security and (became_security or u.title is not None))
         if u.report is not None:
             _check_report(ctx, u.report)
         out += [(u.id, p) for p in problems]
     return out
-
-
-def _is_security(u: Update) -> bool:
-    f = u.facts
-    return bool(u.technical or u.report is not None or f.data_exposure in ("under_investigation", "confirmed")
-                or f.data_categories)
 
 
 def _check_acknowledge(ctx: _Ctx) -> None:

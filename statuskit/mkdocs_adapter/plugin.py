@@ -45,7 +45,9 @@ The adapter stays thin; every hook hands off to the core:
   site's ``custom_dir`` and before Material's own, so a site needs no copy.
 - ``on_files``: adds the pages as generated files; incident, technical and
   component pages are ``not_in_nav`` (only home and history are navigation) and
-  get a :class:`GeneratedPage`, which reads and renders no Markdown at all.
+  get a :class:`GeneratedPage`, which reads and renders no Markdown at all. Without a
+  ``docs/robots.txt`` it adds one whose ``Sitemap:`` line follows ``site_url`` (a preview's
+  asks not to be crawled).
 - ``on_page_markdown`` / ``on_page_content``: the same for home and history (MkDocs
   makes their page objects, for the navigation): Markdown is skipped and the
   finished body handed to the theme as it is.
@@ -59,7 +61,7 @@ The adapter stays thin; every hook hands off to the core:
 - ``on_post_page``: a generated page lets go of its body once written.
 - ``on_post_build``: writes the feeds, JSON API, badges, approvals.json, the CSAF files and security.txt.
 - ``on_post_page`` / ``on_post_template``: in a preview, the banner and noindex on every page.
-- ``on_serve``: ``mkdocs serve`` also watches the content folder.
+- ``on_serve``: ``mkdocs serve`` also watches the content folder and the theme's ``custom_dir``.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ from ..gate.release import refuse_assumed
 from ..publish.build import (BuildOptions, Prepared, advisory_settings, config_refusals, prepare, render_outputs,
                              site_info)
 from ..publish.output import check_replaceable, write_files, write_marker
+from ..render.outputs import robots_txt
 from ..render.i18n import catalogue_warnings, check_time_zone
 from ..render.pages import Page
 from ..render.site import PUBLISHER_CATEGORIES
@@ -432,6 +435,8 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
                 self.pages[page.src] = page
             else:
                 GeneratedPage(file, config, page, self._meta(page), shell=self.fast)
+        if files.get_file_from_path("robots.txt") is None:  # its Sitemap line follows site_url
+            files.append(File.generated(config, "robots.txt", content=robots_txt(self._ready().site, self.preview)))
         # from here on MkDocs holds the pages: the plugin keeps no second reference to their bodies
         self.prepared = dataclasses.replace(self._ready(), pages=())
         return files
@@ -526,4 +531,6 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
     def on_serve(self, server, *, config, builder):
         if self.content_dir is not None:
             server.watch(str(self.content_dir))
+        if config.theme.custom_dir:  # the site's theme overrides (MkDocs watches them only with --watch-theme)
+            server.watch(str(config.theme.custom_dir))
         return server

@@ -237,6 +237,9 @@ class Facts:
     """When the incident was detected."""
     contained_at: datetime | None = None
     """When it was contained."""
+    security_incident: bool | None = None
+    """Whether this is a security incident (``security_incident: true``): the security lints
+    (``cadence-title-date``) read only those. Not shown as a fact."""
 
     def merged(self, later: "Facts") -> "Facts":
         """These facts with every field ``later`` sets replaced."""
@@ -246,7 +249,8 @@ class Facts:
         })
 
     def is_empty(self) -> bool:
-        return all(getattr(self, n) is None for n in self.__dataclass_fields__)
+        """Whether no fact to show is set (the security_incident flag is not shown)."""
+        return all(getattr(self, n) is None for n in self.__dataclass_fields__ if n != "security_incident")
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ UPDATE_KEYS = (
     "id", "at", "status", "title", "impact", "components", "scheduled", "next_update_at",
     "public", "technical", "report", "embargo_until", "technical_embargo_until", "corrects",
     "retracts", "data_exposure", "data_categories", "customer_actions", "affected_customers",
-    "detected_at", "contained_at", "acknowledge",
+    "detected_at", "contained_at", "acknowledge", "security_incident",
 )
 """Every key an update may have."""
 REPORT_KEYS = (
@@ -887,6 +887,13 @@ def _validate_facts(c: _Checker, u: dict[str, Any], path: Path_, canonical: dict
             if when is not None:
                 out[key] = when
                 canonical[key] = format_time(when)
+    if "security_incident" in u:
+        flag = u["security_incident"]
+        if isinstance(flag, bool):
+            out["security_incident"] = canonical["security_incident"] = flag
+        else:
+            c.error(path + ("security_incident",), f"expected true or false (is this a security incident?), "
+                                                   f"got {show_value(flag)}")
     if out.get("detected_at") and out.get("contained_at") and out["contained_at"] < out["detected_at"]:
         c.error(path + ("contained_at",), f"contained at {format_time(out['contained_at'])}, before it was detected "
                                          f"({format_time(out['detected_at'])})")

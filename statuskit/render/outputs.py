@@ -44,7 +44,7 @@ from .feeds import render_feeds
 from .site import SiteInfo
 from .stix import render_stix
 
-__all__ = ["render_outputs", "approvals_json"]
+__all__ = ["render_outputs", "approvals_json", "robots_txt"]
 
 PROTOCOL = "statuskit-approval v1"
 
@@ -79,6 +79,15 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
     if release.assumed:  # a drafts preview: not the record of a published site
         doc = {"preview": True, **doc, "assumed_approved": [{"incident": i, "update": u} for i, u in release.assumed]}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def robots_txt(site: SiteInfo, preview: bool = False) -> str:
+    """``robots.txt`` for a site without its own ``docs/robots.txt``: everything may be crawled, and the
+    sitemap is at ``site_url`` (mkdocs.yml is the one place the site's address is written). A preview
+    (not published) asks not to be crawled at all."""
+    if preview:
+        return "User-agent: *\nDisallow: /\n"
+    return f"User-agent: *\nAllow: /\nSitemap: {site.url}sitemap.xml\n"
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:

@@ -363,12 +363,20 @@ def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
 
 # history ------------------------------------------------------------------------------------------
 
+def history_time(inc: PublishedIncident) -> datetime:
+    """When the history page files ``inc``: an incident when it started (its first update's time), a
+    maintenance when its window starts (not when it was announced)."""
+    if inc.kind is Kind.MAINTENANCE and inc.state.scheduled is not None:
+        return inc.state.scheduled.start
+    return inc.started_at
+
+
 def _history(ctx: _Context) -> Page:
     here, _ = "history/", ctx._
     months: dict[str, tuple[datetime, list[Markup]]] = {}
-    for inc in ctx.release.incidents:  # newest first
-        months.setdefault(inc.started_at.strftime("%Y-%m"), (inc.started_at, []))[1].append(
-            Markup(_list_item(ctx, here, inc)))
+    for inc in sorted(ctx.release.incidents, key=lambda i: (history_time(i), i.id), reverse=True):  # newest first
+        when = history_time(inc)
+        months.setdefault(when.strftime("%Y-%m"), (when, []))[1].append(Markup(_list_item(ctx, here, inc)))
     view = HistoryPageView(
         crumbs=(LinkView(_rel(here, ""), _("Current status")),),
         months=tuple(MonthView(key, ctx.lang.format(first, "LLLL yyyy"), tuple(items))

@@ -82,6 +82,8 @@ def describe(root: Path, incident: str, update_id: int | None) -> Summary:
     for name in ("data_exposure", "affected_customers"):
         if getattr(f, name):
             out.append(f"  {name}: {getattr(f, name)}")
+    if f.security_incident is not None:
+        out.append(f"  security_incident: {'true' if f.security_incident else 'false'}")
     if f.data_categories:
         out.append(f"  data_categories: {', '.join(f.data_categories)}")
     for a in f.customer_actions or ():

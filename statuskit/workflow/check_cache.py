@@ -36,9 +36,9 @@ from ..errors import Problem, Severity
 from ..infra.cache import feed
 from ..model.content import RawIncident, read_regular
 
-VERSION = "statuskit check cache v1"
+VERSION = "statuskit check cache v2"
 
-Entry = tuple  # (incident id or None, update count, load problems, findings)
+Entry = tuple  # (incident id or None, update count, load problems, findings, (file, lint.overdue promise rows))
 
 
 @lru_cache(maxsize=1)
@@ -103,14 +103,19 @@ class CheckCache:
         if row is None:
             return None
         try:
-            iid, n, load_problems, found = row
-            return iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found]
-        except (TypeError, ValueError):
+            iid, n, load_problems, found, promises = row
+            if promises is not None and not (
+                    isinstance(promises, list) and len(promises) == 2 and isinstance(promises[0], str)
+                    and isinstance(promises[1], list) and all(isinstance(r, list) and len(r) == 8 for r in promises[1])):
+                return None  # (the rows' values are read by lint.overdue.from_rows, when needed)
+            return iid, n, [_problem(r) for r in load_problems], [_problem(r) for r in found], promises
+        except (TypeError, ValueError, AttributeError):
             return None  # a damaged entry is a miss
 
     def put(self, key: str, entry: Entry) -> None:
-        iid, n, load_problems, found = entry
-        self.new[key] = [iid, n, [_problem_json(p) for p in load_problems], [_problem_json(p) for p in found]]
+        iid, n, load_problems, found, promises = entry
+        self.new[key] = [iid, n, [_problem_json(p) for p in load_problems], [_problem_json(p) for p in found],
+                         None if promises is None else [promises[0], promises[1]]]
 
     def save(self, keys: list[str]) -> None:
         """Keep exactly the entries of ``keys`` (this run's incidents); write only when something changed."""

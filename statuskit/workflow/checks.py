@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Collection
 
@@ -20,9 +21,10 @@ from ..ssh.verified import default_cache
 from ..model.content import (display_path, incident_names, load_incident, load_site_files, missing_folder, RawIncident,
                              read_incident, shown_name, stray_approvals)
 from ..model.load import comment_cut_values
-from ..model.records import Content, Incident
+from ..model.records import Content, Incident, Teams
 from ..model.validate import format_time
 from ..infra.parallel import pmap
+from ..lint.overdue import Promise, incident_promises, overdue, overdue_rows, promise_rows
 
 
 @dataclass
@@ -54,8 +56,9 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path, only: Collection[str] | None = None, shown: Collection[str] | None = None) -> CheckResult:
-    """Validate the content, verify approvals and run the lints.
+def run_check(root: Path, at: datetime | None = None, only: Collection[str] | None = None,
+              shown: Collection[str] | None = None) -> CheckResult:
+    """Validate the content, verify approvals and run the lints (at ``at``, also ``cadence-overdue``).
 
     Each incident is checked on its own from start to end -- read, validate, verify
     its approval files, lint -- in worker processes for large sites, and only its
@@ -80,7 +83,7 @@ def run_check(root: Path, only: Collection[str] | None = None, shown: Collection
     registry = None
     if teams is not None:
         registry = Registry(teams, default_cache())
-        problems += example_key_problems(teams)
+        problems += example_key_problems(teams) + single_member_teams(teams)
     all_names = incident_names(root)
     if only is not None:  # (anything but a regular file in incidents/ is checked: git cannot hold a named pipe)
         odd = _not_regular(root / "incidents")
@@ -99,7 +102,14 @@ def run_check(root: Path, only: Collection[str] | None = None, shown: Collection
         keys.append(key)
         if fresh:
             cache.put(key, entry)
-        iid, n, load_problems, found = entry
+        iid, n, load_problems, found, promises = entry
+        if at is not None and promises is not None and config is not None:  # the one lint that depends on T
+            try:
+                late = overdue_rows(promises[0], promises[1], at, config)
+            except (TypeError, ValueError):  # a damaged cache entry: judge nothing rather than crash
+                late = None
+            if late is not None:
+                found = [*found, late[1]]
         if shown is not None and name not in shown:
             n_hidden += 1
             hidden += [p for p in load_problems + found if p.severity is not Severity.ERROR]
@@ -127,6 +137,28 @@ def _not_regular(folder: Path) -> set[str]:
         return set()
 
 
+def single_member_teams(teams: Teams) -> list[Problem]:
+    """A warning (``team-single-member``) for each required team with one member: with that one key
+    lost or its holder away, nothing can be published."""
+    try:
+        lines = Path(teams.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    start = next((i for i, text in enumerate(lines) if text.startswith("teams:")), len(lines))
+    out = []
+    for team in teams.required_teams:
+        members = teams.teams.get(team, ())
+        if len(members) != 1:
+            continue
+        line = next((i + 1 for i in range(start, len(lines)) if lines[i].lstrip().startswith(f"{team}:")), None)
+        out.append(Problem(teams.file, line, f"teams.{team}",
+                           f"required team '{team}' has one member ({members[0]}): if that key is lost or "
+                           f"{members[0]} is away, no update can be published; add a second member to '{team}' "
+                           f"(and approve the change with statuskit approve-teams)", Severity.WARNING,
+                           "team-single-member"))
+    return out
+
+
 def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
     """One incidents/<name> file and its approvals (runs in a worker for large sites): the cache key,
     (incident id, update count, problems reading it, problems with its approvals and lints), and
@@ -140,14 +172,16 @@ def _check_incident(shared: tuple, name: str) -> tuple[str, tuple, bool]:
     return key, _check_raw(shared, name, raw), True
 
 
-def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, int, list[Problem], list[Problem]]:
+def _check_raw(shared: tuple, name: str, raw: RawIncident
+               ) -> tuple[str | None, int, list[Problem], list[Problem], tuple[str, list[list]] | None]:
     root_disp, root_str, component_ids, registry, config, _ = shared
     inc, problems, files = load_incident((root_disp, root_str, component_ids), name, raw)
     if raw.data is not None and name.endswith(".yml"):  # text a '#' cut off, as warnings (the build is not held)
         problems += comment_cut_values(raw.data, f"{root_disp}/incidents/{shown_name(name)}")
     if inc is None:
-        return None, 0, problems, []
+        return None, 0, problems, [], None
     found: list[Problem] = []
+    promises = None
     if registry is not None and not any(p.severity is Severity.ERROR for p in problems):
         approvals = {u.id: verify_update(registry, inc.id, u, files.get((inc.id, u.id), ())) for u in inc.updates}
         found += incident_approval_problems(inc, approvals)
@@ -155,7 +189,9 @@ def _check_raw(shared: tuple, name: str, raw: RawIncident) -> tuple[str | None, 
             from ..lint.rules import lint_incident
 
             found += [p for _, p in lint_incident(inc, config)]
-    return inc.id, len(inc.updates), problems, found
+            # what cadence-overdue needs to judge the incident at any T (run_check does, at its T)
+            promises = (inc.file, promise_rows(incident_promises(inc, {uid: ap.approved for uid, ap in approvals.items()})))
+    return inc.id, len(inc.updates), problems, found, promises
 
 
 def incident_approval_problems(inc: Incident, approvals: dict[int, UpdateApprovals]) -> list[Problem]:
@@ -215,12 +251,17 @@ def published_stale(problems: list[Problem], published: set[tuple[str, int]], wh
 
 def status_rows(content: Content, release: Release, report: GateReport, incident: str | None = None) -> list[dict]:
     """Per incident and update: approvals present/missing, embargoes, and the verdict at T."""
-    from ..lint import lints_by_update  # local import: lints are optional to the gate
+    from ..lint import lints_by_update, load_config  # local import: lints are optional to the gate
     from .approve import not_counted
 
     held = {(h.incident, h.update): h for h in report.held}
     published = {(i.id, u.id): u for i in release.incidents for u in i.updates}
-    lints = lints_by_update(content)
+    config = load_config(Path(content.root))[0]
+    lints = lints_by_update(content, config) if config is not None else {}
+    for inc in content.incidents if config is not None else ():  # cadence-overdue: the lint that depends on T
+        late = overdue(inc.file, promises_at(inc, report), release.at, config)  # type: ignore[arg-type]
+        if late is not None:
+            lints.setdefault((inc.id, late[0]), []).append(late[1])
     rows = []
     for inc in content.incidents:
         if incident and inc.id != incident:
@@ -253,6 +294,25 @@ def status_rows(content: Content, release: Release, report: GateReport, incident
             })
         rows.append({"incident": inc.id, "kind": inc.kind.value, "file": inc.file, "updates": ups})
     return rows
+
+
+def promises_at(inc: Incident, report: GateReport) -> tuple[Promise, ...]:
+    """``inc``'s updates as lint.overdue reads them, with the approvals the gate verified."""
+    return incident_promises(inc, {u.id: report.approvals[(inc.id, u.id)].approved for u in inc.updates})
+
+
+def overdue_lines(content: Content, release: Release, report: GateReport) -> list[str]:
+    """For ``next-release``: one line per incident whose promised next update has passed at T."""
+    from ..lint.overdue import late_by, overdue_since
+
+    out = []
+    for inc in content.incidents:
+        found = overdue_since(promises_at(inc, report), release.at)
+        if found is not None:
+            i, promised = found
+            out.append(f"overdue: {inc.id}: update {inc.updates[i].id} promised the next update by "
+                       f"{format_time(promised)} ({late_by(release.at - promised)} late at {format_time(release.at)})")
+    return out
 
 
 def language_warnings(content_dir: Path) -> list[Problem]:

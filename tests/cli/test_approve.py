@@ -212,6 +212,15 @@ def test_the_approver_sees_everything_that_is_signed(demo_copy):
             assert missing == [], (inc.id, u.id)
 
 
+def test_the_approver_sees_the_security_incident_flag(demo_copy):
+    from statuskit.workflow.approve import describe
+
+    lines = describe(demo_copy, "2026-11-24-ransomware-scheduling", 1).text.splitlines()
+    assert "  security_incident: true" in lines
+    assert not any("security_incident" in line for line in describe(
+        demo_copy, "2026-11-24-ransomware-scheduling", 2).text.splitlines())  # set once, it folds forward
+
+
 def test_control_and_invisible_characters_are_refused_in_text(site):
     """A terminal escape could hide text from the approver (conceal, erase line) and a bidi
     override could reorder it: in text fields they are a validation error, so nothing is signed."""

@@ -131,6 +131,27 @@ def test_demo_content_passes():
     assert " 0 error(s)" in result.stdout
 
 
+OVERDUE = ("content/incidents/2026-11-27-pharmacy-refills-degraded.yml:23: updates[1].next_update_at: warning: "
+           "update 2 promised the next update by 2026-11-27T17:30:00Z; at {at} it is {late} late and no newer update "
+           "is published: publish one, and say when the next comes (an update still waiting for approval, its time "
+           "or its embargo does not count) [cadence-overdue]")
+
+
+def test_check_warns_when_the_promised_next_update_has_passed_at_T(demo_copy, cache_dir, monkeypatch):
+    # the demo's pharmacy incident promised an update by 17:30; its update 3 still waits for security
+    monkeypatch.chdir(demo_copy.parent)
+    lines = {}
+    for at in ("2026-11-27T17:30:00Z", "2026-11-27T18:00:00Z", "2026-11-27T19:00:00Z", "2026-11-27T17:00:00Z"):
+        result = invoke("check", "--content", "content", "--at", at)  # the 2nd run on answers from the cache
+        assert result.exit_code == 0, result.output
+        lines[at] = [line for line in result.stdout.splitlines() if "cadence-overdue" in line]
+    assert lines == {
+        "2026-11-27T17:30:00Z": [], "2026-11-27T17:00:00Z": [],
+        "2026-11-27T18:00:00Z": [OVERDUE.format(at="2026-11-27T18:00:00Z", late="30 min")],
+        "2026-11-27T19:00:00Z": [OVERDUE.format(at="2026-11-27T19:00:00Z", late="1 h 30 min")],
+    }
+
+
 # --- file size: generated, not committed ---------------------------------------------
 
 def _copy_case(name: str, tmp_path: Path, monkeypatch) -> Path:
@@ -442,6 +463,7 @@ updates:
     next_update_at: 2024-07-31T10:00:00Z
     public: We found the cause.
     technical: EDR alerts on two hosts.
+    security_incident: true
   - id: 3
     at: 2024-07-31T10:00:00Z
     status: identified
@@ -457,3 +479,24 @@ updates:
     quoted = re.findall(r'security incident has no date \("([^"]*)"\)', result.stdout)
     assert quoted == ["Intrusion on a file server", "Intrusion on a file server"], result.output
     assert "(title withdrawn)" not in result.stdout and '("")' not in result.stdout
+
+
+# --- a required team with one member ---------------------------------------------------------
+
+def test_a_required_team_with_one_member_is_a_warning(tmp_path, monkeypatch):
+    root = _copy_case("good", tmp_path, monkeypatch)
+    teams = root / "teams.yml"
+    teams.write_text(teams.read_text().replace("security: [ben, dan]", "security: [ben]"))
+    result = check()
+    assert result.exit_code == 0, result.output
+    single = [line for line in result.stdout.splitlines() if "team-single-member" in line]
+    assert single == [
+        "content/teams.yml:18: teams.security: warning: required team 'security' has one member (ben): if that key is "
+        "lost or ben is away, no update can be published; add a second member to 'security' (and approve the change "
+        "with statuskit approve-teams) [team-single-member]"]
+    signers = invoke("teams", "allowed-signers", "--content", "content")
+    assert signers.exit_code == 0 and signers.stderr == single[0] + "\n"
+    assert "team-single-member" not in signers.stdout  # stdout stays an allowed_signers file
+    teams.write_text(teams.read_text().replace("security: [ben]", "security: [ben, dan]"))
+    assert "team-single-member" not in check().stdout + invoke("teams", "allowed-signers", "--content",
+                                                               "content").stderr

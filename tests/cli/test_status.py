@@ -41,9 +41,16 @@ def test_draft_update_shows_missing_security(demo_copy):
         "      approvals: comms:priya, security:marta\n"
         "  ✓ update 2  2026-11-27T15:25:00Z  identified    published\n"
         "      approvals: comms:tom, security:dev\n"
+        "      lint: line 23: warning: update 2 promised the next update by 2026-11-27T17:30:00Z; at "
+        "2026-11-27T18:00:00Z it is 30 min late and no newer update is published: publish one, and say when the next "
+        "comes (an update still waiting for approval, its time or its embargo does not count) [cadence-overdue]\n"
         "  · update 3  2026-11-27T17:20:00Z  monitoring    held: missing approval from: security\n"
         "      approvals: comms:priya; missing: security\n"
     )
+
+
+def test_status_before_the_promised_time_shows_no_overdue(demo_copy):
+    assert "cadence-overdue" not in status(demo_copy, PHARMACY, at="2026-11-27T17:30:00Z")
 
 
 def test_ransomware_updates_5_and_6_show_technical_embargo(demo_copy):
@@ -110,6 +117,20 @@ def test_next_release(demo_copy, at, expected):
     result = invoke("next-release", "--content", str(demo_copy), "--at", at)
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
+
+
+@pytest.mark.parametrize("at, overdue", [
+    ("2026-11-27T17:30:00Z", ""),  # the promised time itself: not late yet
+    (AT, f"overdue: {PHARMACY}: update 2 promised the next update by 2026-11-27T17:30:00Z "
+         f"(30 min late at {AT})\n"),
+    ("2026-11-29T19:45:00Z", f"overdue: {PHARMACY}: update 2 promised the next update by 2026-11-27T17:30:00Z "
+                             f"(2 days 2 h late at 2026-11-29T19:45:00Z)\n"),
+])
+def test_next_release_names_an_overdue_promise_on_stderr(demo_copy, at, overdue):
+    result = CliRunner().invoke(cli, ["next-release", "--content", str(demo_copy), "--at", at])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2026-12-05T02:00:00Z\n"  # stdout stays one time, for the publishing workflow
+    assert result.stderr == overdue
 
 
 def test_next_release_on_broken_content_is_an_error(demo_copy):

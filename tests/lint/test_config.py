@@ -62,7 +62,8 @@ def test_severity_off_and_months(tmp_path):
     assert rules(incident(update(1, "investigating", public="We are investigating.")), config) == []
     title = ("id: 2026-11-24-portal-incident\nkind: incident\nupdates:\n  - id: 1\n    at: 2026-11-24T08:00:00Z\n"
              "    status: resolved\n    title: Angriff auf die Terminbuchung, 24 Januar 2026\n    impact: major\n"
-             "    public: Behoben.\n    technical: EDR alert.\n")
+             "    public: Behoben.\n    technical: EDR alert.\n"
+             "    security_incident: true\n")
     assert rules(title, config) == []
     assert rules(title) == ["cadence-title-date"]
 

@@ -64,7 +64,21 @@ def test_facts_are_covered_by_the_digest():
     assert len({digest(a.updates[0]), digest(b.updates[0]), digest(c.updates[0])}) == 3
 
 
+def test_the_security_incident_flag_is_signed_folds_forward_and_is_not_shown():
+    plain = load(incident(update(1, "resolved", public="Fixed.")))
+    flagged = load(incident(update(1, "resolved", public="Fixed.", extra="security_incident: true"),
+                            update(2, "postmortem", public="The report.")))
+    unflagged = load(incident(update(1, "resolved", public="Fixed.", extra="security_incident: false")))
+    assert flagged.updates[0].canonical["security_incident"] is True
+    assert len({digest(plain.updates[0]), digest(flagged.updates[0]), digest(unflagged.updates[0])}) == 3
+    assert fold(flagged.updates)[1].facts.security_incident is True
+    assert flagged.updates[0].facts.is_empty()  # no "Key facts" section for the flag alone
+
+
 @pytest.mark.parametrize("extra,message", [
+    ("security_incident: 1",
+     f"{FILE}:9: updates[0].security_incident: expected true or false (is this a security incident?), "
+     f"got 1 (a number)"),
     ("data_exposure: confirmd",
      f"{FILE}:9: updates[0].data_exposure: data_exposure 'confirmd' is not one of: none, under_investigation, "
      f"confirmed; did you mean 'confirmed'?"),

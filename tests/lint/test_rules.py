@@ -299,10 +299,11 @@ def test_maintenance_needs_no_next_update_at():
     assert rules(inc) == []
 
 
-def _titled(title: str, technical: str | None = "EDR alerts on two hosts.") -> str:
+def _titled(title: str, technical: str | None = "EDR alerts on two hosts.", security: bool | None = True) -> str:
     return (f"id: 2026-11-24-portal-incident\nkind: incident\nupdates:\n  - id: 1\n    at: 2026-11-24T08:00:00Z\n"
             f"    status: resolved\n    title: \"{title}\"\n    impact: major\n    public: It is fixed.\n"
-            + (f"    technical: {technical}\n" if technical else ""))
+            + (f"    technical: {technical}\n" if technical else "")
+            + (f"    security_incident: {str(security).lower()}\n" if security is not None else ""))
 
 
 @pytest.mark.parametrize("title", [
@@ -323,14 +324,27 @@ def test_undated_security_title():
 
 
 def test_undated_title_is_fine_without_security_content():
-    assert rules(_titled("Scheduling unavailable", technical=None)) == []
+    assert rules(_titled("Scheduling unavailable", technical=None, security=None)) == []
+
+
+@pytest.mark.parametrize("security", [None, False])
+def test_technical_text_alone_does_not_make_a_security_incident(security):
+    # a CDN misconfiguration has technical text, a report and even data facts, but is no security incident
+    inc = incident(
+        "  - id: 1\n    at: 2026-11-24T08:00:00Z\n    status: resolved\n    title: Website unreachable\n"
+        "    impact: major\n    public: The website is back.\n"
+        "    technical: A CDN configuration change sent all traffic to a retired origin pool.\n"
+        "    data_exposure: under_investigation\n    data_categories: [web logs]\n"
+        + (f"    security_incident: {str(security).lower()}\n" if security is not None else ""))
+    assert "cadence-title-date" not in rules(inc)
+
 
 
 def test_undated_title_is_reported_where_the_incident_becomes_a_security_one():
     inc = incident(
         "  - id: 1\n    at: 2026-11-24T08:00:00Z\n    status: resolved\n    title: Portal slow\n    impact: minor\n"
         "    public: It is fixed.\n",
-        update(2, "postmortem", public="We found the cause.", extra="data_exposure: confirmed\ndata_categories: [names]"),
+        update(2, "postmortem", public="We found the cause.", extra="data_exposure: confirmed\nsecurity_incident: true"),
     )
     (p,) = lint(inc)
     assert (p.rule, p.field) == ("cadence-title-date", "updates[1]")

@@ -390,3 +390,28 @@ def test_a_bidi_override_in_an_indicator_is_shown_not_obeyed(make_site):
     body = pages["incidents/2024-07-31-outage/technical.md"].body
     assert "\u202e" not in body
     assert "invoice&lt;U+202E&gt;fdp.exe" in body
+
+
+def _history_groups(body: str) -> list[tuple[str, list[str]]]:
+    return [(title, re.findall(r'href="\.\./incidents/([^/"]+)/"', section))
+            for title, section in re.findall(r'<h2>([^<]+)</h2><ul class="sk-list">(.*?)</ul></section>', body, re.S)]
+
+
+def test_history_files_an_incident_by_its_start_and_a_maintenance_by_its_window():
+    from pathlib import Path
+
+    from statuskit.model.content import load_content
+
+    repo = Path(__file__).resolve().parents[2]
+    release, _ = gate(load_content(repo / "content"), datetime(2026, 11, 27, 18, tzinfo=timezone.utc))
+    body = {p.src: p for p in render_pages(release, SITE)}["history.md"].body
+    # the network maintenance was announced on 26 November for a window on 5 December: it is December's
+    assert _history_groups(body) == [
+        ("December 2026", ["2026-12-05-scheduling-network-maintenance"]),
+        ("November 2026", ["2026-11-27-pharmacy-refills-degraded", "2026-11-24-ransomware-scheduling"]),
+        ("October 2026", ["2026-10-14-pharmacy-refill-delays"]),
+        ("August 2026", ["2026-08-21-ddos-website-partner-api"]),
+        ("June 2026", ["2026-06-09-telehealth-video-provider"]),
+        ("April 2026", ["2026-04-18-portal-database-upgrade"]),
+        ("March 2026", ["2026-03-03-portal-sign-in-failures"]),
+    ]

@@ -457,10 +457,47 @@ def test_serve_watches_the_content_folder(tmp_path):
         def watch(self, path):
             self.watched.append(path)
 
+    from mkdocs.config import load_config
+
     plugin = StatuskitPlugin()
     plugin.content_dir = tmp_path / "content"
-    server = plugin.on_serve(Server(), config=None, builder=None)
-    assert server.watched == [str(tmp_path / "content")]
+    server = plugin.on_serve(Server(), config=load_config(str(REPO / "mkdocs.yml")), builder=None)
+    assert server.watched == [str(tmp_path / "content"), str(REPO / "theme")]  # and the theme's custom_dir
+
+
+def test_serve_rebuilds_when_the_theme_changes(project, tmp_path):
+    """A real ``statuskit serve``: an edit under theme/ (custom_dir) rebuilds the preview."""
+    import socket
+    import time
+
+    (project / "theme").mkdir()
+    (project / "theme" / "main.html").write_text('{% extends "statuskit/base.html" %}\n')
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "statuskit", "serve", "--config-file", str(yml),
+                                 "--content", str(project / "content"), "--at", "2024-08-01T12:00:00Z",
+                                 "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            def wait_for(text: str, count: int = 1) -> None:
+                deadline = time.monotonic() + 90
+                while log.read_text(errors="replace").count(text) < count:
+                    assert proc.poll() is None, log.read_text(errors="replace")
+                    assert time.monotonic() < deadline, log.read_text(errors="replace")
+                    time.sleep(0.2)
+
+            wait_for("Serving on")
+            builds = log.read_text(errors="replace").count("Building documentation")
+            (project / "theme" / "main.html").write_text('{% extends "statuskit/base.html" %}\n{# edited #}\n')
+            wait_for("Building documentation", builds + 1)
+            assert "Detected file changes" in log.read_text(errors="replace")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "export"])
@@ -535,3 +572,32 @@ def test_plain_mkdocs_build_marks_its_site_and_statuskit_build_replaces_it(full_
     proc = _mkdocs_build(full_project, "--site-dir", str(full_project / "elsewhere"))
     assert proc.returncode == 1 and "not a folder statuskit wrote" in proc.stderr
     assert (full_project / "elsewhere" / "notes.txt").read_text() == "keep me\n"
+
+
+# --- robots.txt: the site URL in one place ---------------------------------------------------------
+
+def test_robots_txt_follows_site_url_and_a_site_of_its_own_keeps_its_own(project, site_signer):
+    first = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert first.exit_code == 0, first.output
+    assert (project / "site" / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://status.fixture.example/sitemap.xml\n")
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("site_url: https://status.fixture.example/",
+                                           "site_url: https://status.elsewhere.example/health/"))
+    site_signer(project / "content")
+    moved = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert moved.exit_code == 0, moved.output
+    assert (project / "site" / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://status.elsewhere.example/health/sitemap.xml\n")
+    assert "https://status.elsewhere.example/health/" in (project / "site" / "sitemap.xml").read_text()
+    (project / "docs" / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    site_signer(project / "content")
+    own = build(project, "--at", "2024-08-01T12:00:00Z")
+    assert own.exit_code == 0, own.output
+    assert (project / "site" / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+
+
+def test_the_demo_has_no_hand_written_robots_txt(demo_site):
+    assert not (REPO / "docs" / "robots.txt").exists()
+    assert (demo_site / "robots.txt").read_text().endswith(
+        "Sitemap: https://status.northbridge-health.example/sitemap.xml\n")

@@ -57,13 +57,26 @@ def test_init_new_approve_check_build(tmp_path, keys, monkeypatch):
 
     # the pull request's check, then the build after merging
     out = run("check", "--base", "main", "--at", T)
-    assert out.endswith("ok: 1 incident(s), 1 update(s); 0 error(s), 0 warning(s)\n")
+    # init's teams have one member each: check says a second one is needed (nothing else)
+    assert [line.split(": warning: ")[0].rsplit("/", 2)[-2:] for line in out.splitlines() if ": warning: " in line] \
+        == [["content", "teams.yml:33: teams.comms"], ["content", "teams.yml:34: teams.security"]], out
+    assert all("[team-single-member]" in line for line in out.splitlines() if ": warning: " in line)
+    assert out.endswith("ok: 1 incident(s), 1 update(s); 0 error(s), 2 warning(s)\n")
     assert "| Publishes | at the next build (now) |" in run("preview", "--base", "main", "--at", T)
     git(site, "switch", "-q", "main")
     git(site, "merge", "-q", "--ff-only", "website-outage")
     run("build", "--site-dir", "site", "--at", T)
     home = (site / "site" / "index.html").read_text(encoding="utf-8")
     assert "Website unavailable" in home
+    # as finished as the demo: light and dark palettes, following the system, with the toggle in the header
+    for media, scheme, toggle in (("light", "default", "Switch to dark mode"), ("dark", "slate", "Switch to light mode")):
+        assert (f'<input class="md-option" data-md-color-media="(prefers-color-scheme: {media})" '
+                f'data-md-color-scheme="{scheme}" data-md-color-primary="indigo" data-md-color-accent="indigo"  '
+                f'aria-label="{toggle}"') in home
+        assert f'<label class="md-header__button md-icon" title="{toggle}"' in home
+    assert '<form class="md-header__option" data-md-component="palette">' in home
+    assert (site / "site" / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://status.example.org/sitemap.xml\n")
     pages = [p for p in (site / "site").rglob("*.html") if PUBLIC in p.read_text(encoding="utf-8")]
     assert pages, "the update's public text is on no page of the built site"
     assert PUBLIC in (site / "site" / "history.rss").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ EXPECTED = [
     "README.md",
     "content/components.yml",
     "content/teams.yml",
-    "docs/robots.txt",
+    "docs/.gitkeep",
     "mkdocs.yml",
     "theme/main.html",
 ]
@@ -91,7 +91,8 @@ def test_init_with_real_keys(tmp_path, keys):
     assert "/content/teams.yml  @acme/comms @acme/sec" in (tmp_path / "s/.github/CODEOWNERS").read_text()
     assert (tmp_path / "s/.github/statuskit-requirements.txt").read_text().splitlines()[-1] == "statuskit==9.9.9"
     check = run("check", "--content", str(tmp_path / "s/content"))
-    assert check.exit_code == 0 and check.output.endswith("; 0 error(s), 1 warning(s)\n"), check.output
+    assert check.exit_code == 0 and check.output.endswith("; 0 error(s), 3 warning(s)\n"), check.output
+    assert check.output.count("[team-single-member]") == 2  # init writes one member per team
     # init writes no approvals: the teams sign the site files before the first publish
     assert "the site files have never been approved" in check.output and "[site-unapproved]" in check.output
 
@@ -138,5 +139,6 @@ def test_init_site_builds_a_preview_and_publishes_only_once_the_teams_signed_it(
     assert result.exit_code == 0, result.output
     assert "Example status" in (tmp_path / "s/preview/index.html").read_text()
     assert "PREVIEW — NOT PUBLISHED" in (tmp_path / "s/preview/index.html").read_text()
+    assert (tmp_path / "s/preview/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"  # not to be indexed
     readme = (tmp_path / "s/README.md").read_text()
     assert "statuskit approve-site" in readme and "before the first publish" in readme
