@@ -1,4 +1,4 @@
-"""Every non-page output of a build: feeds, the JSON API, badges and approvals.json.
+"""Every non-page output of a build: feeds, maintenance calendars, the JSON API, badges and approvals.json.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -34,6 +34,7 @@ from ..gate.release import Release
 from ..model.validate import format_time
 from .api import render_api
 from .badges import render_badges
+from .calendar import render_calendars
 from .feeds import render_feeds
 from .site import SiteInfo
 
@@ -73,9 +74,10 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, ``api/v2/*.json``, badges and ``approvals.json``: relative path -> bytes, sorted by path."""
+    """Feeds, calendars, ``api/v2/*.json``, badges and ``approvals.json``: relative path -> bytes, sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
+    out.update(render_calendars(release, site))
     out.update(render_api(release, site))
     out.update(render_badges(release, site))
     out["approvals.json"] = approvals_json(release, site)
