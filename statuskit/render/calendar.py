@@ -129,7 +129,7 @@ def render_calendars(release: Release, site: SiteInfo) -> dict[str, bytes]:
     empty when no maintenance involved it, so a subscription never breaks)."""
     _ = site.lang.gettext
     maint = [i for i in release.incidents if i.kind is Kind.MAINTENANCE and i.state.scheduled is not None]
-    out = {calendar_path(): _calendar(maint, site, _("%(site)s: maintenance") % {"site": site.name})}
+    out = {calendar_path(): _calendar(maint, site, _("%(site)s: planned maintenance") % {"site": site.name})}
     for cv in release.components:
         mine = [i for i in maint if cv.id in i.components]
         out[component_calendar_path(cv.id)] = _calendar(
