@@ -182,3 +182,11 @@ def test_the_demo_calendars_parse_and_the_pages_link_them():
     assert '<a href="../../maintenance.ics">all planned maintenance</a>' in maint
     assert '<a href="../../components/scheduling/maintenance.ics">Appointment scheduling</a>' in maint
     assert "maintenance.ics" not in pages["incidents/2026-11-24-ransomware-scheduling/"]
+
+
+def test_a_maintenance_completed_during_its_window_is_completed_not_cancelled(make_site):
+    done = CALLED_OFF.replace("2024-07-25T09:00:00Z", "2024-08-03T02:00:00Z").replace(
+        "We called the upgrade off; the portal stays as it is.", "The upgrade is finished.").replace("id: 3", "id: 2")
+    _, files = _build(make_site, UPDATE_1 + done, datetime(2024, 8, 4, tzinfo=UTC))
+    ev = _one(files["maintenance.ics"])
+    assert (ev.status.value, ev.summary.value, int(ev.sequence.value)) == ("CONFIRMED", "Completed: Portal upgrade", 1)

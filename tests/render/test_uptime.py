@@ -237,3 +237,11 @@ def test_the_demo_ransomware_day_shows_the_scheduling_outage(demo):
     assert day.worst is ComponentStatus.MAJOR_OUTAGE
     assert record.days[-1].day == date(2026, 11, 27) and record.days[-1].recorded == 18 * 3600
     assert record.percent is not None and record.percent < 100
+
+
+def test_any_downtime_shows_below_one_hundred(make_site):
+    whole = COMPONENTS.replace("start_date: 2024-07-31", "start_date: 2024-01-01")
+    short = OUTAGE.format(id="blip", status="partial_outage").replace("2024-07-31T09:45:00Z", "2024-07-31T09:01:00Z")
+    record = uptime(_release(make_site, {"blip": short}, components=whole))["patient-portal"]
+    assert record.recorded == (89 * 24 + 12) * 3600
+    assert record.percent_text == "99.99"  # 1 - 18 s / 7,732,800 s = 99.9997...: rounded down, not to 100.00
