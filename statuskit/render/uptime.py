@@ -134,8 +134,15 @@ def _breakpoints(inc: PublishedIncident) -> set[datetime]:
 def status_timeline(release: Release, cid: str, start: datetime) -> list[tuple[datetime, ComponentStatus]]:
     """The status of ``cid`` from ``start`` to T: (time, status) steps, each holding until the next
     (the first at ``start``; the last until T). Rule 3 of the module docstring."""
-    incs = [inc for inc in release.incidents if cid in inc.components]
-    times = {start} | {t for inc in incs for t in _breakpoints(inc) if start < t <= release.at}
+    incs, times = [], {start}
+    for inc in release.incidents:
+        if cid not in inc.components:
+            continue
+        later = {t for t in _breakpoints(inc) if start < t <= release.at}
+        # an incident that sets nothing at ``start`` and changes nothing after it sets nothing in the window
+        if later or _incident_status(inc, cid, start) is not None:
+            incs.append(inc)
+            times |= later
     out: list[tuple[datetime, ComponentStatus]] = []
     for t in sorted(times):
         st = worst(s for s in (_incident_status(inc, cid, t) for inc in incs) if s is not None)
