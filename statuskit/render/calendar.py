@@ -8,8 +8,9 @@ One ``VEVENT`` per published maintenance with a window (reference/outputs.md, "M
 
 - ``UID``: ``<incident id>@<site host>``, stable for the life of the maintenance;
 - ``DTSTART``/``DTEND``: its current window, in UTC;
-- ``SEQUENCE``: how many published updates after the first changed the window or the status, or were
-  withdrawn (each withdrawal changes what the event says): it grows with each such change;
+- ``SEQUENCE``: how many published updates after the first changed the window or the status (see
+  :func:`sequence`): it grows with each such change and never goes down, not even when a retraction
+  publishes;
 - ``STATUS``: ``CANCELLED`` for a cancelled maintenance (completed before its window opened without
   ever starting: see :func:`cancelled`), otherwise ``CONFIRMED``; a completed one says so in its
   ``SUMMARY`` and ``DESCRIPTION`` (RFC 5545 has no completed status for events);
@@ -62,12 +63,17 @@ def cancelled(inc: PublishedIncident) -> bool:
 
 
 def sequence(inc: PublishedIncident) -> int:
-    """Published updates after the first that changed the window or the status, or were withdrawn."""
+    """The event's ``SEQUENCE``: the published updates after the first whose window or status differs
+    from the update before them (withdrawn updates left out), plus, for each withdrawn update, one for
+    every update from it to its retraction. Before the retraction published, each of those may have
+    changed the event once (what the withdrawn update set is no longer in the release to compare with),
+    so counting them keeps ``SEQUENCE`` from going down when the retraction publishes."""
     n = 0
     prev = None
     for u in inc.updates:
         if u.retracted:
-            n += 1
+            assert u.retracted_by is not None
+            n += u.retracted_by - u.id + 1
             continue
         if prev is not None and (u.state.scheduled != prev.state.scheduled or u.status != prev.status):
             n += 1

@@ -190,3 +190,29 @@ def test_a_maintenance_completed_during_its_window_is_completed_not_cancelled(ma
     _, files = _build(make_site, UPDATE_1 + done, datetime(2024, 8, 4, tzinfo=UTC))
     ev = _one(files["maintenance.ics"])
     assert (ev.status.value, ev.summary.value, int(ev.sequence.value)) == ("CONFIRMED", "Completed: Portal upgrade", 1)
+
+
+def test_sequence_never_goes_down_when_a_retraction_publishes(make_site):
+    # update 2 moves the window, update 3 moves it back; update 4 withdraws update 2
+    back = """\
+  - id: 3
+    at: 2024-07-23T09:00:00Z
+    status: scheduled
+    scheduled: {from: 2024-08-03T01:00:00Z, until: 2024-08-03T03:00:00Z}
+    public: The upgrade is back on 3 August.
+"""
+    withdraw = """\
+  - id: 4
+    at: 2024-07-24T09:00:00Z
+    status: scheduled
+    retracts: 2
+    public: We withdrew the update of 22 July; it was posted by mistake.
+"""
+    seen = []
+    for at in (datetime(2024, 7, 23, 12, tzinfo=UTC), datetime(2024, 7, 24, 12, tzinfo=UTC)):
+        _, files = _build(make_site, UPDATE_1 + MOVED + back + withdraw, at)
+        ev = _one(files["maintenance.ics"])
+        seen.append((int(ev.sequence.value), ev.dtstart.value))
+    (before, start), (after, start_after) = seen
+    assert before == 2 and start == start_after == datetime(2024, 8, 3, 1, tzinfo=UTC)
+    assert after > before  # what the event says changed (update 2 is gone): clients must take the new one
