@@ -65,6 +65,7 @@ components:
     name: "<script>alert('xss-comp')</script> Records"
     description: "\\"><svg onload=alert('xss-desc')>"
     group: "<img src=x onerror=alert('xss-group')>"
+    start_date: 2024-07-15
   - id: website
     name: Website
 """
