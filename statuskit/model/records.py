@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Mapping, NoReturn
 
 
@@ -110,6 +110,8 @@ class Component:
     """1-based order in components.yml (display order)."""
     line: int | None = None
     """Line in components.yml."""
+    start_date: date | None = None
+    """``start_date``: the UTC day its uptime record starts (None: no uptime record is shown)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import bisect
 import difflib
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from collections.abc import Set as AbstractSet
 from typing import Any, Callable
 
@@ -80,7 +80,7 @@ REPORT_KEYS = (
     "detection", "remediation", "references",
 )
 INCIDENT_KEYS = ("id", "kind", "updates")
-COMPONENT_KEYS = ("id", "name", "description", "group")
+COMPONENT_KEYS = ("id", "name", "description", "group", "start_date")
 TEAMS_KEYS = ("namespace", "required_teams", "members", "teams", "revoked_keys")
 MEMBER_KEYS = ("name", "keys", "github")
 TEXT_KEYS = ("public", "technical", "report", "title")
@@ -390,6 +390,7 @@ def validate_components(doc: Document) -> tuple[tuple[Component, ...], list[Prob
         name = c.text(m.get("name"), path + ("name",), required=True, what="name", one_line=True)
         desc = c.text(m.get("description"), path + ("description",))
         group = c.text(m.get("group"), path + ("group",), what="group", one_line=True)
+        start = _start_date(c, m.get("start_date"), path + ("start_date",)) if "start_date" in m else None
         if cid is not None:
             if cid in seen:
                 c.error(path + ("id",), f"component '{cid}' is defined twice (first as components[{seen[cid]}])")
@@ -397,8 +398,25 @@ def validate_components(doc: Document) -> tuple[tuple[Component, ...], list[Prob
             seen[cid] = i
         if cid and name:
             out.append(Component(cid, name.strip(), desc.strip() if desc else None,
-                                 group.strip() if group else None, len(out) + 1, doc.line(path)))
+                                 group.strip() if group else None, len(out) + 1, doc.line(path), start))
     return tuple(out), c.problems
+
+
+def _start_date(c: _Checker, value: Any, path: Path_) -> date | None:
+    """A component's ``start_date``: a calendar day, ``YYYY-MM-DD`` (the UTC day its uptime record starts)."""
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            c.error(path, f"{value!r} is not a day of the calendar; write the first day of the component's uptime "
+                          "record as YYYY-MM-DD, like start_date: 2026-01-15")
+            return None
+    if isinstance(value, str) and _DATE_RE.match(value[:10]) and value[10:11] in ("T", " "):
+        c.error(path, f"start_date is a day, not a time: write start_date: {value[:10]} (days are UTC)")
+        return None
+    c.error(path, f"expected a day written YYYY-MM-DD (the first day of the component's uptime record, "
+                  f"like start_date: 2026-01-15), got {show_value(value)}")
+    return None
 
 
 # --- teams.yml --------------------------------------------------------------------

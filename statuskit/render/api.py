@@ -36,6 +36,11 @@ Statuspage's behaviour had to be mapped:
   is reported on the next listed update. ``affected_components`` is null when the
   update changes no component.
 - ``status`` is :attr:`Release.overall`.
+- **Uptime** (statuskit): a component with ``start_date`` in components.yml has Statuspage's
+  ``start_date`` (``YYYY-MM-DD``) and ``showcase: true`` (Statuspage's switch for the uptime bars), and an
+  ``uptime`` object Statuspage has not got: the 90-day percentage and one entry per UTC day
+  (:func:`uptime_json`). Without ``start_date`` they stay ``null``, ``false`` and ``null``; groups have
+  ``uptime: null``. The rule is :mod:`statuskit.render.uptime`'s.
 """
 
 from __future__ import annotations
@@ -52,8 +57,9 @@ from ..model.fold import worst
 from ..model.records import ComponentStatus, Kind
 from .feeds import EPOCH, retraction_note, shown_in_public
 from .site import SiteInfo
+from .uptime import UPTIME_DAYS, ComponentUptime, uptime
 
-__all__ = ["API_LIMIT", "render_api", "statuspage_id", "api_time"]
+__all__ = ["API_LIMIT", "render_api", "statuspage_id", "api_time", "uptime_json"]
 
 API_LIMIT = 50
 """Incidents in incidents.json and scheduled-maintenances.json (Statuspage's 50 most recent)."""
@@ -114,6 +120,7 @@ class _Api:
         self.release, self.site = release, site
         self.timing = {inc.id: _timing(inc, release.at) for inc in release.incidents}
         self.views = {v.id: v for v in release.components}
+        self.uptime = uptime(release)
         first = min((inc.started_at for inc in release.incidents), default=None)
         self.created = first or EPOCH
         self.page_updated = max((t.updated_at for t in self.timing.values()), default=EPOCH)
@@ -145,12 +152,13 @@ class _Api:
             "updated_at": api_time(self._component_updated(cid)),
             "position": position,
             "description": c.description,
-            "showcase": False,
-            "start_date": None,
+            "showcase": c.start_date is not None,
+            "start_date": c.start_date.isoformat() if c.start_date else None,
             "group_id": group_id,
             "page_id": self.site.page_id,
             "group": False,
             "only_show_if_degraded": False,
+            "uptime": uptime_json(self.uptime[cid]) if cid in self.uptime else None,
         }
 
     def _components(self) -> list[dict[str, Any]]:
@@ -186,6 +194,7 @@ class _Api:
                 "group": True,
                 "only_show_if_degraded": False,
                 "components": [statuspage_id("component", m) for m in members],
+                "uptime": None,
             }
             out.append(group)
             children = [self._component(m, len(out) + 1 + i, gid) for i, m in enumerate(members)]
@@ -306,6 +315,20 @@ class _Api:
             "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
             "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
         }
+
+
+def uptime_json(record: ComponentUptime) -> dict[str, Any]:
+    """A component's ``uptime``: ``percent`` (rounded down to hundredths; null while nothing is on
+    record), the window and, per UTC day oldest first, its worst ``status`` (null: no data) and the
+    whole ``minutes`` (rounded up) spent in each status."""
+    return {
+        "days": UPTIME_DAYS,
+        "from": record.days[0].day.isoformat(),
+        "until": record.days[-1].day.isoformat(),
+        "percent": record.percent,
+        "daily": [{"date": d.day.isoformat(), "status": d.worst.value if d.worst else None,
+                   "minutes": {s.value: d.minutes(s) for s in d.seconds}} for d in record.days],
+    }
 
 
 def _dump(doc: dict[str, Any]) -> bytes:

@@ -1,5 +1,5 @@
-"""Every non-page output of a build: feeds, the JSON API, badges, approvals.json, STIX bundles, the CSAF
-advisories with their distribution files (:mod:`statuskit.render.csaf`) and security.txt.
+"""Every non-page output of a build: feeds, maintenance calendars, the JSON API, badges, approvals.json,
+STIX bundles, the CSAF advisories with their distribution files (:mod:`statuskit.render.csaf`) and security.txt.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -39,6 +39,7 @@ from ..gate.release import Release
 from ..model.validate import format_time
 from .api import render_api
 from .badges import render_badges
+from .calendar import render_calendars
 from .csaf import render_csaf
 from .feeds import render_feeds
 from .site import SiteInfo
@@ -91,10 +92,11 @@ def robots_txt(site: SiteInfo, preview: bool = False) -> str:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, ``api/v2/*.json``, badges, ``approvals.json``, STIX bundles, CSAF and security.txt: relative
-    path -> bytes, sorted by path."""
+    """Feeds, calendars, ``api/v2/*.json``, badges, ``approvals.json``, STIX bundles, CSAF and security.txt:
+    relative path -> bytes, sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
+    out.update(render_calendars(release, site))
     out.update(render_api(release, site))
     out.update(render_badges(release, site))
     out.update(render_stix(release, site))

@@ -35,14 +35,17 @@ from markupsafe import Markup
 
 from ..gate.release import ComponentView as ComponentState, PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Kind
+from .calendar import calendar_path, component_calendar_path
 from .csaf import exports_of
 from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
 from .templates import render
+from .uptime import ComponentUptime, uptime
 from .views import (Markdown, ComponentGroupView, ComponentPageView, ComponentView, HistoryPageView, HomePageView,
                     IncidentPageView, LinkView, MonthView, RevisionView, TechnicalPageView, attack_url, cve_url,
-                    ExportView, indicators_of, markdown_for, reference_hosts, report_view, status_view, time_view, update_view)
+                    ExportView, indicators_of, markdown_for, reference_hosts, report_view, status_view, time_view,
+                    update_view, uptime_view)
 
 __all__ = ["Page", "Feed", "render_pages", "SITE_FEEDS", "TECHNICAL_FEEDS", "component_feeds",
            "attack_url", "cve_url"]
@@ -181,8 +184,10 @@ class _Context:
     site: SiteInfo
     names: dict[str, str] = field(default_factory=dict)
     by_component: dict[str, list[PublishedIncident]] = field(default_factory=dict)
+    uptime: dict[str, ComponentUptime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.uptime = uptime(self.release)
         self.names = {cv.id: cv.component.name for cv in self.release.components}
         self.by_component = {cv.id: [] for cv in self.release.components}
         for inc in self.release.incidents:  # one pass, newest first
@@ -317,7 +322,9 @@ def _home(ctx: _Context) -> Page:
         maintenance=tuple(Markup(_card(ctx, here, inc)) for inc in maint),
         groups=tuple(ComponentGroupView(g, tuple(cs)) for g, cs in groups.items()),
         recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent),
-        footer=_home_footer(ctx))
+        footer=_home_footer(ctx),
+        uptime=tuple(uptime_view(ctx.lang, rec, ctx.component_name(cid), _rel(here, component_url(cid)))
+                     for cid, rec in ctx.uptime.items()))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
                 description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
 
@@ -397,7 +404,8 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
         status=status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status]),
         crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
         now=tuple(Markup(_card(ctx, here, i)) for i in incs if i.active or i.upcoming),
-        history=tuple(Markup(_list_item(ctx, here, i)) for i in incs))
+        history=tuple(Markup(_list_item(ctx, here, i)) for i in incs),
+        uptime=uptime_view(ctx.lang, ctx.uptime[c.id], c.name, "") if c.id in ctx.uptime else None)
     return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
                 description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang))
 
@@ -445,7 +453,8 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
         facts=Markup(render_facts(inc.state.facts, md, ctx.lang)),
         next_update=time_view(ctx.lang, inc.state.next_update_at)
         if not inc.closed and inc.state.next_update_at is not None else None,
-        updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names) for u in reversed(inc.updates)))
+        updates=tuple(update_view(ctx.lang, ctx.release, inc, u, md, names=ctx.names) for u in reversed(inc.updates)),
+        calendars=_calendars(ctx, here, inc))
     out = [ctx.render("pages/incident.html", page=view)]
     latest = _latest_public(inc)
     description = _("%(kind)s: %(title)s (%(status)s)") % {"kind": kicker, "title": inc.title,
@@ -455,6 +464,14 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
             "description": description, "time": ctx._("%(time)s UTC") % {
                 "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
     return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description)
+
+
+def _calendars(ctx: _Context, here: str, inc: PublishedIncident) -> tuple[LinkView, ...]:
+    """A maintenance page's calendars: the site's, then each of its components' (none for an incident)."""
+    if inc.kind is not Kind.MAINTENANCE or inc.state.scheduled is None:
+        return ()
+    return (LinkView(_rel(here, calendar_path()), ctx._("all planned maintenance")),
+            *(LinkView(_rel(here, component_calendar_path(cid)), ctx.component_name(cid)) for cid in inc.components))
 
 
 # technical ----------------------------------------------------------------------------------------

@@ -17,9 +17,11 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
@@ -27,6 +29,7 @@ from ..model.records import STATUS_LABELS, ComponentStatus, Indicator, Kind, Rep
 from .defang import defang, defang_prose, defang_text, url_host
 from .i18n import Language, N_
 from .markdown import render_markdown
+from .uptime import UPTIME_DAYS, ComponentUptime
 
 
 __all__ = ["TimeView", "RefView", "RelationView", "ChangeView", "WithdrawnView", "UpdateView", "ReportView",
@@ -434,6 +437,8 @@ class IncidentPageView:
     """When the next update is expected (open incidents that said so)."""
     updates: tuple[UpdateView, ...]
     """Newest first."""
+    calendars: tuple[LinkView, ...] = ()
+    """A maintenance: its calendars (``maintenance.ics``: the site's, then each component's); else empty."""
 
 
 # --- the other page bodies (templates ``statuskit/pages/<name>.html``) -------------------------------
@@ -469,6 +474,8 @@ class HomePageView:
     """List items (``<li class="sk-list-item">``) of the latest past incidents."""
     footer: tuple[LinkView, ...] = ()
     """The footer's links: the CSAF provider metadata and security.txt, when the site writes them."""
+    uptime: "tuple[UptimeView, ...]" = ()
+    """Components with an uptime record (``start_date``), in display order (``statuskit/partials/uptime.html``)."""
 
 
 @dataclass(frozen=True)
@@ -506,6 +513,8 @@ class ComponentPageView:
     """Cards of its active and upcoming incidents and maintenance."""
     history: tuple[Markup, ...]
     """List items of every incident that involved it, newest first."""
+    uptime: "UptimeView | None" = None
+    """Its uptime record, or None without ``start_date`` (``statuskit/partials/uptime.html``)."""
 
 
 @dataclass(frozen=True)
@@ -545,3 +554,64 @@ class TechnicalPageView:
     exports: tuple[ExportView, ...] = ()
     """The machine-readable exports of the technical track, hrefs relative to the page
     (:func:`statuskit.render.csaf.exports_of`: the CSAF advisory and the STIX bundle)."""
+
+
+# --- uptime bars (statuskit/partials/uptime.html) ----------------------------------------------------
+
+__all__ += ["UptimeDayView", "UptimeView", "uptime_view"]
+
+
+@dataclass(frozen=True)
+class UptimeDayView:
+    """One day's bar."""
+
+    day: str
+    """``2026-11-20`` (UTC day)."""
+    value: str
+    """The day's worst status (``operational``, ``partial_outage``, ...) or ``none`` for no data
+    (CSS class ``sk-up-<value>``: a colour and a pattern)."""
+    text: str
+    """The day in words, its text alternative: ``2026-11-20: Partial outage 45 min``."""
+
+
+@dataclass(frozen=True)
+class UptimeView:
+    """A component's 90-day record (render with ``statuskit/partials/uptime.html``)."""
+
+    id: str
+    name: str
+    href: str
+    """The component's page, relative to the page shown ("" on that page itself)."""
+    percent: str
+    """``99.95 %`` in the site's language; "" when nothing is on record yet."""
+    summary: str
+    """``99.95 % uptime over the last 90 days`` (or that there is no record yet)."""
+    days: tuple[UptimeDayView, ...]
+    """Oldest first."""
+    start: str
+    """The record's first day (``start_date``), ``2026-01-05``."""
+
+
+def uptime_view(lang: Language, record: ComponentUptime, name: str, href: str) -> UptimeView:
+    """The bars and the summary of ``record``, in ``lang``."""
+    _ = lang.gettext
+    days = []
+    for d in record.days:
+        worst = d.worst
+        if worst is None:
+            words = _("No data")
+        else:
+            bad = [s for s in d.seconds if s is not ComponentStatus.OPERATIONAL]
+            words = ", ".join(_("%(status)s %(minutes)s min") % {"status": _(s.label), "minutes": d.minutes(s)}
+                              for s in reversed(bad)) or _(worst.label)
+        days.append(UptimeDayView(d.day.isoformat(), worst.value if worst else "none",
+                                  _("%(day)s: %(status)s") % {"day": d.day.isoformat(), "status": words}))
+    h = record.hundredths
+    percent = "" if h is None else format_decimal(Decimal(h) / 100, format="0.00", locale=lang.locale) + "\u00a0%"
+    if not percent:
+        summary = _("No uptime record yet: it starts on %(day)s.") % {"day": record.start_date.isoformat()}
+    elif record.start_date > record.days[0].day:
+        summary = _("%(percent)s uptime since %(day)s") % {"percent": percent, "day": record.start_date.isoformat()}
+    else:
+        summary = _("%(percent)s uptime over the last %(days)s days") % {"percent": percent, "days": UPTIME_DAYS}
+    return UptimeView(record.component, name, href, percent, summary, tuple(days), record.start_date.isoformat())

@@ -123,14 +123,15 @@ def test_render_outputs_is_deterministic_and_lists_every_file():
     assert first == second
     assert list(first) == sorted(first)
     release, _ = gate(load_content(REPO / "content"), DEMO_AT)
-    expected = {"history.rss", "history.atom", "technical.rss", "technical.atom", "badge.svg", "approvals.json"}
+    expected = {"history.rss", "history.atom", "technical.rss", "technical.atom", "badge.svg", "approvals.json",
+                "maintenance.ics"}
     expected |= {f"api/v2/{e}" for e in (
         "summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
         "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",
         "scheduled-maintenances/active.json")}
     for v in release.components:
         expected |= {f"components/{v.id}/history.rss", f"components/{v.id}/history.atom",
-                     f"components/{v.id}/badge.svg"}
+                     f"components/{v.id}/badge.svg", f"components/{v.id}/maintenance.ics"}
     expected |= {f"incidents/{inc.id}/technical/stix.json" for inc in release.incidents if inc.has_technical}
     expected |= {".well-known/csaf/provider-metadata.json", ".well-known/csaf/white/index.txt",
                  ".well-known/csaf/white/changes.csv"}

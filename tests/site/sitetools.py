@@ -33,6 +33,8 @@ MARKERS = {
     "technical-embargo": "MARKERTECHEMBARGO",
     "retracted": "MARKERRETRACTED",
     "future": "MARKERFUTURE",
+    "pending-maintenance": "MARKERPENDINGMAINT",
+    "unapproved-window-change": "MARKERMAINTMOVE",
 }
 """What each marker stands for -> the marker (compared case-insensitively)."""
 WITHHELD_TIMES = {
@@ -58,10 +60,12 @@ components:
   - id: patient-portal
     name: Patient portal
     group: Clinical services
+    start_date: 2024-07-01
   - id: xss-component
     name: "<script>alert('xss-comp')</script> Records"
     description: "\\"><svg onload=alert('xss-desc')>"
     group: "<img src=x onerror=alert('xss-group')>"
+    start_date: 2024-07-15
   - id: website
     name: Website
 """
@@ -189,6 +193,40 @@ updates:
     scheduled: {from: 2024-08-10T01:00:00Z, until: 2024-08-10T02:00:00Z}
     public: Public MARKERFUTURE
 """,
+    # a maintenance none of whose updates is approved by both teams: in no page, feed or calendar
+    "2024-08-06-markerpendingmaint": """\
+id: 2024-08-06-markerpendingmaint
+kind: maintenance
+updates:
+  - id: 1
+    at: 2024-07-31T10:00:00Z
+    status: scheduled
+    title: Title MARKERPENDINGMAINT
+    impact: maintenance
+    scheduled: {from: 2024-08-06T01:00:00Z, until: 2024-08-06T02:00:00Z}
+    components: {website: under_maintenance}
+    public: Public MARKERPENDINGMAINT
+""",
+    # a published maintenance (update 1) whose window change (update 2) has one team's approval only
+    "2024-08-02-portal-upgrade": """\
+id: 2024-08-02-portal-upgrade
+kind: maintenance
+updates:
+  - id: 1
+    at: 2024-07-29T10:00:00Z
+    status: scheduled
+    title: Portal upgrade
+    impact: maintenance
+    scheduled: {from: 2024-08-02T01:00:00Z, until: 2024-08-02T03:00:00Z}
+    components: {patient-portal: under_maintenance}
+    public: Published text VISIBLESIX about the portal upgrade.
+  - id: 2
+    at: 2024-07-30T10:00:00Z
+    status: scheduled
+    title: Title MARKERMAINTMOVE
+    scheduled: {from: 2024-08-09T01:17:00Z, until: 2024-08-09T03:00:00Z}
+    public: Public MARKERMAINTMOVE
+""",
     # hostile input everywhere
     "2024-07-31-xss": textwrap.dedent("""\
     id: 2024-07-31-xss
@@ -245,7 +283,8 @@ def write_fixture_content(root: Path, keys) -> None:
     for iid, text in INCIDENTS.items():
         (root / "incidents" / f"{iid}.yml").write_text(text, encoding="utf-8")
     content = load_content(root)
-    only_comms = {("2024-07-30-unapproved", 2), ("2024-07-31-markerwhole", 1), ("2024-07-31-markerwhole", 2)}
+    only_comms = {("2024-07-30-unapproved", 2), ("2024-07-31-markerwhole", 1), ("2024-07-31-markerwhole", 2),
+                  ("2024-08-06-markerpendingmaint", 1), ("2024-08-02-portal-upgrade", 2)}
     for inc in content.incidents:
         for u in inc.updates:
             teams = [("comms", "alice")] if (inc.id, u.id) in only_comms else [("comms", "alice"), ("security", "bob")]

@@ -67,3 +67,27 @@ def test_opening_the_search_loads_the_index_and_finds_incidents(browser, site_ur
         return browser.evaluate("[...document.querySelectorAll('.md-search-result__link')].map(a => a.href)")
 
     assert _wait_for(browser, lambda: any("/incidents/2026-11-24-ransomware-scheduling/" in h for h in results()))
+
+
+def test_the_uptime_bars_show_without_javascript_and_not_by_colour_alone(site_url):
+    """The home page's uptime bars with scripts off: 90 bars per component, each with its day in words;
+    the statuses differ in pattern (background-image) as well as in colour, and "no data" is lower."""
+    with Browser() as b:
+        b.call("Emulation.setScriptExecutionDisabled", value=True, session=True)
+        b.call("Emulation.setDeviceMetricsOverride", width=1100, height=900, deviceScaleFactor=1, mobile=False,
+               session=True)
+        b.open(site_url, settle=0.5)
+        bars = b.evaluate("""Object.fromEntries(["scheduling", "telehealth"].map(id => [id,
+            [...document.querySelectorAll('#uptime-' + id + ' .sk-up')].map(li => {
+                const r = li.getBoundingClientRect(), s = getComputedStyle(li);
+                return {cls: li.className.split(' ').pop(), h: r.height, w: r.width, image: s.backgroundImage,
+                        title: li.title, text: li.textContent};
+            })]))""")
+    assert [len(v) for v in bars.values()] == [90, 90]
+    assert all(bar["w"] > 0 and bar["h"] > 0 and bar["title"] == bar["text"] != "" for v in bars.values() for bar in v)
+    by = {bar["cls"]: bar for v in bars.values() for bar in v}
+    assert by["sk-up-major_outage"]["text"] == "2026-11-24: Major outage 615 min, Partial outage 375 min"
+    shown = ("sk-up-operational", "sk-up-degraded_performance", "sk-up-partial_outage", "sk-up-major_outage")
+    assert len({by[c]["image"] for c in shown}) == 4  # each status its own pattern, not colour alone
+    assert by["sk-up-none"]["text"] == "2026-09-13: No data"  # the last day before telehealth's start_date
+    assert by["sk-up-none"]["h"] < by["sk-up-operational"]["h"] / 2  # no data: a low, hollow bar

@@ -56,3 +56,31 @@ def test_retracted_update_shows_only_the_retraction(fixture_site):
 def test_unpublished_incidents_have_no_pages(fixture_site):
     assert not (fixture_site / "incidents/2024-07-31-markerwhole").exists()
     assert not (fixture_site / "incidents/2024-08-05-markerfuture").exists()
+    assert not (fixture_site / "incidents/2024-08-06-markerpendingmaint").exists()
+
+
+def test_the_calendars_are_scanned_and_hold_only_the_published_window(files):
+    calendars = {rel: data for rel, data in files if rel.endswith(".ics")}
+    assert set(calendars) >= {"maintenance.ics", "components/patient-portal/maintenance.ics"}
+    ics = calendars["maintenance.ics"]
+    assert b"uid:2024-08-02-portal-upgrade@status.fixture.example" in ics
+    assert b"visiblesix" in ics and b"dtstart:20240802t010000z" in ics
+    # the unapproved window change: neither its words (the markers above) nor its times
+    assert not [rel for rel, data in files if b"20240809t0117" in data or b"2024-08-09t01:17" in data]
+    assert b"sequence:0" in ics
+
+
+def test_uptime_counts_only_published_statuses(fixture_site):
+    import json
+
+    doc = json.loads((fixture_site / "api/v2/components.json").read_text())
+    portal = next(c for c in doc["components"] if c["name"] == "Patient portal")
+    days = {d["date"]: d for d in portal["uptime"]["daily"]}
+    # 30 July: the unapproved update 2 (major outage at 10:00) and the withdrawn update 2 (major outage at
+    # 14:33) of two incidents set the portal's status; neither counts. The published update 1 (degraded
+    # performance from 09:00) does.
+    assert days["2024-07-30"]["status"] == "degraded_performance"
+    assert "major_outage" not in days["2024-07-30"]["minutes"]
+    assert portal["uptime"]["percent"] == 100.0
+    home = (fixture_site / "index.html").read_text()
+    assert "2024-07-30: Degraded performance 900 min" in home
