@@ -243,7 +243,7 @@ def _read_ledger(path: Path, site_url: str) -> _Ledger | None:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StatuskitError(f"{disp}: the notification state cannot be read: {exc}; delete it only if you accept "
-                             "that the next run announces nothing new (give --previous to announce this deploy's)")
+                             "that the next run announces nothing new (give --previous to announce this deploy's)") from None
     ok = (isinstance(doc, dict) and doc.get("protocol") == PROTOCOL and isinstance(doc.get("announced"), list)
           and isinstance(doc.get("pending"), dict)
           and all(isinstance(k, str) for k in doc["announced"])

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from receivers import smtp_server, webhook_server
-from sitetools import FIXTURE_AT, MARKERS, build_content_site
+from sitetools import FIXTURE_AT, FIXTURE_MKDOCS_YML, MARKERS, build_content_site
 
 from statuskit.cli.main import cli
 from statuskit.publish.build import build_site
@@ -317,3 +318,73 @@ def received(smtp, hooks, mails_before: int = 0, posts_before: int = 0) -> str:
     mails = [f"{m['Subject']}\n{m.get_content()}" for m in smtp.messages[mails_before:]]
     posts = [f"{path}: {body['title']}\n{body['message']}" for path, body in hooks.requests[posts_before:]]
     return "\n".join(mails + posts)
+
+
+# --- the publish workflow that `statuskit init` writes ---------------------------------------
+
+WORKFLOW = Path(__file__).resolve().parents[2] / "statuskit/templates/init/dot-github/workflows/statuskit-publish.yml"
+
+
+def _step(job: dict, name: str) -> dict:
+    return next(s for s in job["steps"] if s["name"].startswith(name))
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    import os
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # `statuskit` of this venv
+    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": path, "HOME": str(cwd), **env})
+
+
+def test_the_publish_workflow_announces_after_the_deploy_once(outage):
+    import yaml
+
+    doc = yaml.load(WORKFLOW.read_text(), Loader=yaml.BaseLoader)
+    build, notify_job = doc["jobs"]["build"], doc["jobs"]["notify"]
+    assert notify_job["needs"] == ["build", "deploy"] and notify_job["if"] == "needs.build.outputs.publish == 'true'"
+    # off until a channel is configured: every step after the first depends on it
+    assert all(s["if"] in ("steps.channels.outputs.configured == 'true'",
+                           "always() && steps.channels.outputs.configured == 'true'") for s in notify_job["steps"][1:])
+    upload = _step(build, "Upload them for the notify job")
+    assert upload["with"]["include-hidden-files"] == "true"
+    restore, save = _step(notify_job, "Restore the delivery ledger"), _step(notify_job, "Save the delivery ledger")
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ runner.temp }}/notify-state"
+    assert restore["with"]["key"] == save["with"]["key"] and restore["with"]["restore-keys"] == "statuskit-notify-"
+    assert save["if"].startswith("always()")
+
+    project, content = outage
+    runner = project / "runner"
+    runner.mkdir()
+    out = runner / "github-output"
+    channels = _step(notify_job, "Are notification channels configured?")["run"]
+    assert _bash(channels, project, {"PUBLIC": "", "TECHNICAL": "", "GITHUB_OUTPUT": str(out),
+                                     "GITHUB_STEP_SUMMARY": str(runner / "summary")}).returncode == 0
+    assert out.read_text() == "configured=false\n"
+    keep, announce = _step(build, "Keep what notify compares")["run"], _step(notify_job, "Announce")["run"]
+    (project / "mkdocs.yml").write_text(FIXTURE_MKDOCS_YML)
+    (project / "docs").mkdir()
+    content.sign_site()
+    with webhook_server() as hooks:
+        env = {"RUNNER_TEMP": str(runner), "STATUSKIT_NOTIFY_PUBLIC": f"json://127.0.0.1:{hooks.port}/public",
+               "STATUSKIT_NOTIFY_TECHNICAL": f"json://127.0.0.1:{hooks.port}/peers"}
+        # the first deploy with notifications: no ledger and no previous deploy -> nothing sent
+        build_site(project / "mkdocs.yml", site_dir=project / "site", at=T1)
+        assert _bash(keep, project, {**env, "DEPLOYED": ""}).returncode == 0
+        proc = _bash(announce, project, env)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert hooks.attempts == []
+        # the next deploy publishes update 2 and its technical text: sent once, a rerun sends nothing
+        shutil.copy(project / "site/approvals.json", runner / "live-approvals.json")
+        build_site(project / "mkdocs.yml", site_dir=project / "site", at=T2)
+        assert _bash(keep, project, {**env, "DEPLOYED": "0" * 40}).returncode == 0
+        for _ in range(2):
+            proc = _bash(announce, project, env)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [h["title"] for h in hooks.received("/public")] == [
+        "[Fixture status] Appointment scheduling unavailable — Resolved"]
+    assert [h["title"] for h in hooks.received("/peers")] == [
+        "[Fixture status] Appointment scheduling unavailable — Resolved (technical details)"]
+    assert sorted(p.name for p in (runner / "published").iterdir()) == [
+        ".statuskit-output", "approvals.json", "previous-approvals.json"]
