@@ -112,7 +112,7 @@ def plain_text(html: str) -> str:
     # a line's one leading space is collapsed whitespace from the HTML (a code block keeps more)
     lines = [line.rstrip().removeprefix(" ") if not line.startswith("  ") else line.rstrip()
              for line in "".join(parser.out).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
 def _notice(release: Release, site: SiteInfo, inc: PublishedIncident, u: PublishedUpdate, track: str) -> Notice:
