@@ -39,6 +39,7 @@ What is announced (reference/notifications.md):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -55,7 +56,6 @@ from ..model.content import display_path, load_content
 from ..model.validate import parse_time
 from ..render.notices import TRACKS, Notice, notices
 from ..render.outputs import approvals_json
-from ..render.site import SiteInfo
 from .output import output_kind
 
 __all__ = ["Channel", "channels_from_env", "refuse_channels_in_repository", "Delivery", "NotifyResult", "notify",
@@ -341,7 +341,7 @@ def notify(site_dir: Path, content_dir: Path, config_file: Path, state: Path, *,
            send: Callable[[Channel, Notice, str], str | None] = apprise_send,
            on_sent: Callable[[Delivery], None] | None = None) -> NotifyResult:
     """Announce what the site in ``site_dir`` newly publishes (the module docstring's rules)."""
-    from .build import settings_from_mkdocs_yml
+    from .build import settings_from_mkdocs_yml, site_info
 
     environ = os.environ if environ is None else environ
     # 1. the deployed site: a site (never a preview), its approvals.json
@@ -355,7 +355,8 @@ def notify(site_dir: Path, content_dir: Path, config_file: Path, state: Path, *,
     if not settings.site_name:
         raise StatuskitError(f"{display_path(Path(config_file))}: site_name: not set; messages name the site "
                              "(subject and sender)")
-    site = SiteInfo(name=settings.site_name, url=doc["site"], language=settings.language or "en")
+    # the site's settings as the build had them (only the URL and T come from the deployed site)
+    site = dataclasses.replace(site_info(settings.site_name, doc["site"]), language=settings.language or "en")
     # 2. the release recomputed through the gate at the site's T must be the deployed one
     content = load_content(Path(content_dir))
     release, _ = gate(content, at)
