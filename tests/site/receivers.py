@@ -67,6 +67,8 @@ class WebhookRecorder:
     status: dict[str, int] = field(default_factory=dict)
     """path -> the status to answer (default 200)."""
     attempts: list[str] = field(default_factory=list)
+    refuse_title: str | None = None
+    """Answer 500 to any request whose JSON ``title`` contains this."""
 
     def received(self, path: str) -> list[dict]:
         return [body for p, body in self.requests if p == path]
@@ -81,6 +83,8 @@ def webhook_server() -> Iterator[WebhookRecorder]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             recorder.attempts.append(self.path)
             code = recorder.status.get(self.path, 200)
+            if recorder.refuse_title and recorder.refuse_title in json.loads(body).get("title", ""):
+                code = 500
             if code == 200:
                 recorder.requests.append((self.path, json.loads(body)))
             self.send_response(code)

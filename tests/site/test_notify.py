@@ -177,6 +177,21 @@ def test_rerun_sends_nothing_twice_and_a_failed_channel_is_retried_alone(outage)
     assert "127.0.0.1" not in state and "mailto" not in state  # ids and digests only
 
 
+def test_a_failed_message_holds_back_the_later_ones_of_its_channel(outage):
+    """A channel's messages arrive in order: after a failure the rest of its queue waits for the next run."""
+    project, content = outage
+    built = build_content_site(project, T2, sign_site=content.sign_site)
+    empty_state(project)
+    with webhook_server() as hooks:
+        env = {"STATUSKIT_NOTIFY_PUBLIC": f"json://127.0.0.1:{hooks.port}/public"}
+        hooks.refuse_title = "Investigating"
+        assert run(project, built, env).exit_code == 3
+        assert hooks.attempts == ["/public"] and hooks.requests == []
+        hooks.refuse_title = None
+        assert run(project, built, env).exit_code == 0
+    assert [h["title"].rsplit("— ", 1)[1] for h in hooks.received("/public")] == ["Investigating", "Resolved"]
+
+
 def test_first_run_announces_only_what_this_deploy_added(outage):
     project, content = outage
     built = build_content_site(project, T1, sign_site=content.sign_site)
