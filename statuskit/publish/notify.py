@@ -3,7 +3,7 @@
 >>> result = notify(Path("site"), Path("content"), Path("mkdocs.yml"), Path("notify-state.json"),
 ...                 previous=Path("live-approvals.json"))
 >>> [(d.channel.label, d.notice.key) for d in result.sent]
-[('STATUSKIT_NOTIFY_PUBLIC #1 (mailtos)', 'public:2024-07-31-outage:3')]
+[('$STATUSKIT_NOTIFY_PUBLIC #1 (mailtos)', 'public:2024-07-31-outage:3')]
 >>> result.failed        # channels that failed; the next run retries exactly these
 ()
 
