@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -180,4 +181,49 @@ def _require_export_site_approval(config_file: Path, content_dir: Path) -> None:
                           Path(content_dir))
 
 
-COMMANDS = [build, serve, export]
+@click.command()
+@content_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The folder of the site that was just deployed (never a preview).")
+@_config_option
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=Path("notify-state.json"),
+              show_default=True, metavar="FILE",
+              help="The delivery ledger, kept between runs (the workflow caches it; never commit it).")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The previous deploy's approvals.json: on the first run (no state file) what it lists counts "
+                   "as already announced; without it the first run announces nothing.")
+@handle_errors
+def notify(content_dir, site_dir, config_file, state, previous):
+    """Announce each newly published update once: the public track on the channels of
+    $STATUSKIT_NOTIFY_PUBLIC, the technical track on those of $STATUSKIT_NOTIFY_TECHNICAL
+    (Apprise URLs separated by spaces; $STATUSKIT_NOTIFY_PUBLIC__<COMPONENT> for one component).
+
+    Run it after the deploy, in the commit that was built. It sends only what the site
+    folder publishes (recomputed through the gate at the site's time), never for a preview;
+    a rerun sends nothing twice. Exit 3: some channels failed (the others were sent, the
+    site is published); the next run retries just those.
+
+    Example: statuskit notify --site-dir site --state notify-state.json
+    """
+    from ..publish.notify import notify as run
+
+    result = run(site_dir, content_dir, config_file, state, previous=previous,
+                 on_sent=lambda d: click.echo(f"sent {d.notice.key} on {d.channel.label}"))
+    if not result.channels:
+        click.echo("no notification channels are configured ($STATUSKIT_NOTIFY_PUBLIC, $STATUSKIT_NOTIFY_TECHNICAL): "
+                   "nothing sent")
+        return
+    if result.first_run and previous is None:
+        click.echo(f"first run: {result.recorded} message(s) of published updates recorded as already announced; nothing "
+                   "sent (give --previous FILE to announce what this deploy added)")
+    for note in result.dropped:
+        click.echo(f"dropped: {note}")
+    for d in result.failed:
+        click.echo(f"error: {d.channel.label}: {d.notice.key} not sent: {d.error}", err=True)
+    click.echo(f"{len(result.sent)} message(s) sent on {len(result.channels)} channel(s), as of {result.at}"
+               + (f"; {len(result.failed)} channel(s) failed and are retried on the next run" if result.failed else ""))
+    if result.failed:
+        sys.exit(3)
+
+
+COMMANDS = [build, serve, export, notify]

@@ -65,7 +65,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(workflows):
     for wf in workflows:
         for line in wf.read_text().splitlines():
             if "uses:" in line:
-                assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), f"{wf.name}: {line}"
+                assert re.search(r"uses: [\w.-]+/[\w.-]+(?:/[\w.-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), f"{wf.name}: {line}"
 
 
 def test_least_privilege(workflows):
@@ -78,6 +78,8 @@ def test_least_privilege(workflows):
                 assert perms == {"pages": "write", "id-token": "write"}
             elif name == "comment":
                 assert wf.name == "statuskit-check.yml" and perms == {"pull-requests": "write"}
+            elif name == "notify":  # reads its commit; the channels' secrets go to two steps' env only
+                assert perms == {"contents": "read"}
             elif wf.name == "statuskit-publish.yml":
                 assert perms == {"contents": "read", "deployments": "read"}, f"{wf.name}: {name}"
             else:
@@ -85,7 +87,13 @@ def test_least_privilege(workflows):
             for step in job["steps"]:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] == "false"
-            assert "secrets." not in wf.read_text()
+                env = step.get("env", {})
+                secrets = {k: v for k, v in env.items() if "secrets." in v}
+                if secrets:
+                    assert name == "notify" and set(secrets.values()) <= {
+                        "${{ secrets.STATUSKIT_NOTIFY_PUBLIC }}", "${{ secrets.STATUSKIT_NOTIFY_TECHNICAL }}"}, step
+                assert "secrets." not in str({k: v for k, v in step.items() if k != "env"}), step
+            assert "secrets." not in str({k: v for k, v in job.items() if k != "steps"}), name
         if wf.name == "statuskit-publish.yml":
             assert "pull_request_target" not in doc["on"] and "pull_request" not in doc["on"]
 
