@@ -105,7 +105,7 @@ def test_every_page_of_a_drafts_preview_says_preview_and_noindex(drafts_site):
         assert html.count("PREVIEW — NOT PUBLISHED") == 1, rel
         assert '<meta name="robots" content="noindex">' in html.split("</head>", 1)[0], rel
         assert text_of(html, "sk-drafts-notice") == (
-            "Drafts: updates waiting for approval are shown as if every team had approved them (4 pending). "
+            "Drafts: updates waiting for approval are shown as if every team had approved them (6 pending). "
             "As of 1 Aug 2024, 12:00 UTC. Still held at this time: 2024-08-01-held-draft #1: embargoed until "
             "2 Aug 2024, 06:00 UTC. To see more, build at a later time: statuskit build --drafts --at "
             "2024-08-02T06:00:00Z"), rel
@@ -142,6 +142,8 @@ def test_feeds_api_and_approvals_json_of_a_drafts_preview_are_marked(drafts_site
         {"incident": "2024-07-30-unapproved", "update": 2},
         {"incident": "2024-07-31-markerwhole", "update": 1},
         {"incident": "2024-07-31-markerwhole", "update": 2},
+        {"incident": "2024-08-02-portal-upgrade", "update": 2},
+        {"incident": "2024-08-06-markerpendingmaint", "update": 1},
     ]
     for feed in ("history.atom", "history.rss", "technical.atom"):
         titles = re.findall(r"<title>([^<]*)</title>", (drafts_site / feed).read_text())
@@ -166,6 +168,10 @@ def test_the_home_page_lists_each_pending_update_before_and_after(drafts_site):
         "Website Partial outage Major outage "
         "2024-08-01-held-draft #1 — Title MARKERDRAFTHELD Approval missing from: Communications, Security "
         "Still held at this time: embargoed until 2 Aug 2024, 06:00 UTC "
+        "Before After Home page status Major System Outage Major System Outage No component status changes. "
+        "2024-08-02-portal-upgrade #2 — Title MARKERMAINTMOVE Approval missing from: Security "
+        "Before After Home page status Major System Outage Major System Outage No component status changes. "
+        "2024-08-06-markerpendingmaint #1 — Title MARKERPENDINGMAINT Approval missing from: Security "
         "Before After Home page status Major System Outage Major System Outage No component status changes.")
     assert '<a href="incidents/2024-07-30-unapproved/">2024-07-30-unapproved</a>' in (drafts_site / "index.html").read_text()
 
@@ -263,7 +269,8 @@ def test_the_publish_path_refuses_an_assumed_release_however_it_got_there(projec
     result = build(project)
     assert result.exit_code == 1
     assert "refusing to publish a drafts preview: it shows updates as if approved that are not " \
-           "(2024-07-30-unapproved update 2, 2024-07-31-markerwhole update 1, 2024-07-31-markerwhole update 2)" \
+           "(2024-07-30-unapproved update 2, 2024-07-31-markerwhole update 1, 2024-07-31-markerwhole update 2, " \
+           "2024-08-02-portal-upgrade update 2, 2024-08-06-markerpendingmaint update 1)" \
         in result.output
     assert not (project / "site").exists()
 
@@ -280,7 +287,8 @@ def test_the_gate_assumes_only_what_it_is_told_and_says_so(project):
     refuse_assumed(release)  # a release decided without assumptions passes
     d = drafts(content, FIXTURE_AT)
     assert d.before.assumed == () and d.release.assumed == (
-        ("2024-07-30-unapproved", 2), ("2024-07-31-markerwhole", 1), ("2024-07-31-markerwhole", 2))
+        ("2024-07-30-unapproved", 2), ("2024-07-31-markerwhole", 1), ("2024-07-31-markerwhole", 2),
+        ("2024-08-02-portal-upgrade", 2), ("2024-08-06-markerpendingmaint", 1))
     pending = pending_updates(content, all_approvals(content))
     assert ("2024-08-01-held-draft", 1) in pending  # pending, but held by its embargo at T
     assert [(h.incident, h.update, h.reason) for h in d.held] == [("2024-08-01-held-draft", 1, "embargoed")]
