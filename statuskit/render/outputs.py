@@ -1,4 +1,4 @@
-"""Every non-page output of a build: feeds, the JSON API, badges and approvals.json.
+"""Every non-page output of a build: feeds, the JSON API, badges, approvals.json and ``_headers``.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -23,6 +23,12 @@ approvals publish its marker.
 ``at`` is the build time T and each update's ``published_at`` the time it became
 public (the later of its ``at`` and ``embargo_until``): the next build compares
 itself with them, so published history cannot roll back (:mod:`statuskit.publish.previous`).
+
+``_headers`` asks hosts that read such a file (Netlify, Cloudflare Pages) to send
+``Access-Control-Allow-Origin: *`` with everything under ``/api/``, so that browser clients on
+other origins can read the JSON API, as they can a Statuspage-hosted page's. GitHub Pages
+sends that header with every file already and has no header file; other hosts need it in
+their own configuration (reference/outputs.md).
 """
 
 from __future__ import annotations
@@ -37,9 +43,19 @@ from .badges import render_badges
 from .feeds import render_feeds
 from .site import SiteInfo
 
-__all__ = ["render_outputs", "approvals_json"]
+__all__ = ["render_outputs", "approvals_json", "HEADERS"]
 
 PROTOCOL = "statuskit-approval v1"
+
+
+HEADERS = b"""\
+# Response headers for hosts that read this file (Netlify, Cloudflare Pages), written by statuskit.
+# The JSON API may be read by browser clients on any origin, as a Statuspage-hosted page's can.
+# (GitHub Pages sends Access-Control-Allow-Origin: * with every file by itself.)
+/api/*
+  Access-Control-Allow-Origin: *
+"""
+"""``_headers``: the same on every site (paths are from the root of the host's site)."""
 
 
 def approvals_json(release: Release, site: SiteInfo) -> bytes:
@@ -73,10 +89,12 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, ``api/v2/*.json``, badges and ``approvals.json``: relative path -> bytes, sorted by path."""
+    """Feeds, ``api/v2/*.json``, badges, ``approvals.json`` and ``_headers``: relative path -> bytes,
+    sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
     out.update(render_api(release, site))
     out.update(render_badges(release, site))
     out["approvals.json"] = approvals_json(release, site)
+    out["_headers"] = HEADERS
     return dict(sorted(out.items()))
