@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from ..gate.release import ComponentView as ComponentState, PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Kind
+from .badges import badge_width, site_badge_text
 from .facts import render_facts
 from .i18n import N_, Language
 from .site import SiteInfo
@@ -99,6 +100,9 @@ class Page:
     """Whether the page belongs in the navigation (home and history only)."""
     searchable: bool = True
     """Whether search engines inside the site (Material's search) index it."""
+    updated: datetime | None = None
+    """The latest published update the page shows (the sitemap's ``lastmod``); None when it shows
+    none (a component no incident has involved)."""
 
     def meta(self, *, escaped: bool = False) -> dict[str, Any]:
         """Front matter for the page (Material understands ``hide`` and ``search``).
@@ -315,9 +319,16 @@ def _home(ctx: _Context) -> Page:
         active=tuple(Markup(_card(ctx, here, inc)) for inc in active),
         maintenance=tuple(Markup(_card(ctx, here, inc)) for inc in maint),
         groups=tuple(ComponentGroupView(g, tuple(cs)) for g, cs in groups.items()),
-        recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent))
+        recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent),
+        badge_width=badge_width(*site_badge_text(r)))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
-                description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
+                description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False,
+                updated=_latest(r.incidents))
+
+
+def _latest(incidents: Iterable[PublishedIncident]) -> datetime | None:
+    """The time of the latest published update of ``incidents`` (None for none)."""
+    return max((inc.updated_at for inc in incidents), default=None)
 
 
 def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
@@ -361,7 +372,7 @@ def _history(ctx: _Context) -> Page:
                      for key, (first, items) in months.items()))
     return Page("history.md", here, _("History"), ctx.render("pages/history.html", page=view),
                 description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
-                in_nav=True, searchable=False)
+                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents))
 
 
 # component ----------------------------------------------------------------------------------------
@@ -375,9 +386,11 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
         status=status_view(ctx.lang, cv.status, ICONS, _STATUS_ICON[cv.status]),
         crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
         now=tuple(Markup(_card(ctx, here, i)) for i in incs if i.active or i.upcoming),
-        history=tuple(Markup(_list_item(ctx, here, i)) for i in incs))
+        history=tuple(Markup(_list_item(ctx, here, i)) for i in incs),
+        badge_width=badge_width(c.name, cv.status.label))
     return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
-                description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang))
+                description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang),
+                updated=_latest(incs))
 
 
 # incident (public) --------------------------------------------------------------------------------
@@ -432,7 +445,8 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
         description = _("%(description)s, last update %(time)s") % {
             "description": description, "time": ctx._("%(time)s UTC") % {
                 "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
-    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description)
+    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description,
+                updated=inc.updated_at)
 
 
 # technical ----------------------------------------------------------------------------------------
@@ -464,4 +478,4 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
-                feeds=_translated(ctx.lang, TECHNICAL_FEEDS))
+                feeds=_translated(ctx.lang, TECHNICAL_FEEDS), updated=inc.updated_at)

@@ -409,6 +409,8 @@ class HomePageView:
     """The components by group (render each with ``statuskit/partials/component.html``)."""
     recent: tuple[Markup, ...]
     """List items (``<li class="sk-list-item">``) of the latest past incidents."""
+    badge_width: int = 0
+    """Width in pixels of ``badge.svg`` (its height is 20), for the ``<img>``."""
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,8 @@ class ComponentPageView:
     """Cards of its active and upcoming incidents and maintenance."""
     history: tuple[Markup, ...]
     """List items of every incident that involved it, newest first."""
+    badge_width: int = 0
+    """Width in pixels of its ``badge.svg`` (its height is 20), for the ``<img>``."""
 
 
 @dataclass(frozen=True)
