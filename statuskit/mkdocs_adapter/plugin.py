@@ -51,7 +51,8 @@ The adapter stays thin; every hook hands off to the core:
   to skip them.
 - ``on_pre_page`` / ``on_env`` / ``on_page_context``: the sitemap (which MkDocs writes in between,
   before any page) has as each page's ``lastmod`` the date of the latest published update the page
-  shows (:attr:`statuskit.render.pages.Page.updated`; none for a page that shows none); while a
+  shows (:attr:`statuskit.render.pages.Page.updated`; none for a page that shows none, T's date on
+  a site with nothing published); while a
   page's template renders, its date is T's (the same on every page, so theme shells still apply).
   Never the wall clock.
 - ``on_env``: generated pages go through :mod:`statuskit.mkdocs_adapter.shell`, which renders
@@ -430,14 +431,19 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return output_content
 
     def on_env(self, env, *, config, files):
-        # sitemap lastmod (MkDocs writes sitemap.xml next, before the pages): the content's date
+        # sitemap lastmod (MkDocs writes sitemap.xml next, before the pages): the content's date; on a
+        # site with nothing published, T's date stays (MkDocs dates sitemap.xml.gz by the latest)
+        dates = {}
         for file in files.documentation_pages():
             page = file.page
             if page is None:
                 continue
             gen = page.generated if isinstance(page, GeneratedPage) else self.pages.get(file.src_uri)
             updated = gen.updated if gen is not None and file.generated_by is not None else None
-            page.update_date = updated.strftime("%Y-%m-%d") if updated is not None else ""
+            dates[file.src_uri] = (page, updated.strftime("%Y-%m-%d") if updated is not None else "")
+        if any(date for _, date in dates.values()):
+            for page, date in dates.values():
+                page.update_date = date
         env.globals["statuskit_fast"] = self.fast  # base.html: the request patch only when fast
         if not self.fast:
             return env

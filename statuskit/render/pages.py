@@ -101,8 +101,8 @@ class Page:
     searchable: bool = True
     """Whether search engines inside the site (Material's search) index it."""
     updated: datetime | None = None
-    """The latest published update the page shows (the sitemap's ``lastmod``); None when it shows
-    none (a component no incident has involved)."""
+    """When what the page shows last changed: its latest update's publication, embargoes counted
+    (the sitemap's ``lastmod``); None when it shows no update (a component no incident has involved)."""
 
     def meta(self, *, escaped: bool = False) -> dict[str, Any]:
         """Front matter for the page (Material understands ``hide`` and ``search``).
@@ -323,12 +323,24 @@ def _home(ctx: _Context) -> Page:
         badge_width=badge_width(*site_badge_text(r)))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
                 description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False,
-                updated=_latest(r.incidents))
+                updated=_latest(r.incidents, r.at))
 
 
-def _latest(incidents: Iterable[PublishedIncident]) -> datetime | None:
-    """The time of the latest published update of ``incidents`` (None for none)."""
-    return max((inc.updated_at for inc in incidents), default=None)
+def _published(inc: PublishedIncident, at: datetime, technical: bool = False) -> datetime:
+    """When the incident's page last changed: its latest update's publication (the later of its time
+    and its embargo's end; on the technical page also its technical embargo's end, once past)."""
+    times = [inc.updated_at]
+    for u in inc.updates:
+        times += [u.at, u.update.embargo_until or u.at]
+        tech = u.update.technical_embargo_until
+        if technical and tech is not None and tech <= at:
+            times.append(tech)
+    return max(times)
+
+
+def _latest(incidents: Iterable[PublishedIncident], at: datetime) -> datetime | None:
+    """When the latest of ``incidents`` last changed (None for none)."""
+    return max((_published(inc, at) for inc in incidents), default=None)
 
 
 def _card(ctx: _Context, here: str, inc: PublishedIncident) -> str:
@@ -372,7 +384,7 @@ def _history(ctx: _Context) -> Page:
                      for key, (first, items) in months.items()))
     return Page("history.md", here, _("History"), ctx.render("pages/history.html", page=view),
                 description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
-                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents))
+                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents, ctx.release.at))
 
 
 # component ----------------------------------------------------------------------------------------
@@ -390,7 +402,7 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
         badge_width=badge_width(c.name, cv.status.label))
     return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
                 description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang),
-                updated=_latest(incs))
+                updated=_latest(incs, ctx.release.at))
 
 
 # incident (public) --------------------------------------------------------------------------------
@@ -446,7 +458,7 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
             "description": description, "time": ctx._("%(time)s UTC") % {
                 "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
     return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description,
-                updated=inc.updated_at)
+                updated=_published(inc, ctx.release.at))
 
 
 # technical ----------------------------------------------------------------------------------------
@@ -478,4 +490,5 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
-                feeds=_translated(ctx.lang, TECHNICAL_FEEDS), updated=inc.updated_at)
+                feeds=_translated(ctx.lang, TECHNICAL_FEEDS),
+                updated=_published(inc, ctx.release.at, technical=True))
