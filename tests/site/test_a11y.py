@@ -186,3 +186,27 @@ def test_no_incident_page_is_wider_than_a_360px_phone(browser, site_url, demo_si
         assert wide == {}
     finally:
         browser.call("Emulation.clearDeviceMetricsOverride", session=True)
+
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung"
+"""A word no line can hold at 360 px (a German compound; an address or a hash does the same). It goes
+into every text but the status words (statuskit's own short vocabulary, kept on one line with their icon)."""
+
+
+@needs_chromium
+@pytest.mark.parametrize("page", ["incidents/2026-11-24-ransomware-scheduling/",
+                                  "incidents/2026-08-21-ddos-website-partner-api/technical/", ""])
+def test_a_long_word_in_any_text_does_not_widen_a_360px_page(browser, site_url, page):
+    browser.call("Emulation.setDeviceMetricsOverride", width=360, height=740, deviceScaleFactor=1, mobile=True,
+                 session=True)
+    try:
+        browser.open(site_url + page, settle=0.2)
+        grown = browser.evaluate(
+            "(() => { let n = 0; document.querySelectorAll('.statuskit :is(h1, h2, h3, p, li, td, dt, dd, a, span)')"
+            ".forEach(e => { if (e.children.length === 0 && e.textContent.trim() && !e.closest('.sk-status')) {"
+            f" e.textContent = '{LONG_WORD} ' + e.textContent; n++; }} }}); return n; }})()")
+        assert grown > 10
+        width, out = browser.evaluate(WIDER_THAN_VIEWPORT)
+        assert (width, out) == (360, [])
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride", session=True)
