@@ -112,9 +112,11 @@ def axe_violations(browser, axe_js: str, url: str, scheme: str) -> list[dict]:
     assert browser.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
     browser.pump(0.5)  # and its colours have finished their transition
     browser.evaluate(axe_js + "\n;0")
-    return browser.evaluate(
-        "axe.run(document).then(r => r.violations.map(v => ({id: v.id, help: v.help,"
-        " nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200)}))})))")
+    passed, violations = browser.evaluate(
+        "axe.run(document).then(r => [r.passes.length, r.violations.map(v => ({id: v.id, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200)}))}))])")
+    assert passed > 20, "axe did not check the page"
+    return violations
 
 
 @needs_chromium
@@ -123,7 +125,6 @@ def axe_violations(browser, axe_js: str, url: str, scheme: str) -> list[dict]:
 def test_axe_finds_nothing_in_statuskits_markup(browser, site_url, node_modules, page, scheme):
     axe_js = (node_modules / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
     found = axe_violations(browser, axe_js, site_url + PAGES[page], scheme)
-    assert found, "axe ran and reported nothing at all: Material's known finding is missing too"
     ours = [v for v in found if not _material(v["id"], [n["target"] for n in v["nodes"]])]
     assert ours == [], json.dumps(ours, indent=1)
 
@@ -143,8 +144,8 @@ def test_nu_html_checker_finds_nothing_in_statuskits_markup(demo_site, node_modu
     files.append(str(demo_site / "404.html"))
     run = subprocess.run([java, "-jar", str(node_modules / "vnu-jar" / "build" / "dist" / "vnu.jar"),
                           "--format", "json", *files], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode in (0, 1), run.stderr[-500:]  # 1: it found something
     messages = json.loads(run.stderr or run.stdout)["messages"]
-    assert any(_material_nu(m) for m in messages), "the checker ran but did not even see Material's inputs"
     ours = [{k: m.get(k) for k in ("type", "subType", "url", "lastLine", "message", "extract")}
             for m in messages if not _material_nu(m)]
     assert ours == [], json.dumps(ours, indent=1, ensure_ascii=False)
