@@ -55,7 +55,12 @@ The adapter stays thin; every hook hands off to the core:
   pages (:func:`statuskit.render.search.search_sections`, the same entries
   Material's HTML parser would make, several times faster) and tells Material
   to skip them.
-- ``on_pre_page``: every page's date (sitemap ``lastmod``) is T's date, never the wall clock.
+- ``on_pre_page`` / ``on_env`` / ``on_page_context``: the sitemap (which MkDocs writes in between,
+  before any page) has as each page's ``lastmod`` the date of the latest published update the page
+  shows (:attr:`statuskit.render.pages.Page.updated`; none for a page that shows none, T's date on
+  a site with nothing published); while a
+  page's template renders, its date is T's (the same on every page, so theme shells still apply).
+  Never the wall clock.
 - ``on_env``: generated pages go through :mod:`statuskit.mkdocs_adapter.shell`, which renders
   the theme once per kind of page and fills in each page (byte-identical output).
 - ``on_post_page``: a generated page lets go of its body once written.
@@ -463,6 +468,7 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return gen.body
 
     def on_page_context(self, context, *, page, config, nav):
+        page.update_date = self._ready().at.strftime("%Y-%m-%d")  # on_env gave the sitemap its own
         if isinstance(page, GeneratedPage):
             searchable = page.searchable
         else:
@@ -506,6 +512,19 @@ class StatuskitPlugin(BasePlugin[StatuskitConfig]):
         return output_content
 
     def on_env(self, env, *, config, files):
+        # sitemap lastmod (MkDocs writes sitemap.xml next, before the pages): the content's date; on a
+        # site with nothing published, T's date stays (MkDocs dates sitemap.xml.gz by the latest)
+        dates = {}
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            gen = page.generated if isinstance(page, GeneratedPage) else self.pages.get(file.src_uri)
+            updated = gen.updated if gen is not None and file.generated_by is not None else None
+            dates[file.src_uri] = (page, updated.strftime("%Y-%m-%d") if updated is not None else "")
+        if any(date for _, date in dates.values()):
+            for page, date in dates.values():
+                page.update_date = date
         env.globals["statuskit_fast"] = self.fast  # base.html: the request patch only when fast
         if not self.fast:
             return env

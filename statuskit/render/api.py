@@ -15,8 +15,10 @@ Statuspage's behaviour had to be mapped:
   withdrawn update has only its retraction's time.
 - **Groups**: each component ``group`` becomes a component with ``group: true``,
   ``components: [ids]`` and the worst status of its members; members carry its
-  ``group_id``. ``position`` numbers the list in display order (a group comes
-  just before its members, where its first member is in components.yml).
+  ``group_id``. The list is in display order (a group comes just before its
+  members, where its first member is in components.yml); ``position`` numbers the
+  top-level entries (groups and ungrouped components) from 1 and, as on Statuspage,
+  restarts at 1 for the members inside each group.
 - ``created_at`` of a component is the time of the site's first published update
   (statuskit does not record when a component was added); its ``updated_at`` is the
   last time its status changed, and ``page.updated_at`` the last time anything did
@@ -35,7 +37,12 @@ Statuspage's behaviour had to be mapped:
   (nothing of their own). Technical-only updates are not listed; a component change they made
   is reported on the next listed update. ``affected_components`` is null when the
   update changes no component.
-- ``status`` is :attr:`Release.overall`.
+- ``body`` is plain text, as Statuspage sends it: the update's Markdown with soft line
+  breaks joined, paragraphs apart by a blank line, list items on their own lines, no
+  emphasis marks, links as ``text (url)``, and indicators of compromise defanged as on
+  the pages (:func:`statuskit.render.markdown.render_plain`).
+- ``status`` is :attr:`Release.overall`, except that ``indicator`` is ``maintenance``
+  (as Statuspage sends) when a maintenance is in progress and nothing else is wrong.
 - **Uptime** (statuskit): a component with ``start_date`` in components.yml has Statuspage's
   ``start_date`` (``YYYY-MM-DD``) and ``showcase: true`` (Statuspage's switch for the uptime bars), and an
   ``uptime`` object Statuspage has not got: the 90-day percentage and one entry per UTC day
@@ -54,10 +61,13 @@ from typing import Any
 
 from ..gate.release import ComponentChange, PublishedIncident, PublishedUpdate, Release
 from ..model.fold import worst
-from ..model.records import ComponentStatus, Kind
+from ..model.records import ComponentStatus, Indicator, Kind
+from .defang import defang_text
 from .feeds import EPOCH, retraction_note, shown_in_public
+from .markdown import render_plain
 from .site import SiteInfo
 from .uptime import UPTIME_DAYS, ComponentUptime, uptime
+from .views import indicators_of
 
 __all__ = ["API_LIMIT", "render_api", "statuspage_id", "api_time", "uptime_json"]
 
@@ -126,6 +136,7 @@ class _Api:
         self.page_updated = max((t.updated_at for t in self.timing.values()), default=EPOCH)
         self.components = self._components()
         self.by_id = {c["id"]: c for c in self.components}
+        self.indicators: dict[str, tuple[Indicator, ...]] = {}
 
     # components ---------------------------------------------------------------------------
 
@@ -169,23 +180,26 @@ class _Api:
                 groups.setdefault(v.component.group, []).append(v.id)
         out: list[dict[str, Any]] = []
         done: set[str] = set()
+        top = 0  # position among the top-level entries; a group's members count from 1 inside it
         for v in self.release.components:
             name = v.component.group
             if name is None:
-                out.append(self._component(v.id, len(out) + 1, None))
+                top += 1
+                out.append(self._component(v.id, top, None))
                 continue
             if name in done:
                 continue
             done.add(name)
             gid = statuspage_id("group", name)
             members = groups[name]
+            top += 1
             group = {
                 "id": gid,
                 "name": name,
                 "status": worst(self.views[m].status for m in members).value,
                 "created_at": api_time(self.created),
                 "updated_at": None,
-                "position": len(out) + 1,
+                "position": top,
                 "description": None,
                 "showcase": False,
                 "start_date": None,
@@ -197,7 +211,7 @@ class _Api:
                 "uptime": None,
             }
             out.append(group)
-            children = [self._component(m, len(out) + 1 + i, gid) for i, m in enumerate(members)]
+            children = [self._component(m, i + 1, gid) for i, m in enumerate(members)]
             group["updated_at"] = max(c["updated_at"] for c in children)
             out += children
         return out
@@ -231,10 +245,17 @@ class _Api:
         # newest first; a withdrawn update's marker is dated by its retraction, so it sorts with it
         return [doc for _, doc in sorted(out, key=lambda o: o[0], reverse=True)]
 
+    def _plain(self, inc: PublishedIncident, text: str | None) -> str:
+        """Public Markdown as Statuspage's plain-text ``body``, indicators defanged as on the pages."""
+        indicators = self.indicators.get(inc.id)
+        if indicators is None:
+            indicators = self.indicators[inc.id] = indicators_of(inc)
+        return render_plain(defang_text(text, indicators) if indicators and text else text)
+
     def _update(self, inc: PublishedIncident, iid: str, u: PublishedUpdate, changes: list[ComponentChange]
                 ) -> dict[str, Any]:
         updated = u.at  # a withdrawn update's is already its retraction's
-        body = retraction_note(inc, u) if u.retracted else (u.public or "").strip()
+        body = retraction_note(inc, u) if u.retracted else self._plain(inc, u.public)
         return {
             "id": statuspage_id("incident_update", f"{inc.id}#{u.id}"),
             "status": u.status,
@@ -287,7 +308,9 @@ class _Api:
 
     def status(self) -> dict[str, str]:
         overall = self.release.overall
-        return {"indicator": overall.indicator, "description": overall.description}
+        maintenance = overall.indicator == "none" and any(
+            i.active and i.kind is Kind.MAINTENANCE for i in self.release.incidents)
+        return {"indicator": "maintenance" if maintenance else overall.indicator, "description": overall.description}
 
     def maintenances(self) -> list[PublishedIncident]:
         """Maintenances, latest window first."""

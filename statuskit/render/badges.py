@@ -18,7 +18,7 @@ from ..gate.release import Release
 from ..model.records import ComponentStatus
 from .site import SiteInfo
 
-__all__ = ["badge_svg", "render_badges", "COMPONENT_COLOURS", "INDICATOR_COLOURS"]
+__all__ = ["badge_svg", "badge_width", "site_badge_text", "render_badges", "COMPONENT_COLOURS", "INDICATOR_COLOURS"]
 
 _GREEN, _AMBER, _ORANGE, _RED, _BLUE, _GREY = "#1a7f37", "#9a6700", "#bc4c00", "#cf222e", "#0969da", "#555555"
 
@@ -48,6 +48,17 @@ def _text_width(text: str) -> int:
         else:
             tenths += 65
     return (tenths + 9) // 10
+
+
+def badge_width(label: str, message: str) -> int:
+    """The width in pixels of :func:`badge_svg`'s badge (its height is always 20): the pages give
+    their ``<img>`` both, so nothing moves as it loads."""
+    return _text_width(label) + 12 + _text_width(message) + 12
+
+
+def site_badge_text(release: Release) -> tuple[str, str]:
+    """``badge.svg``'s label and message."""
+    return "status", release.overall.description
 
 
 def badge_svg(label: str, message: str, colour: str) -> bytes:
@@ -81,7 +92,7 @@ def render_badges(release: Release, site: SiteInfo) -> dict[str, bytes]:
     """``badge.svg`` (the page's overall status) and one badge per component."""
     overall = release.overall
     colour = _BLUE if overall.description == "Service Under Maintenance" else INDICATOR_COLOURS[overall.indicator]
-    out = {"badge.svg": badge_svg("status", overall.description, colour)}
+    out = {"badge.svg": badge_svg(*site_badge_text(release), colour)}
     for view in release.components:
         out[f"components/{view.id}/badge.svg"] = badge_svg(
             view.component.name, view.status.label, COMPONENT_COLOURS[view.status])

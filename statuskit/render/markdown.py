@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from html.parser import HTMLParser
 
 import markdown as _markdown
 import nh3
 
-__all__ = ["render_markdown"]
+__all__ = ["render_markdown", "render_plain"]
 
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -74,3 +75,93 @@ def render_markdown(text: str | None) -> str:
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,
                       strip_comments=True)
     return _EXTERNAL.sub(r'<a href="\1" rel="nofollow noopener"', clean)
+
+
+class _Text(HTMLParser):
+    """Sanitised HTML (of :func:`render_markdown`) -> plain text, for :func:`render_plain`."""
+
+    _BLOCKS = frozenset({"p", "pre", "blockquote", "table", "ul", "ol", "hr", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []  # finished blocks, joined by blank lines
+        self.line: list[str] = []  # the block being read
+        self.lists: list[list[int]] = []  # per open list: [next number] (0 for a bulleted list)
+        self.links: list[str | None] = []
+        self.pre = 0
+        self.cells = 0  # cells so far in the table row
+
+    def _flush(self) -> None:
+        text = "".join(self.line)
+        lines = [ln.rstrip() for ln in text.split("\n")] if self.pre else [
+            " ".join(ln.split()) for ln in text.split("\n")]
+        block = "\n".join(ln for ln in lines if ln.strip()) if not self.pre else "\n".join(lines).strip("\n")
+        if block:
+            self.blocks.append(block)
+        self.line = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("ul", "ol"):
+            if not self.lists:
+                self._flush()
+            start = dict(attrs).get("start") or "1"
+            self.lists.append([int(start) if tag == "ol" and start.isdigit() else 0 if tag == "ul" else 1])
+        elif tag == "li":
+            mark = self.lists[-1] if self.lists else [0]
+            bullet = f"{mark[0]}. " if mark[0] else "- "
+            if mark[0]:
+                mark[0] += 1
+            self.line.append("\n" + "\x01" * 2 * (len(self.lists) - 1) + bullet)
+        elif tag in self._BLOCKS and not self.lists:
+            self._flush()
+            self.pre += tag == "pre"
+        elif tag == "br":
+            self.line.append("\n")
+        elif tag == "tr":
+            self.line.append("\n")
+            self.cells = 0
+        elif tag in ("td", "th"):
+            self.line.append(" | " if self.cells else "")
+            self.cells += 1
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href"))
+            self.line.append("\x00")  # where the link's text starts
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol"):
+            self.lists.pop()
+            if not self.lists:
+                self._flush()
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            start = max(i for i, part in enumerate(self.line) if part == "\x00")
+            text = "".join(self.line[start + 1:])
+            shown = text.strip()
+            if href and href not in (shown, f"mailto:{shown}"):
+                text += f" ({href})"
+            self.line[start:] = [text]
+        elif tag in self._BLOCKS and not self.lists:
+            self._flush()
+            self.pre -= tag == "pre"
+
+    def handle_data(self, data: str) -> None:
+        self.line.append(data if self.pre else data.replace("\n", " "))  # a soft line break is a space
+
+    def text(self) -> str:
+        self._flush()
+        return "\n\n".join(self.blocks).replace("\x01", " ")  # (an indent split() keeps)
+
+
+@functools.lru_cache(maxsize=4096)
+def render_plain(text: str | None) -> str:
+    """The Markdown ``text`` as plain text, as Statuspage sends an update's ``body``: soft line
+    breaks joined, paragraphs apart by a blank line, list items on their own lines (``- `` or
+    ``1. ``), no emphasis marks, links as ``text (url)`` ("" for None or blank).
+
+    >>> render_plain("We are **still**\\ninvestigating.\\n\\n- see [status](https://example.org/)")
+    'We are still investigating.\\n\\n- see status (https://example.org/)'
+    """
+    parser = _Text()
+    parser.feed(render_markdown(text))
+    parser.close()
+    return parser.text()

@@ -1,5 +1,6 @@
 """Every non-page output of a build: feeds, maintenance calendars, the JSON API, badges, approvals.json,
-STIX bundles, the CSAF advisories with their distribution files (:mod:`statuskit.render.csaf`) and security.txt.
+STIX bundles, the CSAF advisories with their distribution files (:mod:`statuskit.render.csaf`), security.txt
+and ``_headers``.
 
 >>> files = render_outputs(release, site)
 >>> sorted(files)[:3]
@@ -28,6 +29,12 @@ A drafts preview (``statuskit build --drafts``) says so: ``"preview": true`` fir
 ``at`` is the build time T and each update's ``published_at`` the time it became
 public (the later of its ``at`` and ``embargo_until``): the next build compares
 itself with them, so published history cannot roll back (:mod:`statuskit.publish.previous`).
+
+``_headers`` asks hosts that read such a file (Netlify, Cloudflare Pages) to send
+``Access-Control-Allow-Origin: *`` with everything under ``/api/``, so that browser clients on
+other origins can read the JSON API, as they can a Statuspage-hosted page's. GitHub Pages
+sends that header with every file already and has no header file; other hosts need it in
+their own configuration (reference/outputs.md).
 """
 
 from __future__ import annotations
@@ -45,9 +52,19 @@ from .feeds import render_feeds
 from .site import SiteInfo
 from .stix import render_stix
 
-__all__ = ["render_outputs", "approvals_json", "robots_txt"]
+__all__ = ["render_outputs", "approvals_json", "robots_txt", "HEADERS"]
 
 PROTOCOL = "statuskit-approval v1"
+
+
+HEADERS = b"""\
+# Response headers for hosts that read this file (Netlify, Cloudflare Pages), written by statuskit.
+# The JSON API may be read by browser clients on any origin, as a Statuspage-hosted page's can.
+# (GitHub Pages sends Access-Control-Allow-Origin: * with every file by itself.)
+/api/*
+  Access-Control-Allow-Origin: *
+"""
+"""``_headers``: the same on every site (paths are from the root of the host's site)."""
 
 
 def approvals_json(release: Release, site: SiteInfo) -> bytes:
@@ -92,8 +109,8 @@ def robots_txt(site: SiteInfo, preview: bool = False) -> str:
 
 
 def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
-    """Feeds, calendars, ``api/v2/*.json``, badges, ``approvals.json``, STIX bundles, CSAF and security.txt:
-    relative path -> bytes, sorted by path."""
+    """Feeds, calendars, ``api/v2/*.json``, badges, ``approvals.json``, STIX bundles, CSAF, security.txt and
+    ``_headers``: relative path -> bytes, sorted by path."""
     out: dict[str, bytes] = {}
     out.update(render_feeds(release, site))
     out.update(render_calendars(release, site))
@@ -102,4 +119,5 @@ def render_outputs(release: Release, site: SiteInfo) -> dict[str, bytes]:
     out.update(render_stix(release, site))
     out["approvals.json"] = approvals_json(release, site)
     out.update(render_csaf(release, site))
+    out["_headers"] = HEADERS
     return dict(sorted(out.items()))

@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from ..gate.release import ComponentView as ComponentState, PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, ComponentStatus, Kind
+from .badges import badge_width, site_badge_text
 from .calendar import calendar_path, component_calendar_path
 from .csaf import exports_of
 from .facts import render_facts
@@ -103,6 +104,9 @@ class Page:
     """Whether the page belongs in the navigation (home and history only)."""
     searchable: bool = True
     """Whether search engines inside the site (Material's search) index it."""
+    updated: datetime | None = None
+    """When what the page shows last changed: its latest update's publication, embargoes counted
+    (the sitemap's ``lastmod``); None when it shows no update (a component no incident has involved)."""
 
     def meta(self, *, escaped: bool = False) -> dict[str, Any]:
         """Front matter for the page (Material understands ``hide`` and ``search``).
@@ -324,9 +328,28 @@ def _home(ctx: _Context) -> Page:
         recent=tuple(Markup(_list_item(ctx, here, i)) for i in recent),
         footer=_home_footer(ctx),
         uptime=tuple(uptime_view(ctx.lang, rec, ctx.component_name(cid), _rel(here, component_url(cid)))
-                     for cid, rec in ctx.uptime.items()))
+                     for cid, rec in ctx.uptime.items()),
+        badge_width=badge_width(*site_badge_text(r)))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
-                description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False)
+                description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False,
+                updated=_latest(r.incidents, r.at))
+
+
+def _published(inc: PublishedIncident, at: datetime, technical: bool = False) -> datetime:
+    """When the incident's page last changed: its latest update's publication (the later of its time
+    and its embargo's end; on the technical page also its technical embargo's end, once past)."""
+    times = [inc.updated_at]
+    for u in inc.updates:
+        times += [u.at, u.update.embargo_until or u.at]
+        tech = u.update.technical_embargo_until
+        if technical and tech is not None and tech <= at:
+            times.append(tech)
+    return max(times)
+
+
+def _latest(incidents: Iterable[PublishedIncident], at: datetime) -> datetime | None:
+    """When the latest of ``incidents`` last changed (None for none)."""
+    return max((_published(inc, at) for inc in incidents), default=None)
 
 
 def _home_footer(ctx: _Context) -> tuple[LinkView, ...]:
@@ -390,7 +413,7 @@ def _history(ctx: _Context) -> Page:
                      for key, (first, items) in months.items()))
     return Page("history.md", here, _("History"), ctx.render("pages/history.html", page=view),
                 description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
-                in_nav=True, searchable=False)
+                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents, ctx.release.at))
 
 
 # component ----------------------------------------------------------------------------------------
@@ -405,9 +428,11 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
         crumbs=(LinkView(_rel(here, ""), _("Current status")), LinkView(_rel(here, "history/"), _("History"))),
         now=tuple(Markup(_card(ctx, here, i)) for i in incs if i.active or i.upcoming),
         history=tuple(Markup(_list_item(ctx, here, i)) for i in incs),
-        uptime=uptime_view(ctx.lang, ctx.uptime[c.id], c.name, "") if c.id in ctx.uptime else None)
+        uptime=uptime_view(ctx.lang, ctx.uptime[c.id], c.name, "") if c.id in ctx.uptime else None,
+        badge_width=badge_width(c.name, cv.status.label))
     return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
-                description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang))
+                description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang),
+                updated=_latest(incs, ctx.release.at))
 
 
 # incident (public) --------------------------------------------------------------------------------
@@ -463,7 +488,8 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
         description = _("%(description)s, last update %(time)s") % {
             "description": description, "time": ctx._("%(time)s UTC") % {
                 "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
-    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description)
+    return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description,
+                updated=_published(inc, ctx.release.at))
 
 
 def _calendars(ctx: _Context, here: str, inc: PublishedIncident) -> tuple[LinkView, ...]:
@@ -504,4 +530,5 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
     return Page(f"incidents/{inc.id}/technical.md", here, _("Technical details: %(title)s") % {"title": inc.title},
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
-                feeds=_translated(ctx.lang, TECHNICAL_FEEDS))
+                feeds=_translated(ctx.lang, TECHNICAL_FEEDS),
+                updated=_published(inc, ctx.release.at, technical=True))

@@ -476,6 +476,8 @@ class HomePageView:
     """The footer's links: the CSAF provider metadata and security.txt, when the site writes them."""
     uptime: "tuple[UptimeView, ...]" = ()
     """Components with an uptime record (``start_date``), in display order (``statuskit/partials/uptime.html``)."""
+    badge_width: int = 0
+    """Width in pixels of ``badge.svg`` (its height is 20), for the ``<img>``."""
 
 
 @dataclass(frozen=True)
@@ -515,6 +517,8 @@ class ComponentPageView:
     """List items of every incident that involved it, newest first."""
     uptime: "UptimeView | None" = None
     """Its uptime record, or None without ``start_date`` (``statuskit/partials/uptime.html``)."""
+    badge_width: int = 0
+    """Width in pixels of its ``badge.svg`` (its height is 20), for the ``<img>``."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ COMPONENT_STATUSES = {"operational", "degraded_performance", "partial_outage", "
 INCIDENT_STATUSES = {"investigating", "identified", "monitoring", "resolved", "postmortem"}
 MAINTENANCE_STATUSES = {"scheduled", "in_progress", "verifying", "completed"}
 IMPACTS = {"none", "minor", "major", "critical"}
-INDICATORS = {"none", "minor", "major", "critical"}
+INDICATORS = {"none", "minor", "major", "critical", "maintenance"}  # maintenance: Statuspage's, in progress
 
 
 def utc(*args) -> datetime:
@@ -395,7 +395,8 @@ def test_upcoming_and_active_maintenance_follow_the_build_time(tiny, shape):
     assert during["scheduled-maintenances/upcoming.json"]["scheduled_maintenances"] == []
     assert scheduling(during)["status"] == "under_maintenance"
     assert scheduling(during)["updated_at"] == "2024-08-10T02:00:00.000Z"
-    assert during["status.json"]["status"] == {"indicator": "none", "description": "Service Under Maintenance"}
+    # Statuspage's indicator during maintenance with nothing else wrong (not "none": clients say "No issues")
+    assert during["status.json"]["status"] == {"indicator": "maintenance", "description": "Service Under Maintenance"}
     assert during["status.json"]["page"]["updated_at"] == "2024-08-10T02:00:00.000Z"
 
     after = docs(utc(2024, 8, 10, 7))
@@ -493,8 +494,8 @@ def test_a_withdrawn_update_is_listed_with_its_retraction_and_changes_nothing(ma
 def test_component_groups_are_group_components(tiny):
     comps = api(tiny, utc(2024, 7, 31, 9, 30))["components.json"]["components"]
     assert [(c["name"], c["group"], c["position"]) for c in comps] == [
-        ("Clinical services", True, 1), ("Patient portal", False, 2), ("Appointment scheduling", False, 3),
-        ("Website", False, 4)]
+        ("Clinical services", True, 1), ("Patient portal", False, 1), ("Appointment scheduling", False, 2),
+        ("Website", False, 2)]  # as on Statuspage, members are numbered inside their group
     group, portal, scheduling, website = comps
     assert group["id"] == statuspage_id("group", "Clinical services")
     assert group["components"] == [portal["id"], scheduling["id"]]
@@ -508,3 +509,47 @@ def test_times_have_milliseconds_and_z(tiny):
     stamps = re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', blob)
     assert stamps and all(TIME_RE.match(s) for s in stamps)
     assert at_ms(utc(2024, 7, 31, 9, 5)) in stamps
+
+
+def test_bodies_are_plain_text_without_the_yaml_line_wraps(demo):
+    """Statuspage sends plain text with real line breaks only: no Markdown marks, no wrap of the YAML."""
+    bodies = [u["body"] for docs in demo.values() for i in docs["incidents.json"]["incidents"]
+              for u in i["incident_updates"]]
+    assert len(bodies) > 20
+    for body in bodies:
+        assert "**" not in body and "](" not in body
+        for line in body.split("\n"):  # a line is a paragraph, a list item, or empty between them
+            assert line == "" or line.startswith("- ") or line[-1] in ".:;!?)", (line, body)
+    ransomware = next(i for i in demo["demo"]["incidents.json"]["incidents"] if "ransomware" in i["shortlink"])
+    first = ransomware["incident_updates"][-1]["body"]
+    assert first.startswith("We are responding to a cyber security incident affecting some of our computer systems. ")
+
+
+MARKDOWN_YML = """\
+id: 2024-07-31-outage
+kind: incident
+updates:
+  - id: 1
+    at: 2024-07-31T09:05:00Z
+    status: investigating
+    title: Appointment scheduling unavailable
+    impact: major
+    components:
+      scheduling: major_outage
+    public: |
+      We are **investigating** an outage of
+      appointment scheduling.
+
+      - Call the [clinic](https://example.org/clinics)
+        instead.
+      - Do not rebook.
+"""
+
+
+def test_a_markdown_body_becomes_statuspage_plain_text(make_site):
+    site = make_site({"2024-07-31-outage": MARKDOWN_YML})
+    approve_fast(site)
+    [inc] = api(site.load(), utc(2024, 8, 1))["incidents.json"]["incidents"]
+    assert inc["incident_updates"][0]["body"] == (
+        "We are investigating an outage of appointment scheduling.\n\n"
+        "- Call the clinic (https://example.org/clinics) instead.\n- Do not rebook.")

@@ -57,3 +57,25 @@ def test_plain_prose_shortcut_gives_the_same_html():
 def test_plain_prose_takes_the_shortcut(text):
     assert md._fast_path(text) is not None
     assert render_markdown(text) == _slow(text)
+
+
+# --- plain text (the JSON API's body) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # the YAML's line wraps are soft breaks: one paragraph, one line
+    ("We are still\ninvestigating the\noutage.\n", "We are still investigating the outage."),
+    ("One.\n\nTwo\nlines.\n\n\nThree.", "One.\n\nTwo lines.\n\nThree."),
+    ("Please **do not** call, *wait* or `retry`.", "Please do not call, wait or retry."),
+    ("See [our advice](https://example.org/advice) or <https://example.org/>.",
+     "See our advice (https://example.org/advice) or https://example.org/."),
+    ("Write to [help@example.org](mailto:help@example.org).", "Write to help@example.org."),
+    ("During this time:\n\n- you cannot\n  sign in;\n- book.\n\nThanks.",
+     "During this time:\n\n- you cannot sign in;\n- book.\n\nThanks."),
+    ("1. first\n2. second\n    - nested", "1. first\n2. second\n  - nested"),
+    ("Hard  \nbreak", "Hard\nbreak"),
+    ("<b>not HTML</b> & more", "<b>not HTML</b> & more"),
+    ("```\ncode  kept\n  as is\n```", "code  kept\n  as is"),
+    ("", ""), (None, ""),
+])
+def test_render_plain(text, expected):
+    assert md.render_plain(text) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -124,7 +125,7 @@ def test_render_outputs_is_deterministic_and_lists_every_file():
     assert list(first) == sorted(first)
     release, _ = gate(load_content(REPO / "content"), DEMO_AT)
     expected = {"history.rss", "history.atom", "technical.rss", "technical.atom", "badge.svg", "approvals.json",
-                "maintenance.ics"}
+                "maintenance.ics", "_headers"}
     expected |= {f"api/v2/{e}" for e in (
         "summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
         "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",
@@ -139,3 +140,51 @@ def test_render_outputs_is_deterministic_and_lists_every_file():
                  for iid in ("2026-08-21-ddos-website-partner-api", "2026-11-24-ransomware-scheduling")}
     assert set(first) == expected
     assert all(isinstance(data, bytes) and data for data in first.values())
+
+
+# --- _headers (Netlify, Cloudflare Pages) -----------------------------------------------------
+
+def parse_headers_file(text: str) -> list[tuple[str, dict[str, str]]]:
+    """The rules of a ``_headers`` file as Netlify and Cloudflare Pages document them: ``#`` starts
+    a comment line, an unindented line is a URL pattern, indented ``Name: value`` lines below it are
+    its headers (a line of neither kind is refused)."""
+    rules: list[tuple[str, dict[str, str]]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            assert line.startswith("/") and " " not in line, f"line {n}: a path: {line!r}"
+            rules.append((line, {}))
+            continue
+        name, sep, value = line.strip().partition(":")
+        assert rules and sep and name and re.fullmatch(r"[A-Za-z0-9-]+", name), f"line {n}: {line!r}"
+        rules[-1][1][name] = value.strip()
+    return rules
+
+
+def headers_for(rules, path: str) -> dict[str, str]:
+    """What a host sends for ``path``: every matching rule's headers (``*`` matches anything)."""
+    out: dict[str, str] = {}
+    for pattern, headers in rules:
+        if re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), path):
+            out.update(headers)
+    return out
+
+
+def test_headers_file_lets_any_origin_read_the_api_and_nothing_else_changes():
+    release, _ = gate(load_content(REPO / "content"), DEMO_AT)
+    files = render_outputs(release, SITE)
+    rules = parse_headers_file(files["_headers"].decode("utf-8"))
+    api = [p for p in files if p.startswith("api/v2/")]
+    assert len(api) == 8
+    for path in api:
+        assert headers_for(rules, "/" + path) == {"Access-Control-Allow-Origin": "*"}
+    for path in ("/", "/index.html", "/history/", "/approvals.json", "/badge.svg", "/apix/summary.json"):
+        assert headers_for(rules, path) == {}
+
+
+def test_parse_headers_file_refuses_what_a_host_would_not_read():
+    with pytest.raises(AssertionError):
+        parse_headers_file("  Access-Control-Allow-Origin: *\n")  # a header before any path
+    with pytest.raises(AssertionError):
+        parse_headers_file("/api/*\n  not a header\n")

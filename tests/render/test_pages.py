@@ -167,7 +167,7 @@ def facts_section(html: str) -> str:
 
 def test_home_shows_the_overall_status_in_words_and_icon(make_site):
     home = pages_of(make_site, {"2024-07-31-active": ACTIVE})["index.md"]
-    assert '<section class="sk-banner sk-ind-critical" id="overall"><svg class="sk-icon"' in home.body
+    assert '<div class="sk-banner sk-ind-critical" id="overall"><svg class="sk-icon"' in home.body
     assert '<span class="sk-sr">Current status: </span>Major System Outage</h1>' in home.body
     assert 'As of <time datetime="2024-08-01T12:00:00Z">1 Aug 2024, 12:00 UTC</time>' in home.body
 
