@@ -154,6 +154,8 @@ class UpdateView:
     """Public track of maintenance: the planned window this update set (start, end), or None."""
     report: "ReportView | None" = None
     """Technical track in feeds: the report revision published with it (pages show it in their own section)."""
+    assumed: bool = False
+    """Drafts preview only: not approved yet, shown as if it were (``build --drafts``)."""
 
 
 def _names(lang: Language, release: Release, team_ids: tuple[str, ...]) -> str:
@@ -273,7 +275,7 @@ def update_view(lang: Language, release: Release, inc: PublishedIncident, u: Pub
         approved=_names(lang, release, u.approved_by), withdrawn=withdrawn,
         report_revision=report_revision, revisions_href=f"{technical_href}#revisions",
         public_href=f"{public_href}#update-{u.id}" if track == "technical" and u.public else "",
-        window=window, report=report,
+        window=window, report=report, assumed=u.assumed,
     )
 
 

@@ -335,3 +335,13 @@ def test_gating_one_incident_again_is_the_same_as_gating_everything(project):
             assume = frozenset({(inc.id, v.id) for v in inc.updates if v.id <= u.id})
             whole, _ = gate(content, FIXTURE_AT, approvals, assume_approved=assume)
             assert regate_incident(before, content, inc, approvals, assume) == whole, (inc.id, u.id)
+
+
+def test_an_assumed_update_says_on_itself_that_it_is_not_approved_yet(drafts_site):
+    """The approver reading the drafts page sees, on the update itself, which text still needs them."""
+    html = (drafts_site / "incidents/2024-07-30-unapproved/index.html").read_text()
+    article = {m.group(1): m.group(0) for m in
+               re.finditer(r'<article class="sk-update">\s*<h3 id="update-(\d+)".*?</article>', html, re.S)}
+    note = "Not approved yet: shown as if both teams had approved it (drafts preview)."
+    assert note in article["2"] and "Approved by" not in article["2"]
+    assert note not in article["1"] and "Approved by" in article["1"]
