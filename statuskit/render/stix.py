@@ -158,20 +158,15 @@ def stix_bundle(inc: PublishedIncident, site: SiteInfo) -> dict[str, Any]:
             revoked=gone is not None, description=description, **common)
         objects.append(obj)
         refs.append(obj.id)
-    for t, at in seen_att.items():
-        gone = dropped_at(lambda r, t=t: t in r.attack_techniques)
-        obj = stix2.v21.AttackPattern(
-            id=ids("attack-pattern", t), created=at, modified=gone or at, name=t, revoked=gone is not None,
-            external_references=[{"source_name": "mitre-attack", "external_id": t}], **common)
-        objects.append(obj)
-        refs.append(obj.id)
-    for c, at in seen_cve.items():
-        gone = dropped_at(lambda r, c=c: c in r.cves)
-        obj = stix2.v21.Vulnerability(
-            id=ids("vulnerability", c), created=at, modified=gone or at, name=c, revoked=gone is not None,
-            external_references=[{"source_name": "cve", "external_id": c}], **common)
-        objects.append(obj)
-        refs.append(obj.id)
+    named = ((stix2.v21.AttackPattern, "attack-pattern", "mitre-attack", seen_att, lambda r: r.attack_techniques),
+             (stix2.v21.Vulnerability, "vulnerability", "cve", seen_cve, lambda r: r.cves))
+    for cls, kind, source, seen, listed in named:  # an ATT&CK technique or a CVE, named by its id
+        for key, at in seen.items():
+            gone = dropped_at(lambda r, key=key, listed=listed: key in listed(r))
+            obj = cls(id=ids(kind, key), created=at, modified=gone or at, name=key, revoked=gone is not None,
+                      external_references=[{"source_name": source, "external_id": key}], **common)
+            objects.append(obj)
+            refs.append(obj.id)
 
     for u in technical:
         if not u.technical:
