@@ -282,7 +282,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
         embargo_until=embargo_until, technical_embargo_until=technical_embargo_until,
     )
     path = create_incident(content_dir, kind, draft, iid)
-    click.echo(f"created {display_path(path)} (update 1); next: ask both teams to run `statuskit approve {path.stem} 1`")
+    click.echo(f"created {display_path(path)} (update 1); next: ask both teams to run `statuskit approve {path.stem}`")
 
 
 @click.command()
@@ -325,7 +325,8 @@ def update(incident, status_, components, title, impact, public, technical, next
                      technical_embargo_until=technical_embargo_until, corrects=corrects, retracts=retracts)
 
     path, n = append_update(content_dir, incident, make)
-    click.echo(f"appended update {n} to {display_path(path)}; next: ask both teams to run `statuskit approve {incident} {n}`")
+    click.echo(f"appended update {n} to {display_path(path)}; next: ask both teams to run `statuskit approve {incident}` "
+               f"(it signs every update of the incident still waiting for their team)")
 
 
 @click.command()

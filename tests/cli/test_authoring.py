@@ -58,7 +58,7 @@ def test_new_incident_file(content):
     iid = "2024-07-31-appointment-scheduling-unavailable"
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"created content/incidents/{iid}.yml (update 1); "
-                             f"next: ask both teams to run `statuskit approve {iid} 1`\n")
+                             f"next: ask both teams to run `statuskit approve {iid}`\n")
     assert (content / "incidents" / f"{iid}.yml").read_text() == f"""\
 # statuskit incident file (content format v1). Updates are append-only:
 # add new ones with `statuskit update {iid}`; never edit a published update.
@@ -103,7 +103,8 @@ def test_new_then_updates_make_a_valid_history(content):
     result = update(iid, "--status", "resolved", "--public", "Fixed.", "--at", "2024-07-31T10:00:00Z", at=None)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"appended update 3 to content/incidents/{iid}.yml; "
-                             f"next: ask both teams to run `statuskit approve {iid} 3`\n")
+                             f"next: ask both teams to run `statuskit approve {iid}` "
+                             f"(it signs every update of the incident still waiting for their team)\n")
 
     check_passes()
     inc = load_content(content).incident(iid)
