@@ -35,10 +35,10 @@ from typing import Any
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS, Report
 from ..model.validate import format_time
-from .defang import defang, defang_text
+from .defang import defang, defang_prose, defang_text
 from .i18n import Language
 from .site import CsafSettings, SiteInfo
-from .views import _SECTION_TITLES, attack_url, cve_url, indicators_of
+from .views import _SECTION_TITLES, attack_url, cve_url, indicators_of, reference_hosts
 
 __all__ = ["render_csaf", "csaf_document", "csaf_path", "csaf_file_name", "Export", "exports_of",
            "PROVIDER_METADATA", "SECURITY_TXT", "TLP_FOLDER", "security_txt"]
@@ -126,15 +126,16 @@ def _when(lang: Language, dt: datetime) -> str:
     return lang.gettext("%(time)s UTC") % {"time": lang.format(dt, "d MMM yyyy HH:mm")}
 
 
-def _report_notes(lang: Language, report: Report, indicators: Any) -> list[dict[str, str]]:
-    """The current report as notes: plain text (Markdown as written), indicators defanged."""
+def _report_notes(lang: Language, report: Report, indicators: Any, keep: frozenset[str]) -> list[dict[str, str]]:
+    """The current report as notes: plain text (Markdown as written), indicators defanged, those the prose
+    names without listing them too (as on the technical page: only the STIX bundle carries real values)."""
     _ = lang.gettext
     notes: list[dict[str, str]] = []
 
     def note(category: str, key: str, text: str | None) -> None:
         if text and text.strip():
             notes.append({"category": category, "title": _(_SECTION_TITLES[key]),
-                          "text": (defang_text(text, indicators) or "").strip()})
+                          "text": (defang_prose(text, indicators, keep) or "").strip()})
 
     note("summary", "summary", report.summary)
     note("details", "root-cause", report.root_cause)
@@ -156,6 +157,7 @@ def csaf_document(inc: PublishedIncident, release: Release, site: SiteInfo) -> d
     _ = lang.gettext
     revisions = _revisions(inc)
     indicators = indicators_of(inc)
+    keep = reference_hosts(inc, site.url)
     history = []
     for n, r in enumerate(revisions, start=1):
         u = r.update
@@ -176,10 +178,10 @@ def csaf_document(inc: PublishedIncident, release: Release, site: SiteInfo) -> d
     for r in revisions:  # the technical updates, oldest first
         if r.update.technical:
             notes.append({"category": "details", "title": _("Update %(n)s") % {"n": r.update.id} + ", "
-                          + _when(lang, r.date), "text": (defang_text(r.update.technical, indicators) or "").strip()})
+                          + _when(lang, r.date), "text": (defang_prose(r.update.technical, indicators, keep) or "").strip()})
     report = inc.state.report
     if report is not None:
-        notes += _report_notes(lang, report, indicators)
+        notes += _report_notes(lang, report, indicators, keep)
     references = [
         {"category": "self", "summary": _("This CSAF document"), "url": site.url + path},
         {"category": "external", "summary": _("Public incident page"), "url": f"{site.url}incidents/{inc.id}/"},
