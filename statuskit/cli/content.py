@@ -207,6 +207,13 @@ def _update_at_option(f):
     )(f)
 
 
+def _security_option(f):
+    return click.option("--security-incident/--not-security-incident", "security_incident", default=None,
+                        help="Say that this is (or is not) a security incident: sets `security_incident`, which the "
+                             "update signs and later updates keep (the cadence-title-date lint asks such an "
+                             "incident's title for a date); default: unchanged.")(f)
+
+
 def _embargo_options(f):
     f = click.option("--technical-embargo-until", callback=_time_param, metavar="TIME",
                      help="Hold only the technical text and report until then.")(f)
@@ -255,11 +262,12 @@ def _text_from_editor(public: str | None, technical: str | None, what: str) -> t
 @click.option("--next-update-at", callback=_time_param, metavar="TIME", help="When readers can expect the next update.")
 @click.option("--id", "iid", help="Incident id (default: <date>-<slugified title>).")
 @_embargo_options
+@_security_option
 @content_option
 @_update_at_option
 @handle_errors
 def new(title, components, impact, kind, status_, start, end, public, technical, next_update_at, iid, embargo_until,
-        technical_embargo_until, content_dir, at):
+        technical_embargo_until, security_incident, content_dir, at):
     """Create a new incident (or maintenance) file with update 1.
 
     Example: statuskit new "Appointment scheduling unavailable" --impact major
@@ -280,6 +288,7 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
         public=public, technical=technical, next_update_at=next_update_at,
         scheduled=(start, end) if kind == "maintenance" else None,
         embargo_until=embargo_until, technical_embargo_until=technical_embargo_until,
+        security_incident=security_incident,
     )
     path = create_incident(content_dir, kind, draft, iid)
     click.echo(f"created {display_path(path)} (update 1); next: ask both teams to run `statuskit approve {path.stem}`")
@@ -300,11 +309,12 @@ def new(title, components, impact, kind, status_, start, end, public, technical,
 @_embargo_options
 @click.option("--corrects", type=int, metavar="N", help="This update corrects update N.")
 @click.option("--retracts", type=int, metavar="N", help="This update withdraws update N (all of it, once this update publishes).")
+@_security_option
 @content_option
 @_update_at_option
 @handle_errors
 def update(incident, status_, components, title, impact, public, technical, next_update_at, embargo_until,
-           technical_embargo_until, corrects, retracts, content_dir, at):
+           technical_embargo_until, corrects, retracts, security_incident, content_dir, at):
     """Append the next update to an incident, leaving the earlier ones byte for byte.
 
     Example: statuskit update 2026-11-24-ransomware-scheduling --status monitoring
@@ -322,7 +332,8 @@ def update(incident, status_, components, title, impact, public, technical, next
                                  f"({format_time(last_at)}); give a later --at")
         return Draft(status=status_, at=when, title=title, impact=impact, components=_parse_components(components),
                      public=public, technical=technical, next_update_at=next_update_at, embargo_until=embargo_until,
-                     technical_embargo_until=technical_embargo_until, corrects=corrects, retracts=retracts)
+                     technical_embargo_until=technical_embargo_until, corrects=corrects, retracts=retracts,
+                     security_incident=security_incident)
 
     path, n = append_update(content_dir, incident, make)
     click.echo(f"appended update {n} to {display_path(path)}; next: ask both teams to run `statuskit approve {incident}` "

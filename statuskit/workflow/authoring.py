@@ -43,6 +43,8 @@ class Draft:
     technical_embargo_until: datetime | None = None
     corrects: int | None = None
     retracts: int | None = None
+    security_incident: bool | None = None
+    """``security_incident: true|false`` (None: not set, the earlier value stands)."""
 
 
 def slugify(title: str) -> str:
@@ -94,6 +96,8 @@ def render_update(uid: int, d: Draft, dash: str, indent: str) -> str:
         v = getattr(d, key)
         if v is not None:
             lines.append(f"{indent}{key}: {v}\n")
+    if d.security_incident is not None:
+        lines.append(f"{indent}security_incident: {'true' if d.security_incident else 'false'}\n")
     if d.public:
         lines.append(_block("public", d.public, indent))
     if d.technical:

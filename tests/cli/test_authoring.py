@@ -115,6 +115,23 @@ def test_new_then_updates_make_a_valid_history(content):
     assert final.closed and dict(final.components) == {"portal": "operational"}
 
 
+def test_the_security_incident_flag_is_set_from_the_command_line(content):
+    assert new("Unauthorised access to the booking system, 31 July 2024", "--impact", "major",
+               "--public", "We are investigating.", "--at", "2024-07-31T09:05:00Z", "--security-incident",
+               "--next-update-at", "2024-07-31T10:00:00Z").exit_code == 0
+    iid = "2024-07-31-unauthorised-access-to-the-booking-system-31-july"
+    assert "    security_incident: true\n" in (content / "incidents" / f"{iid}.yml").read_text()
+    assert update(iid, "--status", "identified", "--public", "It was a configuration error, not an attack.",
+                  "--not-security-incident", "--at", "2024-07-31T09:40:00Z", at=None).exit_code == 0
+    check_passes()
+    inc = load_content(content).incident(iid)
+    assert [u.facts.security_incident for u in inc.updates] == [True, False]
+    # without the option an update leaves the flag out, and the earlier value stands
+    assert update(iid, "--status", "resolved", "--public", "Fixed.", "--at", "2024-07-31T10:00:00Z",
+                  at=None).exit_code == 0
+    assert "security_incident" not in (content / "incidents" / f"{iid}.yml").read_text().split("  - id: 3")[1]
+
+
 def test_new_picks_a_free_id(content):
     for _ in range(2):
         assert new("Outage", "--impact", "minor", "--public", "x", "--at", "2024-07-31T09:05:00Z").exit_code == 0
