@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import markdown as _markdown
 import nh3
 
-__all__ = ["render_markdown", "render_plain"]
+__all__ = ["render_markdown", "render_plain", "html_text"]
 
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -161,7 +161,13 @@ def render_plain(text: str | None) -> str:
     >>> render_plain("We are **still**\\ninvestigating.\\n\\n- see [status](https://example.org/)")
     'We are still investigating.\\n\\n- see status (https://example.org/)'
     """
+    return html_text(render_markdown(text))
+
+
+def html_text(html: str) -> str:
+    """Sanitised HTML (of :func:`render_markdown`) as plain text, as :func:`render_plain` gives it (the
+    notifications turn the pages' defanged HTML into text with it)."""
     parser = _Text()
-    parser.feed(render_markdown(text))
+    parser.feed(html)
     parser.close()
     return parser.text()

@@ -23,13 +23,12 @@ links as ``text (URL)``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 
 from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS
+from .markdown import html_text
 from .site import SiteInfo
 from .views import markdown_for
 
@@ -61,58 +60,9 @@ class Notice:
     """The update on the incident page (public) or on the technical page (technical)."""
 
 
-_BLOCKS = {"p", "pre", "blockquote", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
-
-
-class _Text(HTMLParser):
-    """Sanitised HTML (render_markdown's tags only) -> plain text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.href: list[str | None] = []
-        self.link_text: list[int] = []
-        self.pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS:
-            self.out.append("\n\n")
-        if tag == "pre":
-            self.pre += 1
-        elif tag == "li":
-            self.out.append("\n- ")
-        elif tag == "br":
-            self.out.append("\n")
-        elif tag in ("td", "th"):
-            self.out.append(" | ")
-        elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
-            self.link_text.append(len(self.out))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.out.append("\n\n")
-        if tag == "pre":
-            self.pre -= 1
-        elif tag == "a" and self.href:
-            href, start = self.href.pop(), self.link_text.pop()
-            text = "".join(self.out[start:]).strip()
-            if href and href not in (text, f"mailto:{text}"):
-                self.out.append(f" ({href})")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
-
-
 def plain_text(html: str) -> str:
-    """Sanitised HTML as plain text (block elements separated by a blank line)."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    # a line's one leading space is collapsed whitespace from the HTML (a code block keeps more)
-    lines = [line.rstrip().removeprefix(" ") if not line.startswith("  ") else line.rstrip()
-             for line in "".join(parser.out).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    """Sanitised HTML as plain text (:func:`statuskit.render.markdown.html_text`, as the API's bodies)."""
+    return html_text(html)
 
 
 def _notice(release: Release, site: SiteInfo, inc: PublishedIncident, u: PublishedUpdate, track: str) -> Notice:
