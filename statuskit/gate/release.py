@@ -98,6 +98,17 @@ class PublishedUpdate:
         return self.update.status
 
     @property
+    def published_at(self) -> datetime:
+        """When it became public: the later of its time and its embargo's end."""
+        return max(self.update.at, self.update.embargo_until or self.update.at)
+
+    @property
+    def technical_published_at(self) -> datetime:
+        """When its technical text and report became public: also after the technical embargo's end
+        (meaningful once they are public, ``technical_pending`` false)."""
+        return max(self.published_at, self.update.technical_embargo_until or self.update.at)
+
+    @property
     def public(self) -> str | None:
         return self.update.public
 

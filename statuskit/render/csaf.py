@@ -73,8 +73,7 @@ def _revisions(inc: PublishedIncident) -> list[_Revision]:
         if u.retracted:
             out.append(_Revision(u, u.at))  # the stub's time is its retraction's
         elif u.technical or u.update.report is not None:
-            times = [u.at, u.update.embargo_until or u.at, u.update.technical_embargo_until or u.at]
-            out.append(_Revision(u, max(times)))
+            out.append(_Revision(u, u.technical_published_at))
     return sorted(out, key=lambda r: (r.date, r.update.id))
 
 

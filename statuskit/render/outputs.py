@@ -83,7 +83,7 @@ def approvals_json(release: Release, site: SiteInfo) -> bytes:
                 "retracted": u.retracted,
                 "retracted_by": u.retracted_by,
                 "approved_through_retraction": u.retracted,
-                "published_at": format_time(max(u.at, u.update.embargo_until or u.at)),
+                "published_at": format_time(u.published_at),
             })
         incidents.append({"id": inc.id, "kind": inc.kind.value, "url": f"{site.url}incidents/{inc.id}/",
                           "updates": updates})

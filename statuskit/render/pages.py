@@ -332,24 +332,22 @@ def _home(ctx: _Context) -> Page:
         badge_width=badge_width(*site_badge_text(r)))
     return Page("index.md", "", _("Current status"), ctx.render("pages/home.html", page=view),
                 description=f"{ctx.site.name}: {_(overall.description)}", in_nav=True, searchable=False,
-                updated=_latest(r.incidents, r.at))
+                updated=_latest(r.incidents))
 
 
-def _published(inc: PublishedIncident, at: datetime, technical: bool = False) -> datetime:
+def _published(inc: PublishedIncident, technical: bool = False) -> datetime:
     """When the incident's page last changed: its latest update's publication (the later of its time
-    and its embargo's end; on the technical page also its technical embargo's end, once past)."""
+    and its embargo's end; on the technical page also its technical embargo's end, once past)
+    (:attr:`PublishedUpdate.published_at`, :attr:`~PublishedUpdate.technical_published_at`)."""
     times = [inc.updated_at]
     for u in inc.updates:
-        times += [u.at, u.update.embargo_until or u.at]
-        tech = u.update.technical_embargo_until
-        if technical and tech is not None and tech <= at:
-            times.append(tech)
+        times.append(u.technical_published_at if technical and not u.technical_pending else u.published_at)
     return max(times)
 
 
-def _latest(incidents: Iterable[PublishedIncident], at: datetime) -> datetime | None:
+def _latest(incidents: Iterable[PublishedIncident]) -> datetime | None:
     """When the latest of ``incidents`` last changed (None for none)."""
-    return max((_published(inc, at) for inc in incidents), default=None)
+    return max((_published(inc) for inc in incidents), default=None)
 
 
 def _home_footer(ctx: _Context) -> tuple[LinkView, ...]:
@@ -413,7 +411,7 @@ def _history(ctx: _Context) -> Page:
                      for key, (first, items) in months.items()))
     return Page("history.md", here, _("History"), ctx.render("pages/history.html", page=view),
                 description=_("%(site)s: every published incident and maintenance") % {"site": ctx.site.name},
-                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents, ctx.release.at))
+                in_nav=True, searchable=False, updated=_latest(ctx.release.incidents))
 
 
 # component ----------------------------------------------------------------------------------------
@@ -432,7 +430,7 @@ def _component(ctx: _Context, cv: ComponentState) -> Page:
         badge_width=badge_width(c.name, cv.status.label))
     return Page(f"components/{c.id}.md", here, c.name, ctx.render("pages/component.html", page=view),
                 description=f"{c.name}: {ctx._(cv.status.label)}", feeds=component_feeds(c.id, c.name, ctx.lang),
-                updated=_latest(incs, ctx.release.at))
+                updated=_latest(incs))
 
 
 # incident (public) --------------------------------------------------------------------------------
@@ -489,7 +487,7 @@ def _incident(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
             "description": description, "time": ctx._("%(time)s UTC") % {
                 "time": ctx.lang.format(latest.at, "d MMM yyyy HH:mm")}}
     return Page(f"incidents/{inc.id}.md", here, inc.title, "\n".join(out), description=description,
-                updated=_published(inc, ctx.release.at))
+                updated=_published(inc))
 
 
 def _calendars(ctx: _Context, here: str, inc: PublishedIncident) -> tuple[LinkView, ...]:
@@ -531,4 +529,4 @@ def _technical(ctx: _Context, inc: PublishedIncident, md: Markdown) -> Page:
                 ctx.render("pages/technical.html", page=view),
                 description=_("Technical details for security teams: %(title)s") % {"title": inc.title},
                 feeds=_translated(ctx.lang, TECHNICAL_FEEDS),
-                updated=_published(inc, ctx.release.at, technical=True))
+                updated=_published(inc, technical=True))
