@@ -29,7 +29,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -188,7 +188,7 @@ class _Context:
     site: SiteInfo
     names: dict[str, str] = field(default_factory=dict)
     by_component: dict[str, list[PublishedIncident]] = field(default_factory=dict)
-    uptime: dict[str, ComponentUptime] = field(default_factory=dict)
+    uptime: Mapping[str, ComponentUptime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.uptime = uptime(self.release)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Mapping
 
 from ..gate.release import PublishedIncident, Release
@@ -177,7 +178,16 @@ def _component_uptime(release: Release, cid: str, start_date: date) -> Component
     return ComponentUptime(cid, start_date, tuple(days))
 
 
-def uptime(release: Release) -> dict[str, ComponentUptime]:
-    """The record of every component with a ``start_date``, by component id (display order)."""
-    return {cv.id: _component_uptime(release, cv.id, cv.component.start_date)
-            for cv in release.components if cv.component.start_date is not None}
+_last: list[tuple[Release, Mapping[str, ComponentUptime]]] = []
+"""The last release's records: the pages and the API of one build ask for the same release."""
+
+
+def uptime(release: Release) -> Mapping[str, ComponentUptime]:
+    """The record of every component with a ``start_date``, by component id (display order); worked out
+    once per release."""
+    if _last and _last[0][0] is release:
+        return _last[0][1]
+    records = MappingProxyType({cv.id: _component_uptime(release, cv.id, cv.component.start_date)
+                                for cv in release.components if cv.component.start_date is not None})
+    _last[:] = [(release, records)]
+    return records
