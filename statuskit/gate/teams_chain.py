@@ -30,11 +30,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import Problem, SignatureError
+from ..errors import Problem
 from .approvals import Registry
 from ..model.content import display_path
 from ..model.records import Teams
-from ..ssh.sshsig import key_fingerprint, public_key_blob
+from ..ssh.sshsig import line_fingerprint
 from .site_chain import TEAMS, Step, StepApprovals, WorkTree, check_step, manifest_bytes, read_steps, state_digest, \
     step_statement, verify_step
 
@@ -130,11 +130,7 @@ def describe_registry(new: Teams, previous: Teams | None) -> str:
 def _short_key(line: str) -> str:
     """A key as ``ssh-keygen -lf`` names it: type, ``SHA256:`` fingerprint, comment."""
     parts = line.split()
-    try:
-        fp = key_fingerprint(public_key_blob(line))
-    except SignatureError:
-        fp = "(not a readable public key)"
-    return " ".join(parts[:1] + [fp] + parts[2:3])
+    return " ".join(parts[:1] + [line_fingerprint(line)] + parts[2:3])
 
 
 def _registry_changes(old: Teams, new: Teams) -> list[str]:

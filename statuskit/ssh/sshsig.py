@@ -75,6 +75,7 @@ __all__ = [
     "parse_armored",
     "public_key_blob",
     "key_fingerprint",
+    "line_fingerprint",
     "verify",
     "sign",
     "public_key_line",
@@ -341,6 +342,15 @@ def key_fingerprint(blob: bytes) -> str:
     """Return OpenSSH's fingerprint of a wire-format public key, e.g. ``SHA256:2Ym...``."""
     digest = hashlib.sha256(bytes(blob)).digest()
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def line_fingerprint(line: str) -> str:
+    """``SHA256:<base64 without padding>`` of an OpenSSH public key line, as ``ssh-keygen -lf`` shows it
+    (``(not a readable public key)`` for a line that is not one)."""
+    try:
+        return key_fingerprint(public_key_blob(line))
+    except SignatureError:
+        return "(not a readable public key)"
 
 
 def _b64decode_strict(data: bytes, what: str) -> bytes:

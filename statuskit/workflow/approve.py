@@ -28,7 +28,7 @@ from ..model.content import display_path, load_content
 from ..model.records import ApprovalFile, Content, Incident, Teams, Update
 from ..model.validate import format_time
 from ..ssh.sign import agent_public_keys, public_key_of, ssh_keygen_sign
-from ..ssh.sshsig import key_fingerprint, public_key_blob
+from ..ssh.sshsig import line_fingerprint as fingerprint, public_key_blob
 
 
 @dataclass(frozen=True)
@@ -195,14 +195,6 @@ def statement_for(root: Path, incident: str, update_id: int, team: str, member: 
 
 
 # --- who signs: the member from the key, the team from the member --------------------------------
-
-
-def fingerprint(line: str) -> str:
-    """``SHA256:<base64 without padding>`` of an OpenSSH public key line, as ``ssh-keygen -lf`` shows it."""
-    try:
-        return key_fingerprint(public_key_blob(line))
-    except SignatureError:
-        return "(not a readable public key)"
 
 
 def _key_label(line: str) -> str:
