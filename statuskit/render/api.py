@@ -61,13 +61,12 @@ from typing import Any
 
 from ..gate.release import ComponentChange, PublishedIncident, PublishedUpdate, Release
 from ..model.fold import worst
-from ..model.records import ComponentStatus, Indicator, Kind
-from .defang import defang_text
+from ..model.records import ComponentStatus, Kind
 from .feeds import EPOCH, retraction_note, shown_in_public
 from .markdown import render_plain
 from .site import SiteInfo
 from .uptime import UPTIME_DAYS, ComponentUptime, uptime
-from .views import indicators_of
+from .views import IncidentMarkdown, markdown_for
 
 __all__ = ["API_LIMIT", "render_api", "statuspage_id", "api_time", "uptime_json"]
 
@@ -136,7 +135,7 @@ class _Api:
         self.page_updated = max((t.updated_at for t in self.timing.values()), default=EPOCH)
         self.components = self._components()
         self.by_id = {c["id"]: c for c in self.components}
-        self.indicators: dict[str, tuple[Indicator, ...]] = {}
+        self.markdown: dict[str, IncidentMarkdown] = {}
 
     # components ---------------------------------------------------------------------------
 
@@ -247,10 +246,10 @@ class _Api:
 
     def _plain(self, inc: PublishedIncident, text: str | None) -> str:
         """Public Markdown as Statuspage's plain-text ``body``, indicators defanged as on the pages."""
-        indicators = self.indicators.get(inc.id)
-        if indicators is None:
-            indicators = self.indicators[inc.id] = indicators_of(inc)
-        return render_plain(defang_text(text, indicators) if indicators and text else text)
+        md = self.markdown.get(inc.id)
+        if md is None:
+            md = self.markdown[inc.id] = markdown_for(inc)
+        return render_plain(md.defanged(text))
 
     def _update(self, inc: PublishedIncident, iid: str, u: PublishedUpdate, changes: list[ComponentChange]
                 ) -> dict[str, Any]:
