@@ -30,7 +30,7 @@ from ..gate.release import PublishedIncident, PublishedUpdate, Release
 from ..model.records import STATUS_LABELS
 from .markdown import html_text
 from .site import SiteInfo
-from .views import markdown_for
+from .views import markdown_for, reference_hosts
 
 __all__ = ["Notice", "notices", "plain_text", "TRACKS"]
 
@@ -71,7 +71,8 @@ def _notice(release: Release, site: SiteInfo, inc: PublishedIncident, u: Publish
     page = f"{site.url}incidents/{inc.id}/"
     status = _(STATUS_LABELS.get(u.status, u.status))
     words = {"site": site.name, "title": u.state.title, "status": status}
-    md = markdown_for(inc)
+    # as on its page: the technical track also defangs the indicators its prose names without listing them
+    md = markdown_for(inc) if track == "public" else markdown_for(inc, reference_hosts(inc, site.url))
     parts: list[str] = []
     if track == "public":
         link = f"{page}#update-{u.id}"

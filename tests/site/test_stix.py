@@ -221,3 +221,16 @@ def test_bundles_made_on_several_cores_are_the_same_bytes(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setenv("STATUSKIT_JOBS", "2")
     assert render_stix(release, site) == serial
+
+
+def test_technical_notices_defang_what_the_prose_names_as_the_page_does(make_site):
+    from statuskit.render.notices import notices
+
+    s = make_site({INCIDENT: INCIDENT_YML})
+    sign(s, INCIDENT, 1, 2, 3)
+    release, _ = gate(load_content(s.root), utc("2024-09-05T00:00:00Z"))
+    [first] = [n for n in notices(release, SiteInfo("Fixture status", FIXTURE_URL))
+               if n.track == "technical" and n.update == 1]
+    assert "192[.]0[.]2[.]99" in first.body and "hxxps://beacon-host[.]example[.]com/check" in first.body
+    assert "192.0.2.99" not in first.body and "beacon-host.example.com" not in first.body
+    assert "https://www.cisa.gov/stopransomware" in first.body  # the report's own reference stays live
