@@ -29,7 +29,9 @@ from icalendar import Calendar, Event
 
 from ..gate.release import PublishedIncident, Release
 from ..model.records import Kind
+from .markdown import render_plain
 from .site import SiteInfo
+from .views import markdown_for
 
 __all__ = ["render_calendars", "calendar_path", "component_calendar_path", "event_uid", "sequence", "cancelled"]
 
@@ -96,7 +98,9 @@ def _event(inc: PublishedIncident, site: SiteInfo) -> Event:
     else:
         status, note = "CONFIRMED", ""
     url = f"{site.url}incidents/{inc.id}/"
-    text = "\n\n".join(t for t in (note, latest.public.strip() if latest and latest.public else "", url) if t)
+    # the update as plain text, as the API's bodies: a calendar shows no Markdown
+    public = render_plain(markdown_for(inc).defanged(latest.public)) if latest and latest.public else ""
+    text = "\n\n".join(t for t in (note, public, url) if t)
     ev = Event()
     ev.add("uid", event_uid(inc, site))
     ev.add("dtstamp", inc.updated_at)

@@ -216,3 +216,15 @@ def test_sequence_never_goes_down_when_a_retraction_publishes(make_site):
     (before, start), (after, start_after) = seen
     assert before == 2 and start == start_after == datetime(2024, 8, 3, 1, tzinfo=UTC)
     assert after > before  # what the event says changed (update 2 is gone): clients must take the new one
+
+
+def test_an_event_describes_the_update_in_plain_text():
+    """A calendar shows no Markdown: the demo's '**Saturday 5 December, …**' and its YAML line wraps are gone."""
+    release = gate(load_content(REPO / "content"), DEMO_AT)[0]
+    files = render_calendars(release, SiteInfo("Northbridge Health status", "https://status.example.org/"))
+    [ev] = [e for e in _events(files["maintenance.ics"]) if e.uid.value.startswith("2026-12-05-")]
+    text = ev.description.value
+    assert text.startswith("On Saturday 5 December, 02:00–06:00 UTC, we will upgrade the network behind "
+                           "appointment scheduling and the patient portal. This is part of our recovery work"), text
+    assert "**" not in text
+    assert "- you will not be able to sign in" in text
